@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord snowflake (17 to 20 digits)");
+const url = z.url({ message: "must be an absolute URL" });
+
+/**
+ * Every setting the app reads. `process.env` is read here and nowhere else,
+ * so a missing or malformed variable fails once, at start-up, by name.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DISCORD_CLIENT_ID: snowflake,
+  DISCORD_CLIENT_SECRET: z.string().min(1, "must not be empty"),
+  DISCORD_BOT_TOKEN: z.string().min(1, "must not be empty"),
+  DISCORD_API_BASE: url.default("https://discord.com/api/v10").transform((value) => value.replace(/\/+$/, "")),
+  DISCORD_GUILD_ID: snowflake,
+  DISCORD_INVITE_URL: url,
+  DISCORD_ROLE_UPDATED_PROFILE: snowflake,
+  DISCORD_ROLE_FREE_AGENT: snowflake,
+  DISCORD_ROLE_PLAYER: snowflake,
+  DISCORD_ROLE_TEAM_MANAGER: snowflake,
+  DISCORD_ROLE_TOURNAMENT_ADMIN: snowflake,
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL"),
+  NEXTAUTH_URL: url,
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Largest roster a team may have. */
+  TEAM_ROSTER_MAX: z.coerce.number().int().min(2).max(100).default(23),
+  /** Discord's global limit for this bot token, requests per second. */
+  DISCORD_GLOBAL_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses a given environment; the first problem becomes one line naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue?.path.join(".") ?? "environment";
+  const problem = source[variable] === undefined || source[variable] === "" ? "is missing" : (issue?.message ?? "is invalid");
+  throw new EnvError(`Configuration error: ${variable} ${problem}. See .env.example.`);
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

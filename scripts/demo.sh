@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# npm run demo: install what is missing, build, then run Redis, the Discord
+# emulator and the app until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+exec npx tsx scripts/stack.ts --build "$@"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the demo and the tests need and is missing: npm packages,
+# redis-server and Chromium (Debian packages). Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js 20 or newer is needed (found $(node --version))." >&2
+  exit 1
+fi
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing ${missing[*]} with apt-get ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq redis-server chromium >/dev/null
+  else
+    echo "Missing: ${missing[*]}. Install them as root with:" >&2
+    echo "  apt-get install redis-server chromium" >&2
+    exit 1
+  fi
+fi
+
+# Reinstall npm packages when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing npm packages ..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,157 @@
+/**
+ * Starts the whole product on loopback: a private redis-server (unless
+ * REDIS_URL is set), the Discord emulator, and the app in production mode,
+ * wired to each other. Used by `npm run demo` and by the end-to-end tests.
+ * Stops all three on SIGINT or SIGTERM.
+ *
+ * Flags: --app-port N (default PORT or 3000), --emulator-port N (default
+ * EMULATOR_PORT or 3001), --data-dir DIR (default .data), --build (run
+ * `next build` first), and any `--emulator-arg X` passed through to the emulator.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startRedisServer, type RedisServerHandle } from "./redis-server";
+
+const root = resolve(__dirname, "..");
+
+const { values } = parseArgs({
+  options: {
+    "app-port": { type: "string" },
+    "emulator-port": { type: "string" },
+    "data-dir": { type: "string" },
+    build: { type: "boolean", default: false },
+    "emulator-arg": { type: "string", multiple: true, default: [] },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+/** The demo values of `.env.example`, the single source of safe defaults. */
+function readEnvExample(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const line of readFileSync(join(root, ".env.example"), "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1] !== undefined && match[2] !== undefined) entries[match[1]] = match[2];
+  }
+  return entries;
+}
+
+const children: ChildProcess[] = [];
+let redis: RedisServerHandle | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const child of children.reverse()) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          child.kill("SIGTERM");
+        }
+      }
+    }
+    await Promise.all(children.map((child) => waitForExit(child, 8_000)));
+    await redis?.stop();
+  }
+  process.exit(code);
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
+      }
+      done();
+    }, timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  // A process group of its own, so stopping it also stops what it spawned (next start forks).
+  const child = spawn(command, args, { cwd: root, env, stdio: values.quiet ? ["ignore", "ignore", "inherit"] : "inherit", detached: true });
+  children.push(child);
+  child.once("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping the rest.`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function main(): Promise<void> {
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  const defaults = readEnvExample();
+  const appPort = Number(values["app-port"] ?? process.env.PORT ?? 3000);
+  const emulatorPort = Number(values["emulator-port"] ?? process.env.EMULATOR_PORT ?? 3001);
+  const dataDir = resolve(root, values["data-dir"] ?? ".data");
+
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    redis = await startRedisServer({ dataDir: join(dataDir, "redis") });
+    redisUrl = redis.url;
+  }
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...defaults,
+    ...process.env,
+    NODE_ENV: "production",
+    REDIS_URL: redisUrl,
+    DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
+    DISCORD_INVITE_URL: `${emulatorUrl}/invite/safa`,
+    NEXTAUTH_URL: appUrl,
+    PORT: String(appPort),
+  };
+
+  const npx = "npx";
+  run("emulator", npx, ["tsx", "emulator/main.ts", "--port", String(emulatorPort), ...(values["emulator-arg"] ?? [])], env);
+  if (values.build) {
+    const build = spawn(npx, ["next", "build"], { cwd: root, env, stdio: "inherit" });
+    const code = await new Promise<number | null>((done) => build.once("exit", done));
+    if (code !== 0) throw new Error("next build failed");
+  }
+  run("app", npx, ["next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], env);
+  await Promise.all([waitForHttp(`${emulatorUrl}/__emulator/personas`, 60_000), waitForHttp(`${appUrl}/api/health`, 120_000)]);
+
+  console.log("");
+  console.log(`SAFA Dashboard is running: open ${appUrl}`);
+  console.log(`Log in with Discord and pick a persona on the emulator's page:`);
+  console.log("  outsider (not in the server), newcomer (profile form), freeagent, manager, player, admin");
+  console.log(`Discord emulator: ${emulatorUrl}   Redis: ${redisUrl}`);
+  console.log("Press Ctrl-C to stop.");
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void stopAll(1);
+});

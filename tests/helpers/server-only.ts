@@ -1,0 +1,2 @@
+// Tests run outside Next.js, where the "server-only" guard has nothing to guard.
+export {};
