@@ -1,0 +1,26 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+/**
+ * Shown when Discord cannot be asked and nothing is cached yet: says when the
+ * page will try again, and does it by itself.
+ */
+export function DiscordBusy({ message, retryAfterSeconds }: { message: string; retryAfterSeconds: number }) {
+  const [left, setLeft] = useState(retryAfterSeconds);
+  useEffect(() => {
+    const timer = setInterval(() => setLeft((value) => Math.max(0, value - 1)), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    if (left === 0) window.location.reload();
+  }, [left]);
+  return (
+    <main data-view="discord-busy" className="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center gap-4 p-6 text-center">
+      <h1 className="text-2xl font-bold">Discord is busy</h1>
+      <p className="text-slate-700" role="status">
+        {message} Trying again in {left} s.
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * Limits on our own API, per signed-in user or per client IP. They protect
+ * Redis and the app from a misbehaving client; Discord's limits are handled
+ * by the role service and the REST client.
+ */
+export const rateLimitPolicies = {
+  /** The roles endpoint: a focus refetch is cheap, but a loop is not. */
+  roles: { hits: 60, windowMs: 60_000 },
+  /** Mutations (profile, teams). */
+  actions: { hits: 30, windowMs: 60_000 },
+  /** Anything per client IP before a session is known. */
+  anonymous: { hits: 120, windowMs: 60_000 },
+} as const;
+
+export type RateLimitPolicyName = keyof typeof rateLimitPolicies;

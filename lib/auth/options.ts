@@ -1,0 +1,74 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { NextAuthOptions } from "next-auth";
+import DiscordProvider from "next-auth/providers/discord";
+import { getEnv } from "@/lib/env";
+import { moduleLogger } from "@/lib/log";
+import { revokeToken } from "./discord-oauth";
+import { getTokenStore, oauthConfig } from "./index";
+
+const log = moduleLogger("auth");
+
+/** Scopes the product needs: who the user is, and their roles in our server. */
+export const discordScopes = "identify guilds.members.read";
+
+export const sessionMaxAgeSeconds = 30 * 24 * 60 * 60;
+
+/**
+ * next-auth with Discord. Every Discord URL comes from DISCORD_API_BASE, so
+ * the same code runs against Discord and the emulator. The session cookie
+ * (an encrypted JWT) carries only the user id, name and a session id; the
+ * Discord tokens stay server-side in Redis, encrypted.
+ */
+export function getAuthOptions(): NextAuthOptions {
+  const env = getEnv();
+  const apiOrigin = new URL(env.DISCORD_API_BASE).origin;
+  return {
+    secret: env.NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds },
+    pages: { signIn: "/", error: "/" },
+    providers: [
+      DiscordProvider({
+        clientId: env.DISCORD_CLIENT_ID,
+        clientSecret: env.DISCORD_CLIENT_SECRET,
+        authorization: { url: `${apiOrigin}/oauth2/authorize`, params: { scope: discordScopes } },
+        token: `${env.DISCORD_API_BASE}/oauth2/token`,
+        userinfo: `${env.DISCORD_API_BASE}/users/@me`,
+        checks: ["state", "pkce"],
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, account }) {
+        if (!account) return token;
+        if (!account.access_token || !account.refresh_token) throw new Error("Discord did not return tokens");
+        const sessionId = randomUUID();
+        await getTokenStore().save(sessionId, {
+          accessToken: account.access_token,
+          refreshToken: account.refresh_token,
+          expiresAt: (account.expires_at ?? Math.floor(Date.now() / 1_000) + 604_800) * 1_000,
+          scope: account.scope ?? discordScopes,
+          userId: account.providerAccountId,
+        });
+        log.info({ userId: account.providerAccountId }, "user logged in");
+        return { sub: account.providerAccountId, name: token.name, sid: sessionId };
+      },
+      async session({ session, token }) {
+        return { expires: session.expires, user: { id: token.sub, name: token.name } };
+      },
+      async redirect({ url, baseUrl }) {
+        // Only ever back into this app: no open redirect after login.
+        if (url.startsWith("/") && !url.startsWith("//")) return `${baseUrl}${url}`;
+        return new URL(url).origin === baseUrl ? url : baseUrl;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const sessionId = typeof token?.sid === "string" ? token.sid : null;
+        if (!sessionId) return;
+        const removed = await getTokenStore().remove(sessionId);
+        if (removed) await revokeToken(oauthConfig(), removed.accessToken);
+        log.info({ userId: token?.sub }, "user logged out; Discord token revoked");
+      },
+    },
+  };
+}

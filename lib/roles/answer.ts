@@ -1,0 +1,38 @@
+/**
+ * What `GET /api/roles` answers and the first server render hands to the
+ * browser. Pure types and functions: safe for client components.
+ */
+export const dashboardViews = ["join-server", "profile-form", "free-agent", "team-manager", "player"] as const;
+export type DashboardView = (typeof dashboardViews)[number];
+
+export type RolesAnswer = {
+  view: DashboardView;
+  /** Tournament admins also get the admin area. */
+  isAdmin: boolean;
+  /** False when Discord says the user is not in the server. */
+  member: boolean;
+  /** The member's role IDs in the guild. */
+  roles: string[];
+  nick: string | null;
+  /** When these roles were read from Discord (ISO 8601). */
+  fetchedAt: string;
+  /** True when the answer came from the cache because Discord could not be asked right now. */
+  stale: boolean;
+  /** Earliest time the server will ask Discord again for this user (ISO 8601). */
+  nextRefreshAt: string;
+  /** True while Discord is rate-limiting or failing and the answer is the saved copy. */
+  discordBusy: boolean;
+};
+
+/** The 503 body when Discord cannot be asked and nothing is cached yet. */
+export type RolesUnavailable = {
+  error: "discord_busy";
+  message: string;
+  retryAfterSeconds: number;
+};
+
+/** The 401 body; `session_expired` means Discord no longer accepts the login and the user must sign in again. */
+export type RolesUnauthorized = {
+  error: "unauthenticated" | "session_expired";
+  message: string;
+};

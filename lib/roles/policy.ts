@@ -1,0 +1,37 @@
+/**
+ * The role service's numbers, in one place. Limits themselves are learned
+ * from Discord's headers; these are only safety margins and lifetimes.
+ */
+export const rolePolicy = {
+  /** The cached copy is the fallback while Discord is paced or busy: keep it a day. */
+  cacheTtlSeconds: 24 * 60 * 60,
+  /** "Not a member" is cached briefly: people join the server and come back. */
+  notMemberTtlSeconds: 60,
+  /** Lease of the one-lookup-per-user lock; longer than a Discord call may take. */
+  inflightLeaseMs: 6_000,
+  /** A Discord call past this is abandoned and answered from cache. */
+  discordTimeoutMs: 4_000,
+  /** How long a concurrent lookup waits for the one in flight before serving the cache. */
+  collapseWaitMs: 5_000,
+  collapsePollMs: 40,
+  /** When the answer carried no rate-limit headers: assume a tight limit. */
+  unknownPaceMs: 15_000,
+  /** Margin after the reset when the bucket is spent, as in the SAFA design (reset + 1 s). */
+  exhaustedMarginMs: 1_000,
+  /** Margin after Discord's `Retry-After` on a 429. */
+  rateLimitedMarginMs: 1_000,
+  /** Pause after a 5xx, a timeout or a malformed answer, so an outage is not hammered. */
+  errorBackoffMs: 5_000,
+} as const;
+
+/**
+ * When the next call with this token may go out, from the headers of the
+ * last answer: the remaining budget spread evenly over what is left of the
+ * window (window / limit apart when continuously refocused), and reset plus
+ * a margin once the budget is spent, so the lock is set before any 429.
+ */
+export function paceAfterSuccessMs(remaining: number | null, resetAfterMs: number | null): number {
+  if (remaining === null || resetAfterMs === null) return rolePolicy.unknownPaceMs;
+  if (remaining <= 0) return resetAfterMs + rolePolicy.exhaustedMarginMs;
+  return Math.ceil(resetAfterMs / (remaining + 1));
+}

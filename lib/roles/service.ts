@@ -1,0 +1,221 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { tokenDigest } from "@/lib/auth/token-digest";
+import { moduleLogger } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
+import { jitteredPause } from "@/lib/redis/lock";
+import { runScript } from "@/lib/redis/scripts";
+import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
+import { rolesFinishLookupScript } from "@/lib/redis/scripts/roles-finish-lookup";
+import { fetchMember, memberRoute, type MemberFetchOutcome } from "./fetch-member";
+import { paceAfterSuccessMs, rolePolicy } from "./policy";
+
+const log = moduleLogger("roles");
+
+const snapshotSchema = z.object({
+  member: z.boolean(),
+  roles: z.array(z.string()),
+  nick: z.string().nullable(),
+  joinedAt: z.string().nullable(),
+  /** Epoch milliseconds when Discord answered. */
+  fetchedAt: z.number(),
+});
+export type RoleSnapshot = z.infer<typeof snapshotSchema>;
+
+export type RoleLookup =
+  | {
+      kind: "roles";
+      snapshot: RoleSnapshot;
+      /** Served from the cache instead of a Discord answer to this request. */
+      stale: boolean;
+      /** Discord is rate-limiting or failing; the cache stands in. */
+      discordBusy: boolean;
+      /** Epoch milliseconds when Discord may be asked again for this token. */
+      nextRefreshAt: number;
+      how: "fresh" | "paced" | "collapsed" | "fallback";
+    }
+  | { kind: "unavailable"; retryAfterMs: number; message: string };
+
+/** Names of the SAFA design's keys (plus the in-flight lock of ours). */
+export const roleKeys = {
+  cache: (guildId: string, userId: string) => `discord_roles_${guildId}_${userId}`,
+  retryAfter: (guildId: string, accessToken: string) => `discord_roles_${guildId}_${tokenDigest(accessToken)}_retry-after`,
+  inflight: (guildId: string, userId: string) => `discord_roles_${guildId}_${userId}_inflight`,
+};
+
+export type TokenSource = {
+  accessToken(sessionId: string): Promise<string>;
+  refreshAfterUnauthorized(sessionId: string, rejected: string): Promise<string>;
+};
+
+export type RoleServiceOptions = {
+  redis: Redis;
+  apiBase: string;
+  guildId: string;
+  tokens: TokenSource;
+  fetch?: typeof fetch;
+  now?: () => number;
+};
+
+type LockReason = "paced" | "rate-limited" | "discord-error";
+
+/**
+ * "Fetch with cache fallback", the SAFA design, taken further: the lock key
+ * is set from the rate-limit headers of every answer (before any 429), so a
+ * user who refocuses continuously is served at an even pace; one lookup per
+ * user is in flight across every process, the others wait for its result;
+ * Discord's failures are answered from the cache, never as "not a member".
+ */
+export function createRoleService(options: RoleServiceOptions) {
+  const { redis, guildId } = options;
+  const now = options.now ?? Date.now;
+
+  function parseSnapshot(raw: unknown): RoleSnapshot | null {
+    if (typeof raw !== "string") return null;
+    try {
+      const parsed = snapshotSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function fromCache(cached: RoleSnapshot | null, retryAfterMs: number, how: "paced" | "fallback", busy: boolean, why: string): RoleLookup {
+    if (!cached) {
+      metrics.roleLookups.inc({ result: "miss" });
+      const seconds = Math.max(1, Math.ceil(retryAfterMs / 1_000));
+      return { kind: "unavailable", retryAfterMs, message: `Discord is busy, retrying in ${seconds} s (${why}).` };
+    }
+    metrics.roleLookups.inc({ result: how === "paced" && !busy ? "cached" : "stale" });
+    return { kind: "roles", snapshot: cached, stale: true, discordBusy: busy, nextRefreshAt: now() + retryAfterMs, how };
+  }
+
+  async function finish(userId: string, accessToken: string, owner: string, snapshot: RoleSnapshot | null, ttlSeconds: number, paceMs: number, reason: LockReason) {
+    await runScript(
+      redis,
+      rolesFinishLookupScript,
+      [roleKeys.cache(guildId, userId), roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId)],
+      [owner, snapshot ? JSON.stringify(snapshot) : "", ttlSeconds, Math.max(0, Math.ceil(paceMs)), reason],
+    );
+  }
+
+  async function waitForOther(userId: string, accessToken: string, startedAt: number, cached: RoleSnapshot | null): Promise<RoleLookup> {
+    const deadline = now() + rolePolicy.collapseWaitMs;
+    let latest = cached;
+    while (now() < deadline) {
+      await jitteredPause(rolePolicy.collapsePollMs);
+      const [raw, inflight] = await Promise.all([redis.get(roleKeys.cache(guildId, userId)), redis.exists(roleKeys.inflight(guildId, userId))]);
+      latest = parseSnapshot(raw) ?? latest;
+      if (latest && latest.fetchedAt >= startedAt) {
+        metrics.roleLookups.inc({ result: "collapsed" });
+        const pacedMs = await redis.pttl(roleKeys.retryAfter(guildId, accessToken));
+        return { kind: "roles", snapshot: latest, stale: false, discordBusy: false, nextRefreshAt: now() + Math.max(0, pacedMs), how: "collapsed" };
+      }
+      if (inflight === 0) break;
+    }
+    return fromCache(latest, rolePolicy.errorBackoffMs, "fallback", true, "another lookup did not finish");
+  }
+
+  async function callDiscord(userId: string, sessionId: string, accessToken: string, owner: string, cached: RoleSnapshot | null, mayRefresh: boolean): Promise<RoleLookup> {
+    const started = now();
+    const outcome = await fetchMember({ apiBase: options.apiBase, guildId, accessToken, timeoutMs: rolePolicy.discordTimeoutMs, fetch: options.fetch });
+    record(userId, outcome, now() - started);
+
+    switch (outcome.kind) {
+      case "member":
+      case "not-member": {
+        const snapshot: RoleSnapshot =
+          outcome.kind === "member"
+            ? { member: true, roles: outcome.roles, nick: outcome.nick, joinedAt: outcome.joinedAt, fetchedAt: now() }
+            : { member: false, roles: [], nick: null, joinedAt: null, fetchedAt: now() };
+        const paceMs = paceAfterSuccessMs(outcome.rateLimit.remaining, outcome.rateLimit.resetAfterMs);
+        const ttl = outcome.kind === "member" ? rolePolicy.cacheTtlSeconds : rolePolicy.notMemberTtlSeconds;
+        await finish(userId, accessToken, owner, snapshot, ttl, paceMs, "paced");
+        metrics.roleLookups.inc({ result: "fresh" });
+        return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + paceMs, how: "fresh" };
+      }
+      case "unauthorized": {
+        await finish(userId, accessToken, owner, null, 0, 0, "paced");
+        if (!mayRefresh) return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, "Discord refused the login");
+        const renewed = await options.tokens.refreshAfterUnauthorized(sessionId, accessToken);
+        return lookupWithToken(userId, sessionId, renewed, false);
+      }
+      case "rate-limited": {
+        const waitMs = outcome.retryAfterMs + rolePolicy.rateLimitedMarginMs;
+        await finish(userId, accessToken, owner, null, 0, waitMs, "rate-limited");
+        return fromCache(cached, waitMs, "fallback", true, "rate limited");
+      }
+      case "error": {
+        await finish(userId, accessToken, owner, null, 0, rolePolicy.errorBackoffMs, "discord-error");
+        return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, outcome.message);
+      }
+    }
+  }
+
+  function record(userId: string, outcome: MemberFetchOutcome, elapsedMs: number): void {
+    const status = outcome.status === null ? "network" : String(outcome.status);
+    metrics.discordRequests.inc({ route: memberRoute, status });
+    metrics.discordRequestSeconds.observe({ route: memberRoute }, elapsedMs / 1_000);
+    if (outcome.kind === "rate-limited") {
+      metrics.discordRateLimited.inc({ route: memberRoute, scope: outcome.rateLimit.scope ?? "unknown" });
+      metrics.discordInvalidRequests.inc({ status: "429" });
+      log.warn({ route: memberRoute, userId, retryAfterMs: outcome.retryAfterMs, scope: outcome.rateLimit.scope }, "discord rate limited a role lookup");
+      return;
+    }
+    if (outcome.kind === "unauthorized") metrics.discordInvalidRequests.inc({ status: "401" });
+    const rateLimit = outcome.kind === "error" ? undefined : outcome.rateLimit;
+    log.info(
+      { route: memberRoute, userId, status, elapsedMs, remaining: rateLimit?.remaining, resetAfterMs: rateLimit?.resetAfterMs, outcome: outcome.kind },
+      "discord role lookup",
+    );
+  }
+
+  async function lookupWithToken(userId: string, sessionId: string, accessToken: string, mayRefresh: boolean): Promise<RoleLookup> {
+    const owner = randomUUID();
+    const startedAt = now();
+    const reply = (await runScript(
+      redis,
+      rolesBeginLookupScript,
+      [roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), roleKeys.cache(guildId, userId)],
+      [owner, rolePolicy.inflightLeaseMs],
+    )) as [string, string | null, number, (string | null)?];
+    const [decision, cachedRaw, ms, reason] = reply;
+    const cached = parseSnapshot(cachedRaw);
+    if (decision === "paced") {
+      const busy = reason === "rate-limited" || reason === "discord-error";
+      return fromCache(cached, ms, "paced", busy, busy ? "Discord asked us to wait" : "paced");
+    }
+    if (decision === "wait") return waitForOther(userId, accessToken, startedAt, cached);
+    return callDiscord(userId, sessionId, accessToken, owner, cached, mayRefresh);
+  }
+
+  return {
+    /** The user's roles: fresh when the pacing allows, else the cached copy, with how fresh it is. */
+    async lookup(userId: string, sessionId: string): Promise<RoleLookup> {
+      const accessToken = await options.tokens.accessToken(sessionId);
+      return lookupWithToken(userId, sessionId, accessToken, true);
+    },
+    /** The cached copy alone, without asking Discord. */
+    async cached(userId: string): Promise<RoleSnapshot | null> {
+      return parseSnapshot(await redis.get(roleKeys.cache(guildId, userId)));
+    },
+    /**
+     * After an action changed the user's roles through the bot, store the
+     * new roles so the next page shows them without spending the user's budget.
+     */
+    async writeThrough(userId: string, roles: readonly string[], extra?: Partial<Pick<RoleSnapshot, "nick" | "joinedAt">>): Promise<void> {
+      const previous = parseSnapshot(await redis.get(roleKeys.cache(guildId, userId)));
+      const snapshot: RoleSnapshot = {
+        member: true,
+        roles: [...roles],
+        nick: extra?.nick ?? previous?.nick ?? null,
+        joinedAt: extra?.joinedAt ?? previous?.joinedAt ?? null,
+        fetchedAt: now(),
+      };
+      await redis.set(roleKeys.cache(guildId, userId), JSON.stringify(snapshot), "EX", rolePolicy.cacheTtlSeconds);
+    },
+  };
+}
+
+export type RoleService = ReturnType<typeof createRoleService>;
