@@ -1,0 +1,56 @@
+import { expect, type Page } from "@playwright/test";
+
+export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? 3101}`;
+export const memberRoute = "GET /users/@me/guilds/:guild_id/member";
+export const guildId = "1100000000000000001";
+export const roles = {
+  updatedProfile: "1100000000000000101",
+  freeAgent: "1100000000000000102",
+  player: "1100000000000000103",
+  teamManager: "1100000000000000104",
+  tournamentAdmin: "1100000000000000105",
+} as const;
+
+type Stats = { requests: number; rateLimited: number; invalid: number; routes: Record<string, { requests: number; rateLimited: number }> };
+type Personas = { personas: { id: string; username: string; member: boolean; roles: string[] }[] };
+
+export async function emulatorStats(): Promise<Stats> {
+  return (await fetch(`${emulatorUrl}/__emulator/stats`)).json() as Promise<Stats>;
+}
+
+export async function resetEmulator(): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/__emulator/reset`, { method: "POST" });
+  expect(response.ok).toBe(true);
+}
+
+export async function personaState(username: string) {
+  const body = (await (await fetch(`${emulatorUrl}/__emulator/personas`)).json()) as Personas;
+  const persona = body.personas.find((entry) => entry.username === username);
+  if (!persona) throw new Error(`no persona ${username}`);
+  return persona;
+}
+
+export async function setRole(userId: string, roleId: string, present: boolean): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/api/v10/guilds/${guildId}/members/${userId}/roles/${roleId}`, {
+    method: present ? "PUT" : "DELETE",
+    headers: { Authorization: "Bot emulator-bot-token" },
+  });
+  expect(response.status).toBe(204);
+}
+
+/** The real login: our home page, Discord's (the emulator's) authorize page, the persona's button, back to the dashboard. */
+export async function logIn(page: Page, persona: string): Promise<void> {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Log in with Discord" }).or(page.getByRole("link", { name: "Log in with Discord" })).click();
+  await page.waitForURL((url) => url.href.startsWith(emulatorUrl));
+  await page.getByRole("button", { name: persona, exact: true }).click();
+  await page.waitForURL((url) => !url.href.startsWith(emulatorUrl) && !url.pathname.startsWith("/api/auth"));
+}
+
+/** What a tab regaining focus does for TanStack Query: a visibilitychange while visible. */
+export async function refocus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.dispatchEvent(new Event("focus"));
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+}

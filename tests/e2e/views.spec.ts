@@ -1,0 +1,64 @@
+import { expect, test } from "@playwright/test";
+import { emulatorStats, logIn, memberRoute, personaState, refocus, resetEmulator, roles, setRole } from "./support";
+
+test.beforeEach(async () => {
+  await resetEmulator();
+});
+
+const expected = [
+  ["outsider", "join-server"],
+  ["newcomer", "profile-form"],
+  ["freeagent", "free-agent"],
+  ["manager", "team-manager"],
+  ["player", "player"],
+] as const;
+
+for (const [persona, view] of expected) {
+  test(`${persona} lands on the ${view} view`, async ({ page }) => {
+    await logIn(page, persona);
+    await expect(page.locator(`[data-view="${view}"]`)).toBeVisible();
+    await expect(page.getByText(/roles as of/i)).toBeVisible();
+  });
+}
+
+test("admins get a link to the admin area", async ({ page }) => {
+  await logIn(page, "admin");
+  await expect(page.getByRole("link", { name: /admin area/i })).toBeVisible();
+});
+
+test("the join prompt links to the server invite", async ({ page }) => {
+  await logIn(page, "outsider");
+  await expect(page.getByRole("link", { name: /join/i }).first()).toHaveAttribute("href", /invite/);
+  await expect(page.getByRole("button", { name: /I've joined, check again/i })).toBeVisible();
+});
+
+test("focusing the tab 20 times causes no 429 at Discord", async ({ page }) => {
+  await logIn(page, "player");
+  await expect(page.locator('[data-view="player"]')).toBeVisible();
+  for (let focus = 0; focus < 20; focus += 1) {
+    await refocus(page);
+    await page.waitForTimeout(100);
+  }
+  await page.reload();
+  await expect(page.locator('[data-view="player"]')).toBeVisible();
+  const stats = await emulatorStats();
+  expect(stats.routes[memberRoute]?.rateLimited ?? 0).toBe(0);
+  expect(stats.rateLimited).toBe(0);
+});
+
+test("a role changed at Discord shows up after a focus once the pacing allows", async ({ page }) => {
+  test.setTimeout(90_000);
+  await logIn(page, "freeagent");
+  await expect(page.locator('[data-view="free-agent"]')).toBeVisible();
+  const freeagent = await personaState("freeagent");
+  await setRole(freeagent.id, roles.freeAgent, false);
+  await setRole(freeagent.id, roles.player, true);
+
+  // Refocus now and then: the server answers from cache until its pace allows a call, then the view changes.
+  await expect(async () => {
+    await refocus(page);
+    await expect(page.locator('[data-view="player"]')).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 40_000, intervals: [1_000] });
+  await expect(page.getByText(/roles as of (just now|\d+ s ago)/i)).toBeVisible();
+  expect((await emulatorStats()).rateLimited).toBe(0);
+});
