@@ -1,0 +1,85 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { AuthOutcome } from "./auth";
+import type { EmulatorConfig } from "./config";
+import { createFaultStore, type FaultStore } from "./faults";
+import type { EmulatorResponse } from "./http";
+import {
+  createGlobalLimiter,
+  createInvalidRequestLimiter,
+  createRouteLimiter,
+  type GlobalLimiter,
+  type InvalidRequestLimiter,
+  type RouteLimiter,
+} from "./rate-limiter";
+import type { RouteKey } from "./route-catalog";
+import { createDirectory, type Directory } from "./state";
+import { createStats, type Stats } from "./stats";
+import { createTokenStore, type TokenStore } from "./tokens";
+
+/** Everything one emulator instance keeps in memory. */
+export type EmulatorContext = {
+  config: EmulatorConfig;
+  directory: Directory;
+  tokens: TokenStore;
+  routeLimiter: RouteLimiter;
+  globalLimiter: GlobalLimiter;
+  invalidRequests: InvalidRequestLimiter;
+  faults: FaultStore;
+  stats: Stats;
+};
+
+export function createContext(config: EmulatorConfig): EmulatorContext {
+  const { clock } = config;
+  return {
+    config,
+    directory: createDirectory(clock),
+    tokens: createTokenStore({ clock, tokenTtlSeconds: config.tokenTtlSeconds }),
+    routeLimiter: createRouteLimiter({ clock, limits: config.bucketLimits }),
+    globalLimiter: createGlobalLimiter({ clock, perSecond: config.globalLimitPerSecond }),
+    invalidRequests: createInvalidRequestLimiter({ clock, limit: config.invalidLimit, banSeconds: config.banSeconds }),
+    faults: createFaultStore(),
+    stats: createStats(),
+  };
+}
+
+/** Back to the fixture: users, roles, tokens, buckets, bans, faults and counters. Configuration stays. */
+export function resetContext(context: EmulatorContext): void {
+  context.directory.reset();
+  context.tokens.reset();
+  context.routeLimiter.reset();
+  context.globalLimiter.reset();
+  context.invalidRequests.reset();
+  context.faults.clear();
+  context.stats.reset();
+}
+
+/** A matched request as route handlers see it. */
+export type RouteRequest = {
+  params: Readonly<Record<string, string>>;
+  /** The API prefix the caller used (`/api/v10`, `/api` or none), for links back to the emulator. */
+  prefix: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+};
+
+/** Authentication first, so a refused caller spends no bucket; then the handler, which may change state. */
+export type PreparedRoute = { ok: false; response: EmulatorResponse } | { ok: true; principal: string; handle: () => EmulatorResponse };
+
+export type RouteHandler = { prepare(request: RouteRequest): PreparedRoute };
+
+export type RouteTable = Record<RouteKey, RouteHandler>;
+
+/** Pairs an authentication step with a handler that receives what it proved, whatever its type. */
+export function defineRoute<C>(
+  authenticate: (request: RouteRequest) => AuthOutcome<C>,
+  handle: (request: RouteRequest, caller: C) => EmulatorResponse,
+): RouteHandler {
+  return {
+    prepare(request) {
+      const outcome = authenticate(request);
+      if (!outcome.ok) return outcome;
+      return { ok: true, principal: outcome.principal, handle: () => handle(request, outcome.caller) };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The SAFA guild as the emulator starts it and as `POST /__emulator/reset` restores it.
+ * The snowflakes are the ones in .env.example; change them together or not at all.
+ */
+
+export const GUILD_ID = "1100000000000000001";
+export const GUILD_NAME = "SAFA";
+export const BOT_USER_ID = "1300000000000000001";
+export const BOT_USERNAME = "SAFA Bot";
+
+export const ROLE_IDS = {
+  updatedProfile: "1100000000000000101",
+  freeAgent: "1100000000000000102",
+  player: "1100000000000000103",
+  teamManager: "1100000000000000104",
+  tournamentAdmin: "1100000000000000105",
+  lagosLions: "1100000000000000201",
+} as const;
+
+export type FixtureRole = { id: string; name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string };
+
+/** Discord's `@everyone` role always exists and has the guild's id. */
+export const EVERYONE_PERMISSIONS = "2248473465835073";
+
+/** Lowest first: the array index is the role's position. */
+export const FIXTURE_ROLES: readonly FixtureRole[] = [
+  { id: GUILD_ID, name: "@everyone", color: 0, hoist: false, mentionable: false, permissions: EVERYONE_PERMISSIONS },
+  { id: ROLE_IDS.updatedProfile, name: "updated-profile", color: 0, hoist: false, mentionable: false, permissions: "0" },
+  { id: ROLE_IDS.freeAgent, name: "free-agent", color: 0x2e_cc_71, hoist: true, mentionable: true, permissions: "0" },
+  { id: ROLE_IDS.player, name: "player", color: 0x34_98_db, hoist: true, mentionable: true, permissions: "0" },
+  { id: ROLE_IDS.lagosLions, name: "Lagos Lions", color: 0xe6_7e_22, hoist: false, mentionable: true, permissions: "0" },
+  { id: ROLE_IDS.teamManager, name: "team manager", color: 0x9b_59_b6, hoist: true, mentionable: true, permissions: "0" },
+  { id: ROLE_IDS.tournamentAdmin, name: "tournament admin", color: 0xe7_4c_3c, hoist: true, mentionable: true, permissions: "0" },
+];
+
+/** `member: false` means the user exists on Discord but never joined the guild. */
+export type FixturePersona = { id: string; username: string; globalName: string; member: boolean; roles: readonly string[] };
+
+export const PERSONAS: readonly FixturePersona[] = [
+  { id: "1200000000000000001", username: "outsider", globalName: "Outsider", member: false, roles: [] },
+  { id: "1200000000000000002", username: "newcomer", globalName: "Newcomer", member: true, roles: [] },
+  {
+    id: "1200000000000000003",
+    username: "freeagent",
+    globalName: "Free Agent",
+    member: true,
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.freeAgent],
+  },
+  {
+    id: "1200000000000000004",
+    username: "manager",
+    globalName: "Manager",
+    member: true,
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.teamManager, ROLE_IDS.lagosLions],
+  },
+  {
+    id: "1200000000000000005",
+    username: "player",
+    globalName: "Player",
+    member: true,
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.player, ROLE_IDS.lagosLions],
+  },
+  {
+    id: "1200000000000000006",
+    username: "admin",
+    globalName: "Admin",
+    member: true,
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.tournamentAdmin, ROLE_IDS.freeAgent],
+  },
+  {
+    id: "1200000000000000007",
+    username: "freeagent2",
+    globalName: "Free Agent 2",
+    member: true,
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.freeAgent],
+  },
+  {
+    id: "1200000000000000008",
+    username: "freeagent3",
+    globalName: "Free Agent 3",
+    member: true,
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.freeAgent],
+  },
+];
+
+/** A fixed join date keeps fixture answers identical from run to run. */
+export const FIXTURE_JOINED_AT = "2025-01-15T12:00:00.000000+00:00";
+
+/** Synthetic users and new roles get ids counting up from here, far from the fixture's. */
+export const FIRST_SYNTHETIC_USER_ID = 1_200_000_000_000_100_000n;
+export const FIRST_CREATED_ROLE_ID = 1_100_000_000_000_100_000n;

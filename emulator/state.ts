@@ -1,0 +1,173 @@
+import type { APIGuildMember, APIRole, APIUser, GuildMemberFlags, RoleFlags, UserFlags } from "discord-api-types/v10";
+import {
+  BOT_USER_ID,
+  BOT_USERNAME,
+  FIRST_CREATED_ROLE_ID,
+  FIRST_SYNTHETIC_USER_ID,
+  FIXTURE_JOINED_AT,
+  FIXTURE_ROLES,
+  GUILD_ID,
+  GUILD_NAME,
+  PERSONAS,
+} from "./fixture";
+
+/** Discord sends 0 for "no flags"; the flag enums have no member for it. */
+const NO_MEMBER_FLAGS = 0 as GuildMemberFlags;
+const NO_ROLE_FLAGS = 0 as RoleFlags;
+const NO_USER_FLAGS = 0 as UserFlags;
+
+export type UserRecord = { id: string; username: string; globalName: string | null; synthetic: boolean };
+type MemberRecord = { userId: string; roleIds: Set<string>; joinedAt: string };
+type RoleRecord = Omit<APIRole, "position">;
+
+export type RoleInput = { name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string };
+
+/** Discord caps a guild at 250 roles. */
+export const MAX_GUILD_ROLES = 250;
+
+/** The in-memory Discord: users and the one guild they may belong to. */
+export type Directory = ReturnType<typeof createDirectory>;
+
+export function createDirectory(clock: () => number) {
+  const users = new Map<string, UserRecord>();
+  /** Lowest first: a role's index is its position, as Discord numbers them. */
+  let roles: RoleRecord[] = [];
+  const members = new Map<string, MemberRecord>();
+  let nextUserId = FIRST_SYNTHETIC_USER_ID;
+  let nextRoleId = FIRST_CREATED_ROLE_ID;
+
+  function reset(): void {
+    users.clear();
+    members.clear();
+    nextUserId = FIRST_SYNTHETIC_USER_ID;
+    nextRoleId = FIRST_CREATED_ROLE_ID;
+    roles = FIXTURE_ROLES.map((role) => toRoleRecord(role.id, role));
+    for (const persona of PERSONAS) {
+      users.set(persona.id, { id: persona.id, username: persona.username, globalName: persona.globalName, synthetic: false });
+      if (persona.member) members.set(persona.id, { userId: persona.id, roleIds: new Set(persona.roles), joinedAt: FIXTURE_JOINED_AT });
+    }
+  }
+
+  function findRole(roleId: string): RoleRecord | undefined {
+    return roles.find((role) => role.id === roleId);
+  }
+
+  reset();
+  return {
+    reset,
+    guildId: GUILD_ID,
+    guildName: GUILD_NAME,
+    hasGuild: (guildId: string) => guildId === GUILD_ID,
+    findUser: (userId: string) => users.get(userId),
+    findUserByName: (username: string) => [...users.values()].find((user) => user.username === username),
+    listUsers: () => [...users.values()],
+    isMember: (userId: string) => members.has(userId),
+    hasRole: (roleId: string) => findRole(roleId) !== undefined,
+    isEveryoneRole: (roleId: string) => roleId === GUILD_ID,
+    roleCount: () => roles.length,
+    memberRoleIds(userId: string): string[] | undefined {
+      const member = members.get(userId);
+      return member ? [...member.roleIds] : undefined;
+    },
+
+    listRoles(): APIRole[] {
+      return roles.map((role, position) => ({ ...role, position }));
+    },
+
+    /** Adding a role a member already has is a no-op, as on Discord (PUT is idempotent). */
+    addMemberRole(userId: string, roleId: string): void {
+      members.get(userId)?.roleIds.add(roleId);
+    },
+
+    removeMemberRole(userId: string, roleId: string): void {
+      members.get(userId)?.roleIds.delete(roleId);
+    },
+
+    /** New roles sit just above `@everyone`, pushing the others up, as Discord places them. */
+    createRole(input: RoleInput): APIRole {
+      const role = toRoleRecord(String(nextRoleId), input);
+      nextRoleId += 1n;
+      roles.splice(1, 0, role);
+      return { ...role, position: 1 };
+    },
+
+    deleteRole(roleId: string): void {
+      roles = roles.filter((role) => role.id !== roleId);
+      for (const member of members.values()) member.roleIds.delete(roleId);
+    },
+
+    createUser(input: { username: string; roles: readonly string[]; member: boolean }): UserRecord {
+      const user: UserRecord = { id: String(nextUserId), username: input.username, globalName: null, synthetic: true };
+      nextUserId += 1n;
+      users.set(user.id, user);
+      if (input.member) members.set(user.id, { userId: user.id, roleIds: new Set(input.roles), joinedAt: discordTimestamp(clock()) });
+      return user;
+    },
+
+    toApiMember(userId: string): APIGuildMember | undefined {
+      const member = members.get(userId);
+      const user = users.get(userId);
+      if (!member || !user) return undefined;
+      return {
+        user: toApiUser(user),
+        nick: null,
+        avatar: null,
+        banner: null,
+        roles: [...member.roleIds],
+        joined_at: member.joinedAt,
+        premium_since: null,
+        deaf: false,
+        mute: false,
+        flags: NO_MEMBER_FLAGS,
+        pending: false,
+        communication_disabled_until: null,
+      };
+    },
+  };
+}
+
+function toRoleRecord(id: string, input: RoleInput): RoleRecord {
+  return {
+    id,
+    name: input.name,
+    color: input.color,
+    colors: { primary_color: input.color, secondary_color: null, tertiary_color: null },
+    hoist: input.hoist,
+    icon: null,
+    unicode_emoji: null,
+    permissions: input.permissions,
+    managed: false,
+    mentionable: input.mentionable,
+    flags: NO_ROLE_FLAGS,
+  };
+}
+
+/** `email` is only present when the token carries the `email` scope, as on Discord. */
+export function toApiUser(user: UserRecord, options: { withEmail?: boolean } = {}): APIUser {
+  const apiUser: APIUser = {
+    id: user.id,
+    username: user.username,
+    global_name: user.globalName,
+    avatar: null,
+    discriminator: "0",
+    public_flags: NO_USER_FLAGS,
+    flags: NO_USER_FLAGS,
+    banner: null,
+    accent_color: null,
+    avatar_decoration_data: null,
+    primary_guild: null,
+  };
+  if (options.withEmail) return { ...apiUser, email: `${user.username}@users.emulator.test`, verified: true };
+  return apiUser;
+}
+
+export const BOT_USER: UserRecord = { id: BOT_USER_ID, username: BOT_USERNAME, globalName: null, synthetic: false };
+
+export function toApiBotUser(): APIUser {
+  return { ...toApiUser(BOT_USER), bot: true };
+}
+
+/** Discord writes timestamps with microseconds and an explicit offset. */
+function discordTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, "000+00:00");
+}

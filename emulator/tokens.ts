@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "./rate-limiter";
+
+/** One authorization: an access token and the refresh token that replaces both. */
+export type Grant = {
+  userId: string;
+  clientId: string;
+  scopes: readonly string[];
+  accessToken: string;
+  refreshToken: string;
+  expiresInSeconds: number;
+  accessExpiresAtMs: number;
+};
+
+export type AuthorizationCode = { userId: string; clientId: string; redirectUri: string; scopes: readonly string[]; expiresAtMs: number };
+
+/** Codes are meant to be exchanged at once; 10 minutes is the common OAuth2 ceiling. */
+const AUTHORIZATION_CODE_TTL_MS = 600_000;
+
+function newSecret(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+export type TokenStore = ReturnType<typeof createTokenStore>;
+
+export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: number }) {
+  const codes = new Map<string, AuthorizationCode>();
+  const byAccess = new Map<string, Grant>();
+  const byRefresh = new Map<string, Grant>();
+
+  function liveCode(code: string): AuthorizationCode | undefined {
+    const record = codes.get(code);
+    if (record && options.clock() >= record.expiresAtMs) {
+      codes.delete(code);
+      return undefined;
+    }
+    return record;
+  }
+
+  function forget(grant: Grant): void {
+    byAccess.delete(grant.accessToken);
+    byRefresh.delete(grant.refreshToken);
+  }
+
+  function issueGrant(input: { userId: string; clientId: string; scopes: readonly string[]; expiresInSeconds?: number }): Grant {
+    const expiresInSeconds = input.expiresInSeconds ?? options.tokenTtlSeconds;
+    const grant: Grant = {
+      userId: input.userId,
+      clientId: input.clientId,
+      scopes: input.scopes,
+      accessToken: newSecret(),
+      refreshToken: newSecret(),
+      expiresInSeconds,
+      accessExpiresAtMs: options.clock() + expiresInSeconds * 1000,
+    };
+    byAccess.set(grant.accessToken, grant);
+    byRefresh.set(grant.refreshToken, grant);
+    return grant;
+  }
+
+  return {
+    issueGrant,
+
+    issueCode(input: Omit<AuthorizationCode, "expiresAtMs">): string {
+      const code = newSecret();
+      codes.set(code, { ...input, expiresAtMs: options.clock() + AUTHORIZATION_CODE_TTL_MS });
+      return code;
+    },
+
+    /** Looks without spending, so a rate-limited exchange leaves the code usable. */
+    peekCode: liveCode,
+
+    /** Single use: a redeemed code is gone whatever happens next. */
+    redeemCode(code: string): AuthorizationCode | undefined {
+      const record = liveCode(code);
+      codes.delete(code);
+      return record;
+    },
+
+    /** The grant of a live access token; expired and revoked tokens give `undefined`. */
+    authenticate(accessToken: string): Grant | undefined {
+      const grant = byAccess.get(accessToken);
+      if (!grant || options.clock() >= grant.accessExpiresAtMs) return undefined;
+      return grant;
+    },
+
+    findByRefreshToken: (refreshToken: string) => byRefresh.get(refreshToken),
+
+    /** Discord rotates on every refresh: the old refresh token and the old access token both stop working. */
+    rotate(refreshToken: string): Grant | undefined {
+      const old = byRefresh.get(refreshToken);
+      if (!old) return undefined;
+      forget(old);
+      return issueGrant({ userId: old.userId, clientId: old.clientId, scopes: old.scopes });
+    },
+
+    /** Revoking either token of a grant revokes the pair. Unknown tokens are ignored (RFC 7009). */
+    revoke(token: string): void {
+      const grant = byAccess.get(token) ?? byRefresh.get(token);
+      if (grant) forget(grant);
+    },
+
+    /** Who a token or code belongs to, without checking it is live: used only to pick a rate-limit bucket. */
+    subjectOf(secret: string): string | undefined {
+      return (byAccess.get(secret) ?? byRefresh.get(secret) ?? codes.get(secret))?.userId;
+    },
+
+    reset(): void {
+      codes.clear();
+      byAccess.clear();
+      byRefresh.clear();
+    },
+  };
+}
