@@ -29,6 +29,11 @@ function principalOf(caller: Caller): string {
   return caller.kind === "bot" ? "bot" : `bearer:${caller.grant.accessToken}`;
 }
 
+/** Website pages (authorize, invite): anyone may load them; they have no bucket. */
+export function anyone(): AuthOutcome<null> {
+  return { ok: true, caller: null, principal: "anyone" };
+}
+
 /** Bot-only routes: a valid user token is forbidden (403), not unknown. */
 export function requireBot(authorization: string | undefined, credentials: Credentials): AuthOutcome<{ kind: "bot" }> {
   const caller = identify(authorization, credentials);

@@ -52,16 +52,18 @@ export const DEFAULTS = {
   botToken: "emulator-bot-token",
 } as const;
 
-const positiveInt = z.number().int().min(1);
-const routeLimitSchema = z.object({ count: positiveInt, windowSeconds: z.number().positive().finite() });
-const httpUrl = z.url({ protocol: /^https?$/ });
+const number = () => z.number({ error: "must be a number" });
+const positiveInt = number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" });
+const positiveSeconds = number().positive({ error: "must be more than 0" }).finite({ error: "must be finite" });
+const routeLimitSchema = z.object({ count: positiveInt, windowSeconds: positiveSeconds });
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
 const fieldSchemas = {
-  port: z.number().int().min(0).max(65_535),
+  port: number().int({ error: "must be a whole number" }).min(0).max(65_535, { error: "must be at most 65535" }),
   host: z.string().min(1),
   globalLimitPerSecond: positiveInt,
   invalidLimit: positiveInt,
-  banSeconds: z.number().positive().finite(),
+  banSeconds: positiveSeconds,
   tokenTtlSeconds: positiveInt,
   redirectUri: httpUrl,
   clientId: z.string().regex(/^\d{17,20}$/, "must be a snowflake (17 to 20 digits)"),

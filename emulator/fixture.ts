@@ -5,6 +5,8 @@
 
 export const GUILD_ID = "1100000000000000001";
 export const GUILD_NAME = "SAFA";
+/** The code in .env.example's DISCORD_INVITE_URL (`<emulator>/invite/safa`). */
+export const INVITE_CODE = "safa";
 export const BOT_USER_ID = "1300000000000000001";
 export const BOT_USERNAME = "SAFA Bot";
 

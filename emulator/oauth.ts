@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { OAuth2Scopes, type RESTPostOAuth2AccessTokenResult } from "discord-api-types/v10";
-import type { AuthOutcome } from "./auth";
+import { anyone, type AuthOutcome } from "./auth";
 import type { EmulatorContext, RouteHandler, RouteRequest } from "./context";
 import { defineRoute } from "./context";
 import { escapeHtml, htmlResponse, jsonResponse, redirectResponse, type EmulatorResponse } from "./http";
-import type { Grant } from "./tokens";
+import type { CodeChallenge, Grant } from "./tokens";
 
 /** The scopes this emulator understands; Discord has more, none of which SAFA asks for. */
 export const ALLOWED_SCOPES: readonly string[] = [OAuth2Scopes.Identify, OAuth2Scopes.Email, OAuth2Scopes.Guilds, OAuth2Scopes.GuildsMembersRead];
@@ -11,7 +12,7 @@ export const ALLOWED_SCOPES: readonly string[] = [OAuth2Scopes.Identify, OAuth2S
 /** What `POST /__emulator/tokens` grants by default: what the SAFA app asks for at login. */
 export const DEFAULT_TEST_SCOPES: readonly string[] = [OAuth2Scopes.Identify, OAuth2Scopes.GuildsMembersRead];
 
-type AuthorizeRequest = { clientId: string; redirectUri: string; scopes: string[]; state: string | null };
+type AuthorizeRequest = { clientId: string; redirectUri: string; scopes: string[]; state: string | null; codeChallenge: CodeChallenge | null };
 
 type OAuthErrorCode = "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_request";
 
@@ -61,7 +62,10 @@ function parseAuthorizeRequest(params: URLSearchParams, context: EmulatorContext
     return { ok: false, response: errorPage("Invalid OAuth2 redirect_uri", "The redirect_uri is not registered for this application.") };
   }
   const scopes = (params.get("scope") ?? "").split(/[\s+]+/).filter(Boolean);
-  const request: AuthorizeRequest = { clientId: config.clientId, redirectUri, scopes, state: params.get("state") };
+  const challenge = params.get("code_challenge");
+  const method = params.get("code_challenge_method") ?? "plain";
+  const codeChallenge = challenge !== null && isChallengeMethod(method) ? { challenge, method } : null;
+  const request: AuthorizeRequest = { clientId: config.clientId, redirectUri, scopes, state: params.get("state"), codeChallenge };
   if (params.get("response_type") !== "code") {
     return {
       ok: false,
@@ -71,7 +75,14 @@ function parseAuthorizeRequest(params: URLSearchParams, context: EmulatorContext
   if (!scopes.includes(OAuth2Scopes.Identify) || scopes.some((scope) => !ALLOWED_SCOPES.includes(scope))) {
     return { ok: false, response: redirectWithError(request, "invalid_scope", "The requested scope is invalid, unknown, or malformed.") };
   }
+  if (challenge !== null && codeChallenge === null) {
+    return { ok: false, response: redirectWithError(request, "invalid_request", "Invalid code_challenge_method: use S256 or plain.") };
+  }
   return { ok: true, request };
+}
+
+function isChallengeMethod(method: string): method is CodeChallenge["method"] {
+  return method === "S256" || method === "plain";
 }
 
 function hiddenFields(request: AuthorizeRequest): string {
@@ -82,6 +93,7 @@ function hiddenFields(request: AuthorizeRequest): string {
     ["scope", request.scopes.join(" ")],
   ];
   if (request.state !== null) fields.push(["state", request.state]);
+  if (request.codeChallenge !== null) fields.push(["code_challenge", request.codeChallenge.challenge], ["code_challenge_method", request.codeChallenge.method]);
   return fields.map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`).join("");
 }
 
@@ -122,15 +134,14 @@ function authorizePost(context: EmulatorContext) {
     }
     const user = context.directory.findUser(form.get("user_id") ?? "");
     if (!user) return errorPage("Unknown user", "Pick one of the listed personas.");
-    const code = context.tokens.issueCode({ userId: user.id, clientId: parsed.request.clientId, redirectUri: parsed.request.redirectUri, scopes: parsed.request.scopes });
+    const { clientId, redirectUri, scopes, codeChallenge } = parsed.request;
+    const code = context.tokens.issueCode({ userId: user.id, clientId, redirectUri, scopes, codeChallenge });
     const target = new URL(parsed.request.redirectUri);
     target.searchParams.set("code", code);
     if (parsed.request.state !== null) target.searchParams.set("state", parsed.request.state);
     return redirectResponse(target.toString());
   };
 }
-
-const noAuth = (): AuthOutcome<null> => ({ ok: true, caller: null, principal: "page" });
 
 /** Form fields, or nothing when the body is not form-encoded (Discord ignores JSON bodies here). */
 function readForm(request: RouteRequest): URLSearchParams {
@@ -191,12 +202,21 @@ function tokenResult(grant: Grant): EmulatorResponse {
   return jsonResponse(200, result, { "Cache-Control": "no-store" });
 }
 
+function verifierMatches(challenge: CodeChallenge, verifier: string | null): boolean {
+  if (verifier === null) return false;
+  const expected = challenge.method === "S256" ? createHash("sha256").update(verifier).digest("base64url") : verifier;
+  return expected === challenge.challenge;
+}
+
 function exchangeCode(context: EmulatorContext, form: URLSearchParams): EmulatorResponse {
   const code = form.get("code");
   if (!code) return oauthError(400, "invalid_request", 'Missing "code" in request.');
   const record = context.tokens.redeemCode(code);
   if (!record || record.clientId !== context.config.clientId) return oauthError(400, "invalid_grant", 'Invalid "code" in request.');
   if (form.get("redirect_uri") !== record.redirectUri) return oauthError(400, "invalid_grant", 'Invalid "redirect_uri" in request.');
+  if (record.codeChallenge && !verifierMatches(record.codeChallenge, form.get("code_verifier"))) {
+    return oauthError(400, "invalid_grant", 'Invalid "code_verifier" in request.');
+  }
   return tokenResult(context.tokens.issueGrant({ userId: record.userId, clientId: record.clientId, scopes: record.scopes }));
 }
 
@@ -217,8 +237,8 @@ function revoke(context: EmulatorContext, form: URLSearchParams): EmulatorRespon
 
 export function createOAuthRoutes(context: EmulatorContext) {
   return {
-    "GET /oauth2/authorize": defineRoute(noAuth, authorizeGet(context)),
-    "POST /oauth2/authorize": defineRoute(noAuth, authorizePost(context)),
+    "GET /oauth2/authorize": defineRoute(anyone, authorizeGet(context)),
+    "POST /oauth2/authorize": defineRoute(anyone, authorizePost(context)),
     "POST /oauth2/token": defineRoute(authenticateClient(context, "code", true), (_request, { form }) =>
       form.get("grant_type") === "refresh_token" ? refresh(context, form) : exchangeCode(context, form),
     ),

@@ -34,6 +34,8 @@ const MEMBER_ROLE_TEMPLATE = "/guilds/:guild_id/members/:user_id/roles/:role_id"
 export const ROUTE_CATALOG = {
   "GET /oauth2/authorize": page("GET", "/oauth2/authorize"),
   "POST /oauth2/authorize": page("POST", "/oauth2/authorize"),
+  "GET /invite/:code": page("GET", "/invite/:code"),
+  "POST /invite/:code": page("POST", "/invite/:code"),
   "POST /oauth2/token": rest("POST", "/oauth2/token"),
   "POST /oauth2/token/revoke": rest("POST", "/oauth2/token/revoke"),
   "GET /users/@me": rest("GET", "/users/@me"),

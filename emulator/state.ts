@@ -96,6 +96,11 @@ export function createDirectory(clock: () => number) {
       for (const member of members.values()) member.roleIds.delete(roleId);
     },
 
+    /** Joining gives no roles, like accepting an invite. Joining twice changes nothing. */
+    addMember(userId: string): void {
+      if (!members.has(userId)) members.set(userId, { userId, roleIds: new Set(), joinedAt: discordTimestamp(clock()) });
+    },
+
     createUser(input: { username: string; roles: readonly string[]; member: boolean }): UserRecord {
       const user: UserRecord = { id: String(nextUserId), username: input.username, globalName: null, synthetic: true };
       nextUserId += 1n;

@@ -12,7 +12,17 @@ export type Grant = {
   accessExpiresAtMs: number;
 };
 
-export type AuthorizationCode = { userId: string; clientId: string; redirectUri: string; scopes: readonly string[]; expiresAtMs: number };
+/** PKCE (RFC 7636), which Discord supports and next-auth uses. */
+export type CodeChallenge = { challenge: string; method: "S256" | "plain" };
+
+export type AuthorizationCode = {
+  userId: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: readonly string[];
+  codeChallenge: CodeChallenge | null;
+  expiresAtMs: number;
+};
 
 /** Codes are meant to be exchanged at once; 10 minutes is the common OAuth2 ceiling. */
 const AUTHORIZATION_CODE_TTL_MS = 600_000;
