@@ -60,7 +60,14 @@ export function isRateLimited(key: RouteKey): boolean {
   return ROUTE_CATALOG[key].defaultLimit !== null;
 }
 
+const hashes = new Map<string, string>();
+
 /** Opaque like Discord's hashes, stable across restarts so clients can learn the route→bucket mapping. */
 export function bucketHash(bucketGroup: string): string {
-  return createHash("sha256").update(`safa-emulator:${bucketGroup}`).digest("hex").slice(0, 32);
+  let hash = hashes.get(bucketGroup);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(`safa-emulator:${bucketGroup}`).digest("hex").slice(0, 32);
+    hashes.set(bucketGroup, hash);
+  }
+  return hash;
 }

@@ -10,6 +10,7 @@ import {
   GUILD_NAME,
   PERSONAS,
 } from "./fixture";
+import type { Clock } from "./rate-limiter";
 
 /** Discord sends 0 for "no flags"; the flag enums have no member for it. */
 const NO_MEMBER_FLAGS = 0 as GuildMemberFlags;
@@ -28,7 +29,7 @@ export const MAX_GUILD_ROLES = 250;
 /** The in-memory Discord: users and the one guild they may belong to. */
 export type Directory = ReturnType<typeof createDirectory>;
 
-export function createDirectory(clock: () => number) {
+export function createDirectory(clock: Clock) {
   const users = new Map<string, UserRecord>();
   /** Lowest first: a role's index is its position, as Discord numbers them. */
   let roles: RoleRecord[] = [];
@@ -166,7 +167,7 @@ export function toApiUser(user: UserRecord, options: { withEmail?: boolean } = {
   return apiUser;
 }
 
-export const BOT_USER: UserRecord = { id: BOT_USER_ID, username: BOT_USERNAME, globalName: null, synthetic: false };
+const BOT_USER: UserRecord = { id: BOT_USER_ID, username: BOT_USERNAME, globalName: null, synthetic: false };
 
 export function toApiBotUser(): APIUser {
   return { ...toApiUser(BOT_USER), bot: true };

@@ -77,9 +77,6 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
       return code;
     },
 
-    /** Looks without spending, so a rate-limited exchange leaves the code usable. */
-    peekCode: liveCode,
-
     /** Single use: a redeemed code is gone whatever happens next. */
     redeemCode(code: string): AuthorizationCode | undefined {
       const record = liveCode(code);
@@ -93,8 +90,6 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
       if (!grant || options.clock() >= grant.accessExpiresAtMs) return undefined;
       return grant;
     },
-
-    findByRefreshToken: (refreshToken: string) => byRefresh.get(refreshToken),
 
     /** Discord rotates on every refresh: the old refresh token and the old access token both stop working. */
     rotate(refreshToken: string): Grant | undefined {
