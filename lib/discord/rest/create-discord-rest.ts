@@ -1,0 +1,302 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { moduleLogger } from "../../log";
+import { metrics } from "../../metrics";
+import { acquireSlot, type SlotDeps } from "./acquire-slot";
+import { BucketQueues } from "./bucket-queue";
+import { classifyAnswer } from "./classify";
+import {
+  BotTokenInvalidError,
+  CloudflareBanError,
+  DiscordAPIError,
+  DiscordTransportError,
+  RateLimitedError,
+  RestClientClosedError,
+} from "./errors";
+import { RestEventHub, type RestEventName, type RestListener } from "./events";
+import { createFailoverStore } from "./failover-store";
+import { GlobalGate } from "./global-gate";
+import { parseRateLimitHeaders } from "./headers";
+import { restKeyspace } from "./keys";
+import type { AcquireRequest, AuthScope, Lease, Outcome, RestState, SettleResult } from "./limiter-store";
+import { createLocalStore } from "./local-store";
+import { restPolicy, type RestPolicy } from "./policy";
+import { createRedisStore } from "./redis-store";
+import { parseErrorBody, readBody, type ResponseBody } from "./response-body";
+import { backoffMs, isConnectPhaseError, isIdempotent, sleep } from "./retry";
+import { parseRoute, type HttpMethod, type ParsedRoute, type RouteLike } from "./route";
+import { tokenDigest } from "./token-digest";
+import { Waker } from "./waker";
+
+/** A `fetch`-compatible function; tests inject one, production uses the global `fetch`. */
+export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+export type DiscordRestOptions = {
+  /** Shared by every process using the bot token; the client registers its scripts on it. */
+  redis: Redis;
+  botToken: string;
+  /** Including the version, e.g. `https://discord.com/api/v10`. */
+  apiBase: string;
+  /** Discord's global limit for this token (50 unless Discord raised it). */
+  globalPerSecond?: number;
+  /** Share of Discord's 10 000 invalid requests per 10 minutes after which we refuse to send. */
+  invalidShare?: number;
+  defaultDeadlineMs?: number;
+  transport?: Transport;
+  /**
+   * Names the public IP this process sends from. Discord counts invalid
+   * requests per IP, so processes behind one NAT must use the same id.
+   */
+  egressId?: string;
+  /** Prefix of every Redis key (tests use a random one). */
+  keyPrefix?: string;
+  /** Overrides of the numbers in `restPolicy`. */
+  policy?: Partial<RestPolicy>;
+  /** Set false to skip the pub/sub wake-up connection (waiters then poll). */
+  subscribe?: boolean;
+  userAgent?: string;
+  logger?: Logger;
+};
+
+export type RequestAuth = { bearer: string } | { none: true };
+
+export type RequestOptions = {
+  /** Sent as JSON; `URLSearchParams` and `FormData` are sent as they are. */
+  body?: unknown;
+  query?: URLSearchParams | Record<string, string | number | boolean>;
+  /** Written to the guild's audit log. */
+  reason?: string;
+  /** Longest this call may wait for rate limits, from now. */
+  deadlineMs?: number;
+  /** Default: the bot token. */
+  auth?: RequestAuth;
+  signal?: AbortSignal;
+};
+
+export type DiscordRest = {
+  request<T = unknown>(method: HttpMethod, route: RouteLike, options?: RequestOptions): Promise<T>;
+  get<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  post<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  put<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  patch<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  delete<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  on<E extends RestEventName>(event: E, listener: RestListener<E>): () => void;
+  /** Limiter state for an admin health panel. */
+  inspect(): Promise<RestState>;
+  /** Stops wake-ups and probes; the Redis connection stays the caller's. */
+  close(): Promise<void>;
+};
+
+/**
+ * The one way this app talks to Discord's REST API. All processes sharing a
+ * bot token keep their rate-limit state in Redis and together behave like one
+ * careful client: no 429 in normal operation, bounded waits, and a hard stop
+ * before Discord's invalid-request ban.
+ */
+export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
+  const policy: RestPolicy = {
+    ...restPolicy,
+    ...options.policy,
+    ...(options.globalPerSecond === undefined ? {} : { globalPerSecond: options.globalPerSecond }),
+    ...(options.invalidShare === undefined ? {} : { invalidShare: options.invalidShare }),
+    ...(options.defaultDeadlineMs === undefined ? {} : { defaultDeadlineMs: options.defaultDeadlineMs }),
+  };
+  const log = options.logger ?? moduleLogger("discord-rest");
+  const transport: Transport = options.transport ?? ((url, init) => fetch(url, init));
+  const apiBase = options.apiBase.replace(/\/+$/, "");
+  const userAgent = options.userAgent ?? "DiscordBot (https://github.com/safa-esports/safa-dashboard, 0.1.0)";
+  const egressId = options.egressId ?? "default";
+  const keys = restKeyspace(options.keyPrefix ?? "discord:rest:", egressId);
+  const botScope: AuthScope = { kind: "bot", digest: tokenDigest(options.botToken) };
+  const refuseAt = Math.floor(policy.invalidRequestLimit * policy.invalidShare);
+  const events = new RestEventHub(log);
+  const waker = new Waker({ maxPollMs: policy.maxPollMs, jitterMs: policy.wakeJitterMs, log });
+  if (options.subscribe !== false) waker.listen(options.redis, keys.wakeChannel);
+  const store = createFailoverStore({
+    redis: options.redis,
+    shared: createRedisStore({ redis: options.redis, keys, policy, botScope }),
+    local: createLocalStore({ policy, botScope, wake: (key) => waker.notify(key) }),
+    probeIntervalMs: policy.redisProbeIntervalMs,
+    timeoutMs: policy.redisTimeoutMs,
+    log,
+    onChange: (active, reason) => events.emit("fallback", { active, ...(reason === undefined ? {} : { reason }) }),
+  });
+  const gates = new Map<string, GlobalGate>();
+  const instanceId = randomBytes(6).toString("hex");
+  let leaseCounter = 0;
+  let stopped = false;
+  let closed = false;
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    log.fatal({ tokenDigest: botScope.digest }, "Discord rejected the bot token (401): REST client stopped; fix DISCORD_BOT_TOKEN and restart");
+  };
+  const slots: SlotDeps = {
+    store,
+    queues: new BucketQueues(),
+    waker,
+    knownHashes: new Map(),
+    gateFor(auth) {
+      const id = `${auth.kind}:${auth.digest}`;
+      let gate = gates.get(id);
+      if (!gate) {
+        gate = new GlobalGate(policy.wakeJitterMs);
+        gates.set(id, gate);
+      }
+      return gate;
+    },
+    onTokenInvalid: stop,
+  };
+
+  const authFor = (auth: RequestAuth | undefined): { scope: AuthScope; header?: string; bearer?: string } => {
+    if (auth === undefined) return { scope: botScope, header: `Bot ${options.botToken}` };
+    if ("bearer" in auth) return { scope: { kind: "bearer", digest: tokenDigest(auth.bearer) }, header: `Bearer ${auth.bearer}`, bearer: auth.bearer };
+    return { scope: { kind: "none", digest: egressId } };
+  };
+
+  const buildInit = (method: HttpMethod, requestOptions: RequestOptions, authHeader: string | undefined, signal: AbortSignal): RequestInit => {
+    const headers: Record<string, string> = { "User-Agent": userAgent };
+    if (authHeader !== undefined) headers.Authorization = authHeader;
+    if (requestOptions.reason !== undefined) headers["X-Audit-Log-Reason"] = encodeURIComponent(requestOptions.reason);
+    let body: BodyInit | undefined;
+    const raw = requestOptions.body;
+    if (raw instanceof URLSearchParams || raw instanceof FormData) body = raw;
+    else if (raw !== undefined) {
+      body = JSON.stringify(raw);
+      headers["Content-Type"] = "application/json";
+    }
+    return { method, headers, signal, ...(body === undefined ? {} : { body }) };
+  };
+
+  const buildUrl = (route: RouteLike, query: RequestOptions["query"]): string => {
+    if (query === undefined) return `${apiBase}${route}`;
+    const params = query instanceof URLSearchParams ? query : new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+    const text = params.toString();
+    return text === "" ? `${apiBase}${route}` : `${apiBase}${route}${route.includes("?") ? "&" : "?"}${text}`;
+  };
+
+  /** Metrics, events and logs for one answer. */
+  const report = (route: ParsedRoute, outcome: Outcome, settled: SettleResult, durationMs: number, attempt: number) => {
+    const { method, template } = route;
+    metrics.discordRequests.inc({ route: template, status: String(outcome.status) });
+    events.emit("response", { method, route: template, status: outcome.status, durationMs, attempt });
+    log.debug({ method, route: template, status: outcome.status, durationMs, attempt }, "discord answered");
+    const rateLimit = outcome.rateLimit;
+    if (rateLimit) {
+      metrics.discordRateLimited.inc({ route: template, scope: rateLimit.kind });
+      events.emit("rateLimited", { method, route: template, kind: rateLimit.kind, retryAfterMs: rateLimit.retryAfterMs, bucket: settled.bucketId });
+      const level = rateLimit.kind === "cloudflare" ? "error" : "warn";
+      log[level]({ method, route: template, kind: rateLimit.kind, retryAfterMs: rateLimit.retryAfterMs, bucket: settled.bucketId }, "discord rate limited a request");
+    }
+    if (outcome.countsInvalid) {
+      metrics.discordInvalidRequests.inc({ status: String(outcome.status) });
+      const count = settled.invalidCount;
+      if (count > 0 && (count % policy.invalidWarningEvery === 0 || count >= refuseAt * 0.8)) {
+        events.emit("invalidRequestWarning", { count, refuseAt, windowMs: policy.invalidWindowMs });
+        log.warn({ count, refuseAt }, "invalid Discord requests are piling up; the client refuses new requests at the threshold");
+      }
+    }
+  };
+
+  const releaseQuietly = async (request: AcquireRequest, lease: Lease, notSent: boolean) => {
+    try {
+      await store.release(request, lease, notSent);
+    } catch (error) {
+      log.warn({ err: error }, "could not release a REST lease; it expires by itself");
+    }
+  };
+
+  async function request<T>(method: HttpMethod, route: RouteLike, requestOptions: RequestOptions = {}): Promise<T> {
+    if (closed) throw new RestClientClosedError();
+    if (stopped) throw new BotTokenInvalidError();
+    const startedAt = Date.now();
+    const deadlineAt = startedAt + (requestOptions.deadlineMs ?? policy.defaultDeadlineMs);
+    const auth = authFor(requestOptions.auth);
+    const parsed = parseRoute(method, route, auth.bearer);
+    const url = buildUrl(route, requestOptions.query);
+    const signal = requestOptions.signal;
+    let serverRetries = 0;
+    let rateLimitRetries = 0;
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        leaseCounter += 1;
+        const acquireRequest: AcquireRequest = { route: parsed, auth: auth.scope, leaseId: `${instanceId}:${leaseCounter.toString(36)}` };
+        const lease = await acquireSlot(slots, acquireRequest, deadlineAt, signal);
+        const sentAt = Date.now();
+        const attemptSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(policy.requestTimeoutMs)]) : AbortSignal.timeout(policy.requestTimeoutMs);
+        let response: Response;
+        let body: ResponseBody;
+        try {
+          response = await transport(url, buildInit(method, requestOptions, auth.header, attemptSignal));
+          body = await readBody(response);
+        } catch (error) {
+          const notSent = isConnectPhaseError(error);
+          await releaseQuietly(acquireRequest, lease, notSent);
+          if (signal?.aborted) throw error;
+          const delayMs = backoffMs(serverRetries, policy.backoffBaseMs, policy.backoffMaxMs);
+          const retryable = (notSent || isIdempotent(method)) && serverRetries < policy.maxServerRetries && Date.now() + delayMs < deadlineAt;
+          log.warn({ err: error, method, route: parsed.template, attempt, retry: retryable }, "no answer from discord");
+          if (!retryable) throw new DiscordTransportError(method, parsed.template, notSent, { cause: error });
+          serverRetries += 1;
+          await sleep(delayMs, signal);
+          continue;
+        }
+        const status = response.status;
+        const outcome = classifyAnswer(status, parseRateLimitHeaders(response.headers), body, auth.scope.kind, policy);
+        const settled = await store.settle(acquireRequest, lease, outcome);
+        if (outcome.bucketHash !== undefined) slots.knownHashes.set(parsed.routeId, outcome.bucketHash);
+        report(parsed, outcome, settled, Date.now() - sentAt, attempt);
+
+        if (status >= 200 && status < 300) return (body.json ? body.value : undefined) as T;
+        const rateLimit = outcome.rateLimit;
+        if (rateLimit) {
+          if (rateLimit.kind === "cloudflare") throw new CloudflareBanError(rateLimit.retryAfterMs);
+          const scope = rateLimit.kind === "user" ? "bucket" : rateLimit.kind;
+          if (rateLimitRetries >= policy.maxRateLimitRetries || Date.now() + rateLimit.retryAfterMs > deadlineAt) {
+            throw new RateLimitedError(rateLimit.retryAfterMs, scope, parsed.template);
+          }
+          rateLimitRetries += 1;
+          continue;
+        }
+        if (outcome.botTokenRejected) {
+          stop();
+          throw new BotTokenInvalidError();
+        }
+        const error = parseErrorBody(body, status);
+        if (status >= 500 && isIdempotent(method) && serverRetries < policy.maxServerRetries) {
+          const delayMs = backoffMs(serverRetries, policy.backoffBaseMs, policy.backoffMaxMs);
+          if (Date.now() + delayMs < deadlineAt) {
+            serverRetries += 1;
+            await sleep(delayMs, signal);
+            continue;
+          }
+        }
+        throw new DiscordAPIError(status, error.code, error.message, method, parsed.template, error.errors);
+      }
+    } finally {
+      metrics.discordRequestSeconds.observe({ route: parsed.template }, (Date.now() - startedAt) / 1_000);
+    }
+  }
+
+  return {
+    request,
+    get: (route, requestOptions) => request("GET", route, requestOptions),
+    post: (route, requestOptions) => request("POST", route, requestOptions),
+    put: (route, requestOptions) => request("PUT", route, requestOptions),
+    patch: (route, requestOptions) => request("PATCH", route, requestOptions),
+    delete: (route, requestOptions) => request("DELETE", route, requestOptions),
+    on: (event, listener) => events.on(event, listener),
+    async inspect() {
+      const state = await store.inspect();
+      return { ...state, fallbackActive: store.fallbackActive, botTokenRejected: state.botTokenRejected || stopped };
+    },
+    async close() {
+      closed = true;
+      store.close();
+      for (const gate of gates.values()) gate.close();
+      await waker.close();
+    },
+  };
+}

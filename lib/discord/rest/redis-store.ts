@@ -1,0 +1,197 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { RestKeyspace } from "./keys";
+import type {
+  AcquireRequest,
+  AcquireResult,
+  Lease,
+  LimiterStore,
+  Outcome,
+  RateLimitKind,
+  RestState,
+  SettleResult,
+} from "./limiter-store";
+import type { RestPolicy } from "./policy";
+import { registerRestScripts } from "./redis-scripts";
+import { withRedisTimeout } from "./with-timeout";
+
+export type RedisStoreOptions = {
+  redis: Redis;
+  keys: RestKeyspace;
+  policy: RestPolicy;
+  /** Bot token scope, for `inspect()`. */
+  botScope: AcquireRequest["auth"];
+};
+
+const acquireReply = z.union([
+  z.tuple([z.literal(0), z.string(), z.number()]),
+  z.tuple([z.literal(1), z.number(), z.enum(["global", "sublimit", "shared", "bucket", "pending"]), z.string(), z.number()]),
+  z.tuple([z.literal(2), z.number()]),
+  z.tuple([z.literal(3), z.number(), z.number()]),
+  z.tuple([z.literal(4)]),
+]);
+const settleReply = z.tuple([z.number(), z.string()]);
+const inspectReply = z.tuple([
+  z.array(z.tuple([z.string(), z.number(), z.number(), z.number(), z.number(), z.number()])),
+  z.array(z.union([z.string(), z.number()])),
+  z.number(),
+  z.number(),
+  z.number(),
+  z.number(),
+  z.number(),
+]);
+
+/** Shared limiter state in Redis: every process sharing the bot token sees the same buckets. */
+export function createRedisStore(options: RedisStoreOptions): LimiterStore {
+  const { redis, keys, policy } = options;
+  const scripts = registerRestScripts(redis);
+  const refuseAt = Math.floor(policy.invalidRequestLimit * policy.invalidShare);
+  const globalWindowMs = 1_000 + policy.globalWindowMarginMs;
+  const timed = <T>(call: Promise<T>, what: string) => withRedisTimeout(call, policy.redisTimeoutMs, what);
+
+  return {
+    async acquire(request: AcquireRequest): Promise<AcquireResult> {
+      const { route, auth, leaseId } = request;
+      const raw = await timed(
+        scripts.restAcquire(
+          keys.globalLog(auth),
+          keys.globalBlock(auth),
+          keys.routeMap(route.routeId),
+          keys.subBlock(auth, route.routeKey),
+          keys.cloudflareBan,
+          keys.invalidLog,
+          keys.tokenInvalid(auth),
+          keys.bucketPrefix(auth),
+          route.major,
+          route.routeKey,
+          leaseId,
+          leaseTtlMs(policy),
+          route.globalExempt ? 0 : policy.globalPerSecond,
+          globalWindowMs,
+          refuseAt,
+          policy.invalidWindowMs,
+          policy.bucketIdleTtlMs,
+        ),
+        "acquire",
+      );
+      const reply = acquireReply.parse(raw);
+      switch (reply[0]) {
+        case 0:
+          return { kind: "granted", lease: { leaseId, bucketId: reply[1], generation: reply[2], source: "redis" } };
+        case 1:
+          return { kind: "wait", waitMs: reply[1], reason: reply[2], wakeKey: reply[3], exact: reply[4] === 1 };
+        case 2:
+          return { kind: "banned", retryAfterMs: reply[1] };
+        case 3:
+          return { kind: "invalidBudget", count: reply[1], refuseAt, retryAfterMs: reply[2] };
+        case 4:
+          return { kind: "tokenInvalid" };
+      }
+    },
+
+    async settle(request: AcquireRequest, lease: Lease, outcome: Outcome): Promise<SettleResult> {
+      const { route, auth } = request;
+      const raw = await timed(
+        scripts.restSettle(
+          keys.routeMap(route.routeId),
+          keys.globalBlock(auth),
+          keys.subBlock(auth, route.routeKey),
+          keys.cloudflareBan,
+          keys.invalidLog,
+          keys.tokenInvalid(auth),
+          keys.rateLimitLog,
+          keys.bucketRegistry,
+          keys.bucketPrefix(auth),
+          lease.bucketId,
+          route.major,
+          lease.leaseId,
+          lease.generation,
+          outcome.bucketHash ?? "",
+          outcome.limit ?? "",
+          outcome.remaining ?? "",
+          outcome.resetAfterMs ?? "",
+          outcome.rateLimit?.kind ?? "",
+          outcome.rateLimit?.retryAfterMs ?? 0,
+          outcome.countsInvalid ? "1" : "0",
+          outcome.botTokenRejected ? "1" : "0",
+          policy.invalidWindowMs,
+          policy.inspectWindowMs,
+          policy.tokenInvalidHoldMs,
+          policy.routeMappingTtlMs,
+          policy.bucketIdleTtlMs,
+          keys.wakeChannel,
+          route.routeKey,
+        ),
+        "settle",
+      );
+      const [invalidCount, bucketId] = settleReply.parse(raw);
+      return { invalidCount, bucketId };
+    },
+
+    async release(request: AcquireRequest, lease: Lease, notSent: boolean): Promise<void> {
+      await timed(
+        scripts.restRelease(
+          keys.globalLog(request.auth),
+          keys.bucketPrefix(request.auth),
+          lease.bucketId,
+          lease.leaseId,
+          lease.generation,
+          notSent ? "1" : "0",
+          keys.wakeChannel,
+        ),
+        "release",
+      );
+    },
+
+    async inspect(): Promise<RestState> {
+      const scope = options.botScope;
+      const raw = await timed(
+        scripts.restInspect(
+          keys.bucketRegistry,
+          keys.rateLimitLog,
+          keys.invalidLog,
+          keys.cloudflareBan,
+          keys.globalBlock(scope),
+          keys.tokenInvalid(scope),
+          keys.globalLog(scope),
+          policy.inspectWindowMs,
+          policy.nearLimitShare,
+          globalWindowMs,
+          500,
+        ),
+        "inspect",
+      );
+      const [near, kinds, invalid, banMs, globalBlockMs, tokenInvalid, globalUsed] = inspectReply.parse(raw);
+      const byKind: Partial<Record<RateLimitKind, number>> = {};
+      let total = 0;
+      for (let i = 0; i + 1 < kinds.length; i += 2) {
+        const kind = String(kinds[i]) as RateLimitKind;
+        const count = Number(kinds[i + 1]);
+        byKind[kind] = count;
+        total += count;
+      }
+      return {
+        source: "redis",
+        fallbackActive: false,
+        botTokenRejected: tokenInvalid === 1,
+        cloudflareBan: { open: banMs > 0, retryAfterMs: banMs },
+        global: { usedInWindow: globalUsed, limit: policy.globalPerSecond, blockedMs: globalBlockMs },
+        invalidRequests: { count: invalid, refuseAt, windowMs: policy.invalidWindowMs },
+        rateLimited: { total, byKind, windowMs: policy.inspectWindowMs },
+        bucketsNearLimit: near.map(([key, limit, remaining, resetInMs, inFlight, blockedMs]) => ({
+          bucket: key.slice(key.indexOf(":bucket:") + ":bucket:".length),
+          limit,
+          remaining,
+          resetInMs,
+          inFlight,
+          blockedMs,
+        })),
+      };
+    },
+  };
+}
+
+/** A lease outlives one HTTP attempt, so a live request never loses its slot. */
+export function leaseTtlMs(policy: RestPolicy): number {
+  return policy.requestTimeoutMs + policy.leaseGraceMs;
+}

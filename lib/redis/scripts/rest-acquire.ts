@@ -1,0 +1,125 @@
+/**
+ * Reserves one request slot for the Discord REST client, atomically across
+ * every process sharing the bot token: the token and IP breakers, the
+ * invalid-request budget, the global limit and the route's bucket are checked
+ * and the slot is taken in one step, on Redis' clock.
+ *
+ * A granted slot is a lease: it carries an expiry, so a process that crashes
+ * mid-request cannot hold a single-flight bucket forever.
+ *
+ * Bucket keys are derived inside the script from the learned route-to-bucket
+ * mapping (ARGV[1] .. bucketId), so the script needs a standalone Redis, not
+ * Redis Cluster.
+ *
+ * KEYS[1] global log: ZSET of grants in the sliding global window (member lease id, score grant ms)
+ * KEYS[2] global block: string set for `retry_after` after a global 429
+ * KEYS[3] route map: string, the route's learned `X-RateLimit-Bucket` hash
+ * KEYS[4] sub-limit block of this route key: string set after a 429 that showed remaining > 0
+ * KEYS[5] Cloudflare ban breaker of the egress IP: string with a TTL
+ * KEYS[6] invalid-request log of the egress IP: ZSET, score ms
+ * KEYS[7] token-invalid flag of the bot token: string with a TTL
+ * ARGV[1] bucket key prefix (state at prefix .. bucketId, leases at prefix .. bucketId .. ':leases')
+ * ARGV[2] major parameter
+ * ARGV[3] route key, the temporary bucket id while the route's hash is unknown
+ * ARGV[4] lease id (unique per attempt)
+ * ARGV[5] lease TTL ms
+ * ARGV[6] global limit per window, 0 when the route is exempt
+ * ARGV[7] global window ms
+ * ARGV[8] invalid requests at which new requests are refused
+ * ARGV[9] invalid-request window ms
+ * ARGV[10] idle TTL of bucket state ms
+ *
+ * Returns one of
+ *   {0, bucketId, generation}                    granted
+ *   {1, waitMs, reason, bucketKey, exact}        wait; reason global|sublimit|shared|bucket|pending;
+ *                                                exact 0 means waitMs is an upper bound (an answer may free it sooner)
+ *   {2, retryAfterMs}                            Cloudflare ban breaker open
+ *   {3, invalidCount, retryAfterMs}              invalid-request budget spent
+ *   {4}                                          bot token rejected
+ */
+export const restAcquireLua = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+if redis.call('EXISTS', KEYS[7]) == 1 then return {4} end
+local ban = redis.call('PTTL', KEYS[5])
+if ban > 0 then return {2, ban} end
+
+local invalidWindow = tonumber(ARGV[9])
+local refuseAt = tonumber(ARGV[8])
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - invalidWindow)
+local invalid = redis.call('ZCARD', KEYS[6])
+if invalid >= refuseAt then
+  local entry = redis.call('ZRANGE', KEYS[6], invalid - refuseAt, invalid - refuseAt, 'WITHSCORES')
+  return {3, invalid, math.max(1, tonumber(entry[2]) + invalidWindow - now)}
+end
+
+local block = redis.call('PTTL', KEYS[2])
+if block > 0 then return {1, block, 'global', '', 1} end
+local sub = redis.call('PTTL', KEYS[4])
+if sub > 0 then return {1, sub, 'sublimit', '', 1} end
+
+local hash = redis.call('GET', KEYS[3])
+local bucketId
+if hash then bucketId = hash .. ':' .. ARGV[2] else bucketId = 'route:' .. ARGV[3] end
+local bucketKey = ARGV[1] .. bucketId
+local leasesKey = bucketKey .. ':leases'
+local leaseTtl = tonumber(ARGV[5])
+
+redis.call('ZREMRANGEBYSCORE', leasesKey, '-inf', now)
+local live = redis.call('ZCARD', leasesKey)
+local state = redis.call('HMGET', bucketKey, 'limit', 'remaining', 'resetAt', 'resetKnown', 'gen', 'windowMs', 'blockedUntil')
+local limit = tonumber(state[1])
+local remaining = tonumber(state[2]) or 0
+local resetAt = tonumber(state[3]) or 0
+local gen = tonumber(state[5]) or 0
+local windowMs = tonumber(state[6]) or 0
+local blockedUntil = tonumber(state[7]) or 0
+
+if blockedUntil > now then return {1, blockedUntil - now, 'shared', bucketKey, 1} end
+
+if limit == nil then
+  -- Nothing learned yet: one request at a time until an answer tells us the limit.
+  if live > 0 then
+    local first = redis.call('ZRANGE', leasesKey, 0, 0, 'WITHSCORES')
+    return {1, math.max(1, tonumber(first[2]) - now), 'pending', bucketKey, 0}
+  end
+else
+  if now >= resetAt then
+    -- A new window. Requests still in flight may land in it, so they are not given back.
+    -- Its reset is unknown until an answer arrives; until then assume the longer of
+    -- the learned window and the lease TTL.
+    gen = gen + 1
+    remaining = math.max(limit - live, 0)
+    resetAt = now + math.max(windowMs, leaseTtl)
+    redis.call('HSET', bucketKey, 'gen', gen, 'remaining', remaining, 'resetAt', resetAt, 'resetKnown', 0)
+    state[4] = '0'
+  end
+  if remaining <= 0 then
+    local exact = 0
+    if state[4] == '1' then exact = 1 end
+    return {1, math.max(1, resetAt - now), 'bucket', bucketKey, exact}
+  end
+end
+
+local globalLimit = tonumber(ARGV[6])
+if globalLimit > 0 then
+  local window = tonumber(ARGV[7])
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+  local used = redis.call('ZCARD', KEYS[1])
+  if used >= globalLimit then
+    local oldest = redis.call('ZRANGE', KEYS[1], used - globalLimit, used - globalLimit, 'WITHSCORES')
+    return {1, math.max(1, tonumber(oldest[2]) + window - now), 'global', '', 1}
+  end
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window * 2)
+end
+
+if limit ~= nil then
+  redis.call('HSET', bucketKey, 'remaining', remaining - 1)
+  redis.call('PEXPIRE', bucketKey, tonumber(ARGV[10]))
+end
+redis.call('ZADD', leasesKey, now + leaseTtl, ARGV[4])
+redis.call('PEXPIRE', leasesKey, leaseTtl * 2)
+return {0, bucketId, gen}
+`;

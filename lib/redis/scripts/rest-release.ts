@@ -1,0 +1,29 @@
+/**
+ * Gives a leased slot back without an answer from Discord: the request was
+ * aborted or failed before it was sent, or failed after (then only the lease
+ * is freed, because Discord may have counted the request).
+ *
+ * KEYS[1] global log: ZSET of grants in the global window
+ * ARGV[1] bucket key prefix
+ * ARGV[2] bucket id the lease was granted on
+ * ARGV[3] lease id
+ * ARGV[4] lease generation
+ * ARGV[5] '1' when the request provably never left this process
+ * ARGV[6] wake-up channel
+ *
+ * Returns 1.
+ */
+export const restReleaseLua = `
+local key = ARGV[1] .. ARGV[2]
+local removed = redis.call('ZREM', key .. ':leases', ARGV[3])
+if ARGV[5] == '1' and removed == 1 then
+  redis.call('ZREM', KEYS[1], ARGV[3])
+  local state = redis.call('HMGET', key, 'limit', 'remaining', 'gen')
+  local limit = tonumber(state[1])
+  if limit and tonumber(state[3]) == tonumber(ARGV[4]) and (tonumber(state[2]) or 0) < limit then
+    redis.call('HINCRBY', key, 'remaining', 1)
+  end
+end
+redis.call('PUBLISH', ARGV[6], key)
+return 1
+`;
