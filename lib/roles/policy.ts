@@ -26,12 +26,12 @@ export const rolePolicy = {
 
 /**
  * When the next call with this token may go out, from the headers of the
- * last answer: the remaining budget spread evenly over what is left of the
- * window (window / limit apart when continuously refocused), and reset plus
- * a margin once the budget is spent, so the lock is set before any 429.
+ * last answer. The budget left is spread evenly over what remains of the
+ * window plus the safety margin, so a user who refocuses continuously is
+ * served every (window + margin) / limit, and the call that spends the last
+ * unit is followed by a lock of reset plus the margin: set before any 429.
  */
 export function paceAfterSuccessMs(remaining: number | null, resetAfterMs: number | null): number {
   if (remaining === null || resetAfterMs === null) return rolePolicy.unknownPaceMs;
-  if (remaining <= 0) return resetAfterMs + rolePolicy.exhaustedMarginMs;
-  return Math.ceil(resetAfterMs / (remaining + 1));
+  return Math.ceil((resetAfterMs + rolePolicy.exhaustedMarginMs) / (Math.max(0, remaining) + 1));
 }
