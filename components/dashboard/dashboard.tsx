@@ -1,0 +1,103 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect } from "react";
+import type { RolesAnswer } from "@/lib/roles/answer";
+import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
+import { ViewSwitch } from "../views/view-switch";
+import type { TeamSlots } from "../views/view-switch";
+import { saveProfileViaApi } from "./profile-client";
+import { describeRolesProblem, fetchRoles } from "./roles-client";
+import { RolesBadge } from "./roles-badge";
+import { rolesMayRefetch, rolesRecheckIntervalMs, rolesStaleTimeMs } from "./roles-pacing";
+import { RolesProblemBanner } from "./roles-problem-banner";
+import { SignOutButton } from "./sign-out-button";
+
+export const rolesQueryKey = ["roles"] as const;
+
+export type DashboardProps = {
+  /** The server's answer for this request; the first paint renders from it, with no loading state. */
+  initialAnswer: RolesAnswer;
+  userName: string;
+  /** The SAFA server's Discord invite, for members who have not joined yet. */
+  inviteUrl: string;
+  /** Saves the profile form; defaults to `POST /api/profile`. Roles are re-read after a successful save. */
+  saveProfile?: (values: ProfileInput) => Promise<ProfileSaveResult>;
+  initialProfile?: Partial<ProfileInput>;
+  slots?: TeamSlots;
+};
+
+/**
+ * The signed-in home page. Roles come from `GET /api/roles`, re-read on
+ * mount and on window focus, but never before the server would ask Discord
+ * again (see roles-pacing.ts); while the server is busy the last answer stays
+ * on screen.
+ */
+export function Dashboard({ initialAnswer, userName, inviteUrl, saveProfile = saveProfileViaApi, initialProfile, slots }: DashboardProps) {
+  const query = useQuery({
+    queryKey: rolesQueryKey,
+    queryFn: ({ signal }) => fetchRoles(signal),
+    initialData: initialAnswer,
+    initialDataUpdatedAt: () => Date.now(),
+    staleTime: ({ state }) => rolesStaleTimeMs(state),
+    refetchInterval: ({ state }) => rolesRecheckIntervalMs(state),
+    // Both only when stale (see staleTime), and never inside a wait the server asked for.
+    refetchOnWindowFocus: ({ state }) => rolesMayRefetch(state, Date.now()),
+    refetchOnMount: ({ state }) => rolesMayRefetch(state, Date.now()),
+  });
+  const { data: answer, refetch } = query;
+  const problem = describeRolesProblem(query.error, query.errorUpdatedAt);
+
+  const redirectTo = problem?.kind === "signed-out" ? problem.redirectTo : null;
+  useEffect(() => {
+    if (redirectTo !== null) window.location.assign(redirectTo);
+  }, [redirectTo]);
+
+  // The server named its wait (429 or 503): ask again exactly then, once.
+  const retryAtMs = problem?.kind === "busy" ? problem.retryAtMs : null;
+  useEffect(() => {
+    if (retryAtMs === null) return;
+    const timer = window.setTimeout(() => void refetch(), Math.max(0, retryAtMs - Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [retryAtMs, refetch]);
+
+  async function saveProfileAndRefresh(values: ProfileInput): Promise<ProfileSaveResult> {
+    const result = await saveProfile(values);
+    if (result.ok) await refetch();
+    return result;
+  }
+
+  return (
+    <>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
+          <p className="text-lg font-bold text-brand">SAFA Dashboard</p>
+          <nav aria-label="Account" className="flex min-w-0 flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+            {answer.isAdmin && (
+              <Link href="/admin" className="font-semibold text-brand underline-offset-4 hover:underline">
+                Admin area
+              </Link>
+            )}
+            <span className="min-w-0 max-w-48 truncate text-slate-700 sm:max-w-xs" title={userName}>
+              Signed in as <span className="font-semibold text-slate-900">{userName}</span>
+            </span>
+            <SignOutButton />
+          </nav>
+        </div>
+      </header>
+      <main className="mx-auto flex max-w-4xl flex-col gap-4 px-4 py-6">
+        <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} />
+        <RolesProblemBanner problem={problem} onRetry={() => void refetch()} />
+        <ViewSwitch
+          view={answer.view}
+          inviteUrl={inviteUrl}
+          onCheckAgain={refetch}
+          saveProfile={saveProfileAndRefresh}
+          initialProfile={initialProfile}
+          slots={slots}
+        />
+      </main>
+    </>
+  );
+}

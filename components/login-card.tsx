@@ -1,0 +1,49 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+import { bodyTextClass, cardClass, discordButtonClass } from "./ui/styles";
+
+export type LoginCardProps = {
+  /**
+   * A sentence for the user, e.g. "Your Discord login expired or was
+   * revoked. Please log in again." The page maps query-string codes to
+   * sentences it wrote, so nothing from the URL is shown verbatim.
+   */
+  error?: string;
+};
+
+/** The signed-out home page: what this is and the way in. */
+export function LoginCard({ error }: LoginCardProps) {
+  const [redirecting, setRedirecting] = useState(false);
+
+  async function logIn() {
+    setRedirecting(true);
+    try {
+      await signIn("discord", { callbackUrl: "/" });
+    } catch {
+      // signIn leaves the page on success; after a network failure the button works again.
+      setRedirecting(false);
+    }
+  }
+
+  return (
+    <main className="flex min-h-screen items-center justify-center p-4">
+      <div className={`${cardClass} flex w-full max-w-md flex-col items-center gap-5 text-center`}>
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">SAFA Dashboard</h1>
+        <p className={bodyTextClass}>
+          The home of the SAFA FIFA tournaments. Log in with the Discord account you use in the SAFA server to see your profile, your team and what
+          you can do next.
+        </p>
+        {error && (
+          <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-800 ring-1 ring-red-200">
+            {error}
+          </p>
+        )}
+        <button type="button" onClick={logIn} disabled={redirecting} className={`${discordButtonClass} w-full sm:w-auto`}>
+          {redirecting ? "Opening Discord…" : "Log in with Discord"}
+        </button>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,38 @@
+import type { ReactNode } from "react";
+import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
+
+export type FreeAgentProps = {
+  /** Team search, plugged in by the teams feature. */
+  findTeamSlot?: ReactNode;
+  /** Team creation, plugged in by the teams feature. */
+  createTeamSlot?: ReactNode;
+};
+
+export function FreeAgent({ findTeamSlot, createTeamSlot }: FreeAgentProps) {
+  return (
+    <div data-view="free-agent" className="flex flex-col gap-4">
+      <section aria-labelledby="free-agent-heading" className={cardClass}>
+        <h1 id="free-agent-heading" className={headingClass}>
+          You&apos;re a free agent
+        </h1>
+        <p className={`mt-2 ${bodyTextClass}`}>Your profile is complete and you&apos;re not on a team yet. Join a team or start your own.</p>
+      </section>
+      <div className="grid gap-4 md:grid-cols-2">
+        <section aria-labelledby="find-team-heading" className={cardClass}>
+          <h2 id="find-team-heading" className={sectionHeadingClass}>
+            Find a team
+          </h2>
+          <p className={`mt-1 ${bodyTextClass}`}>Ask to join a team that is recruiting. Its manager accepts or declines your request.</p>
+          {findTeamSlot && <div className="mt-4">{findTeamSlot}</div>}
+        </section>
+        <section aria-labelledby="create-team-heading" className={cardClass}>
+          <h2 id="create-team-heading" className={sectionHeadingClass}>
+            Create a team
+          </h2>
+          <p className={`mt-1 ${bodyTextClass}`}>Start a team and become its manager: you pick who plays and answer join requests.</p>
+          {createTeamSlot && <div className="mt-4">{createTeamSlot}</div>}
+        </section>
+      </div>
+    </div>
+  );
+}
