@@ -1,0 +1,47 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+
+function exampleEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(".env.example", "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1] && match[2] !== undefined) env[match[1]] = match[2];
+  }
+  return env;
+}
+
+/** Starts the built app with an environment and returns its exit code and what it printed. */
+function startApp(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const port = String(3250 + Math.floor(Math.random() * 40));
+    const child = spawn("node_modules/.bin/next", ["start", "--port", port, "--hostname", "127.0.0.1"], {
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+test("a missing required variable stops the app at start with one line naming it", async () => {
+  test.setTimeout(60_000);
+  const env = exampleEnv();
+  delete env.DISCORD_GUILD_ID;
+  const { code, stderr } = await startApp(env);
+  expect(code).toBe(1);
+  const lines = stderr.trim().split("\n").filter((line) => line.includes("Configuration error"));
+  expect(lines).toEqual(["Configuration error: DISCORD_GUILD_ID is missing. See .env.example."]);
+});
+
+test("a malformed variable stops the app at start and says what is wrong", async () => {
+  test.setTimeout(60_000);
+  const { code, stderr } = await startApp({ ...exampleEnv(), NEXTAUTH_SECRET: "too-short" });
+  expect(code).toBe(1);
+  expect(stderr).toContain("Configuration error: NEXTAUTH_SECRET must be at least 32 characters");
+});
