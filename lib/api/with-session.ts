@@ -1,5 +1,6 @@
 import "server-only";
 import { getCurrentUser, type SessionUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { getRedis } from "@/lib/redis/client";
 import { ApiError, errorResponse } from "./errors";
 import { hitRateLimit } from "./rate-limit";
@@ -7,13 +8,44 @@ import type { RateLimitPolicyName } from "./ratelimit-policies";
 
 type Handler = (context: { request: Request; user: SessionUser }) => Promise<Response>;
 
+type Options = {
+  rateLimit: RateLimitPolicyName;
+  /**
+   * Refuse state-changing requests (anything but GET and HEAD) whose `Origin`
+   * is not this app: the session cookie rides along on cross-site requests,
+   * so without this another site could act in the user's name.
+   */
+  sameOrigin?: boolean;
+};
+
+const readOnlyMethods = new Set(["GET", "HEAD"]);
+
+/** Same origin: the configured public URL, or the host the request was sent to (as Next.js checks Server Actions). */
+function isSameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null || origin === "null") return false;
+  let originUrl: URL;
+  try {
+    originUrl = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (originUrl.origin === new URL(getEnv().NEXTAUTH_URL).origin) return true;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  return host !== null && originUrl.host === host;
+}
+
 /**
- * The guard every signed-in route goes through: session, per-user rate
- * limit, and error mapping, once, so a handler is one domain call.
+ * The guard every signed-in route goes through: origin (for mutations, when
+ * asked), session, per-user rate limit, and error mapping, once, so a
+ * handler is one domain call.
  */
-export function withSession(handler: Handler, options: { rateLimit: RateLimitPolicyName }) {
+export function withSession(handler: Handler, options: Options) {
   return async (request: Request): Promise<Response> => {
     try {
+      if (options.sameOrigin && !readOnlyMethods.has(request.method) && !isSameOrigin(request)) {
+        throw new ApiError(403, "cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
+      }
       const user = await getCurrentUser();
       if (!user) throw new ApiError(401, "unauthenticated", "Please log in with Discord first.");
       const verdict = await hitRateLimit(getRedis(), options.rateLimit, user.id);

@@ -1,0 +1,11 @@
+import { withSession } from "@/lib/api/with-session";
+import { getTeamService } from "@/lib/teams";
+import { actionAnswer, readBody } from "@/lib/teams/http";
+import { teamTargetSchema } from "@/lib/teams/requests";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withSession(
+  async ({ request, user }) => actionAnswer(await getTeamService().disbandTeam(user, (await readBody(request, teamTargetSchema)).teamId)),
+  { rateLimit: "actions", sameOrigin: true },
+);

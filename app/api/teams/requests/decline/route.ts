@@ -1,0 +1,14 @@
+import { withSession } from "@/lib/api/with-session";
+import { getTeamService } from "@/lib/teams";
+import { actionAnswer, readBody } from "@/lib/teams/http";
+import { teamMemberTargetSchema } from "@/lib/teams/requests";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withSession(
+  async ({ request, user }) => {
+    const { teamId, userId } = await readBody(request, teamMemberTargetSchema);
+    return actionAnswer(await getTeamService().declineRequest(user, teamId, userId));
+  },
+  { rateLimit: "actions", sameOrigin: true },
+);

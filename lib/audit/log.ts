@@ -1,0 +1,65 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+/** Every action the audit log names; the admin area shows them as written. */
+export const auditActions = [
+  "profile.save",
+  "team.create",
+  "team.adopt",
+  "team.request",
+  "team.withdraw",
+  "team.approve",
+  "team.decline",
+  "team.remove",
+  "team.leave",
+  "team.transfer",
+  "team.disband",
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+const auditEntrySchema = z.object({
+  /** Epoch milliseconds. */
+  at: z.number(),
+  actorId: z.string(),
+  actorName: z.string(),
+  action: z.enum(auditActions),
+  teamId: z.string().nullable(),
+  teamName: z.string().nullable(),
+  targetId: z.string().nullable(),
+  /** A short human note ("roster 5/23", "declined by admin"). */
+  detail: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type AuditInput = Omit<AuditEntry, "at">;
+
+/**
+ * The JSON an audit entry is stored as. Entries are appended by the same Lua
+ * script that makes the change, so a change is never recorded without its
+ * entry, nor the reverse.
+ */
+export function auditJson(input: AuditInput, at: number): string {
+  return JSON.stringify(auditEntrySchema.parse({ ...input, at }));
+}
+
+/** The newest entries first; an entry that does not parse is skipped rather than hiding the rest. */
+export async function readAudit(redis: Redis, key: string, count: number): Promise<AuditEntry[]> {
+  const rows = await redis.xrevrange(key, "+", "-", "COUNT", count);
+  const entries: AuditEntry[] = [];
+  for (const [, fields] of rows) {
+    const index = fields.indexOf("entry");
+    const raw = index >= 0 ? fields[index + 1] : undefined;
+    if (raw === undefined) continue;
+    const parsed = auditEntrySchema.safeParse(safeJson(raw));
+    if (parsed.success) entries.push(parsed.data);
+  }
+  return entries;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

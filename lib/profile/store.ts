@@ -1,0 +1,44 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { TeamKeys } from "@/lib/teams/keys";
+import { profileSchema, type ProfileInput } from "./schema";
+
+const storedProfileSchema = profileSchema.extend({ updatedAt: z.number() });
+export type StoredProfile = z.infer<typeof storedProfileSchema>;
+
+/** The JSON a profile is stored as (by the profile commit script). */
+export function profileJson(profile: ProfileInput, updatedAt: number): string {
+  return JSON.stringify({ ...profile, updatedAt });
+}
+
+function parseStored(raw: string | null): StoredProfile | null {
+  if (raw === null) return null;
+  try {
+    const parsed = storedProfileSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Profiles as stored in Redis (`<prefix>profile:<user>`), parsed on the way out. */
+export function createProfileStore(redis: Redis, keys: TeamKeys) {
+  return {
+    async get(userId: string): Promise<StoredProfile | null> {
+      return parseStored(await redis.get(keys.profile(userId)));
+    },
+    async many(userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
+      const profiles = new Map<string, StoredProfile>();
+      if (userIds.length === 0) return profiles;
+      const values = await redis.mget(...userIds.map((userId) => keys.profile(userId)));
+      userIds.forEach((userId, index) => {
+        const profile = parseStored(values[index] ?? null);
+        if (profile) profiles.set(userId, profile);
+      });
+      return profiles;
+    },
+  };
+}
+
+export type ProfileStore = ReturnType<typeof createProfileStore>;

@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+/**
+ * What the teams API answers, as zod schemas so the browser parses every
+ * answer at its boundary. Pure: safe for client components.
+ */
+
+export const teamSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  tag: z.string(),
+  managerName: z.string().nullable(),
+  rosterSize: z.number().int(),
+  rosterMax: z.number().int(),
+  open: z.boolean(),
+  /** True when the asking user has a pending request to this team. */
+  requested: z.boolean(),
+});
+export type TeamSummary = z.infer<typeof teamSummarySchema>;
+
+export const teamListSchema = z.object({
+  teams: z.array(teamSummarySchema),
+  /** Pending requests of the asking user, and the most they may have. */
+  myRequests: z.number().int(),
+  myRequestsMax: z.number().int(),
+});
+export type TeamList = z.infer<typeof teamListSchema>;
+
+export const personSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  gamerTag: z.string().nullable(),
+  position: z.string().nullable(),
+  platform: z.string().nullable(),
+  country: z.string().nullable(),
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const rosterEntrySchema = personSchema.extend({ role: z.enum(["manager", "player"]), joinedAt: z.string() });
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+
+export const joinRequestSchema = personSchema.extend({ requestedAt: z.string() });
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const teamDetailSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  tag: z.string(),
+  managerId: z.string().nullable(),
+  rosterMax: z.number().int(),
+  roster: z.array(rosterEntrySchema),
+  /** Only for the team's manager and tournament admins. */
+  requests: z.array(joinRequestSchema),
+  /** A change whose Discord half is unfinished; the next action on the team completes or undoes it. */
+  pendingChange: z.boolean(),
+});
+export type TeamDetail = z.infer<typeof teamDetailSchema>;
+
+export const myTeamSchema = z.object({
+  team: teamDetailSchema.nullable(),
+  /** What the asking user may do, from their roles as last read. */
+  canManage: z.boolean(),
+});
+export type MyTeam = z.infer<typeof myTeamSchema>;
+
+/** Every successful mutation answers this; `applied: false` means the end state already held (a retry or a double click). */
+export const actionResultSchema = z.object({
+  ok: z.literal(true),
+  applied: z.boolean(),
+  teamId: z.string().nullable(),
+  message: z.string(),
+});
+export type ActionResult = z.infer<typeof actionResultSchema>;
+
+/** Every failed call answers this. */
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+  fieldErrors: z.record(z.string(), z.string()).optional(),
+  retryAfterSeconds: z.number().optional(),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;

@@ -1,0 +1,47 @@
+/**
+ * What the teams feature needs from Discord, and nothing more. The domain is
+ * written against this port; `guild-adapter.ts` implements it over the shared
+ * REST client (bot token), and tests can substitute their own.
+ */
+export type GuildPort = {
+  /** The member's role ids read fresh from Discord; null when the user is not in the guild. */
+  getMemberRoles(userId: string): Promise<string[] | null>;
+  /** Idempotent: adding a role the member holds changes nothing. */
+  addRole(userId: string, roleId: string): Promise<void>;
+  /** Idempotent: removing a role the member lacks changes nothing. */
+  removeRole(userId: string, roleId: string): Promise<void>;
+  /** Creates a guild role and answers its id. Not idempotent: a lost answer may leave a role behind. */
+  createRole(name: string): Promise<string>;
+  /** Deleting a role that is already gone succeeds. */
+  deleteRole(roleId: string): Promise<void>;
+  /** Every role of the guild (id and name), for adopting teams made on Discord. */
+  listRoles(): Promise<{ id: string; name: string }[]>;
+};
+
+/**
+ * Discord could not be asked right now (rate limited, down, timed out). The
+ * action did not happen or was undone; trying again later is the remedy.
+ */
+export class GuildUnavailableError extends Error {
+  override name = "GuildUnavailableError";
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Discord refused the change (a 4xx other than rate limits): asking again will not help. */
+export class GuildRejectedError extends Error {
+  override name = "GuildRejectedError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

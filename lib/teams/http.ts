@@ -1,0 +1,36 @@
+import "server-only";
+import type { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import type { ActionResult } from "./answer";
+import { fieldErrorsOf } from "./input";
+
+/** Bodies of our own API are small; anything larger is refused before parsing. */
+const maxBodyBytes = 16_384;
+
+/**
+ * Reads and validates a JSON body. Anything wrong is a 400 naming the field
+ * and saying what to fix, never a 500.
+ */
+export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+  const text = await request.text().catch(() => "");
+  if (text.length > maxBodyBytes) throw new ApiError(400, "invalid_input", "The request is too large.");
+  let json: unknown;
+  try {
+    json = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "The request body must be JSON.");
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const fieldErrors = fieldErrorsOf(parsed.error);
+  const [field, message] = Object.entries(fieldErrors)[0] ?? ["body", "The request is not valid."];
+  throw new ApiError(400, "invalid_input", message, { field, fieldErrors });
+}
+
+export function jsonAnswer(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export function actionAnswer(result: ActionResult): Response {
+  return jsonAnswer(result);
+}

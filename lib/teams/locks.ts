@@ -1,0 +1,96 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import { ApiError } from "@/lib/api/errors";
+import { jitteredPause, tryLock, type HeldLock } from "@/lib/redis/lock";
+import { runScript } from "@/lib/redis/scripts";
+import { teamLockRenewScript } from "@/lib/redis/scripts/team-lock-renew";
+import type { TeamKeys } from "./keys";
+import { teamPolicy } from "./policy";
+
+/** What an action is serialised on: a team, a user, or a team name being claimed. */
+export const subjects = {
+  team: (teamId: string) => `team:${teamId}`,
+  user: (userId: string) => `user:${userId}`,
+  teamName: (normalisedName: string) => `team-name:${normalisedName}`,
+};
+
+/** The lock keys and owners a commit script checks (always two; one subject is passed twice). */
+export type Fence = { keys: [string, string]; owners: [string, string] };
+
+export type HeldSubjects = {
+  subjects: readonly string[];
+  holds(subject: string): boolean;
+  /** Takes one more subject without waiting (for finishing another action's journal); false if busy. */
+  tryAdd(subject: string): Promise<boolean>;
+  fenceFor(subjects: readonly string[]): Fence;
+  release(): Promise<void>;
+};
+
+/**
+ * Locks every subject of an action, in one global order so two actions never
+ * wait on each other crosswise, waiting a bounded time for each. The leases
+ * are renewed while the action runs; the commit scripts check them (fencing),
+ * so an action that outlived its lease cannot write.
+ */
+export async function lockSubjects(redis: Redis, keys: TeamKeys, wanted: readonly string[]): Promise<HeldSubjects> {
+  const held = new Map<string, HeldLock>();
+  const ordered = [...new Set(wanted)].sort();
+  const deadline = Date.now() + teamPolicy.lockWaitMs;
+  try {
+    for (const subject of ordered) {
+      let lock = await tryLock(redis, keys.lock(subject), teamPolicy.lockLeaseMs);
+      while (!lock) {
+        if (Date.now() > deadline) {
+          throw new ApiError(409, "busy", "Another change to this team or player is in progress. Please try again in a moment.", { retryAfterSeconds: 2 });
+        }
+        await jitteredPause(teamPolicy.lockPollMs);
+        lock = await tryLock(redis, keys.lock(subject), teamPolicy.lockLeaseMs);
+      }
+      held.set(subject, lock);
+    }
+  } catch (error) {
+    await Promise.allSettled([...held.values()].map((lock) => lock.release()));
+    throw error;
+  }
+
+  const renew = setInterval(() => {
+    for (const lock of held.values()) void runScript(redis, teamLockRenewScript, [lock.key], [lock.owner, teamPolicy.lockLeaseMs]).catch(() => undefined);
+  }, teamPolicy.lockRenewEveryMs);
+  renew.unref();
+
+  const lockOf = (subject: string): HeldLock => {
+    const lock = held.get(subject);
+    if (!lock) throw new Error(`the action does not hold ${subject}`);
+    return lock;
+  };
+
+  return {
+    subjects: ordered,
+    holds: (subject) => held.has(subject),
+    async tryAdd(subject) {
+      if (held.has(subject)) return true;
+      const lock = await tryLock(redis, keys.lock(subject), teamPolicy.lockLeaseMs);
+      if (lock) held.set(subject, lock);
+      return lock !== null;
+    },
+    fenceFor(fenced) {
+      const first = lockOf(fenced[0] ?? "");
+      const second = fenced[1] === undefined ? first : lockOf(fenced[1]);
+      return { keys: [first.key, second.key], owners: [first.owner, second.owner] };
+    },
+    async release() {
+      clearInterval(renew);
+      await Promise.allSettled([...held.values()].map((lock) => lock.release()));
+    },
+  };
+}
+
+/** Runs `action` holding every subject's lock, releasing them whatever happens. */
+export async function withSubjects<T>(redis: Redis, keys: TeamKeys, wanted: readonly string[], action: (held: HeldSubjects) => Promise<T>): Promise<T> {
+  const held = await lockSubjects(redis, keys, wanted);
+  try {
+    return await action(held);
+  } finally {
+    await held.release();
+  }
+}

@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { snowflakeSchema } from "./input";
+
+/**
+ * Bodies of the team API's mutations. Ids travel in the JSON body (not the
+ * path) so every route is one static handler behind the same guard.
+ */
+export const teamTargetSchema = z.object({ teamId: snowflakeSchema });
+export const teamMemberTargetSchema = z.object({ teamId: snowflakeSchema, userId: snowflakeSchema });

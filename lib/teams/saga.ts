@@ -1,0 +1,295 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { auditActions, auditJson, type AuditInput } from "@/lib/audit/log";
+import { commitSpecSchema, runCommit, type CommitRefusal, type CommitSpec } from "./commit";
+import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
+import type { TeamKeys } from "./keys";
+import { withSubjects, type HeldSubjects } from "./locks";
+
+/** Stands for the id of the role a `create-role` step made, before it is known. */
+export const createdRole = "created-role";
+
+const stepSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("add-role"), userId: z.string(), roleId: z.string() }),
+  z.object({ kind: z.literal("remove-role"), userId: z.string(), roleId: z.string() }),
+  z.object({ kind: z.literal("create-role"), name: z.string() }),
+  z.object({ kind: z.literal("delete-role"), roleId: z.string() }),
+]);
+export type Step = z.infer<typeof stepSchema>;
+
+/**
+ * How an action is settled when it fails half-way. `undo`: every Discord
+ * step is reverted (each was planned only if it changes something, so its
+ * inverse restores exactly what was there). `finish`: the action cannot be
+ * reverted (a deleted role is gone), so the next attempt completes it.
+ */
+export type Settlement = "undo" | "finish";
+
+const journalSchema = z.object({
+  id: z.string(),
+  subjects: z.array(z.string()),
+  settlement: z.enum(["undo", "finish"]),
+  steps: z.array(stepSchema),
+  createdRoleId: z.string().nullable(),
+  commit: commitSpecSchema,
+  audit: z.object({
+    actorId: z.string(),
+    actorName: z.string(),
+    action: z.enum(auditActions),
+    teamId: z.string().nullable(),
+    teamName: z.string().nullable(),
+    targetId: z.string().nullable(),
+    detail: z.string().nullable(),
+  }),
+  startedAt: z.number(),
+});
+export type Journal = z.infer<typeof journalSchema>;
+
+export type Plan = { settlement: Settlement; steps: Step[]; commit: CommitSpec; audit: AuditInput; subjects: readonly string[] };
+
+export type SagaDeps = { redis: Redis; keys: TeamKeys; guild: GuildPort; log: Logger; now: () => number };
+
+export type SagaResult = { createdRoleId: string | null };
+
+/** What a commit refusal tells the user; the Discord half was undone before this is thrown. */
+const refusalMessages: Record<CommitRefusal, [number, string]> = {
+  "lost-lock": [409, "This change took too long and was undone. Please try again."],
+  "name-taken": [409, "A team with this name already exists."],
+  "in-team": [409, "This player is already in a team."],
+  gone: [404, "This team no longer exists."],
+  "no-request": [404, "There is no pending request from this player."],
+  full: [409, "The roster is full."],
+  "not-member": [409, "This player is not on the team."],
+  "is-manager": [409, "The manager cannot leave: hand over management or disband the team first."],
+  "not-manager": [409, "The team's manager changed in the meantime. Reload and try again."],
+};
+
+/**
+ * Runs an action that changes both Discord and Redis so that it is never
+ * left half-applied. A journal is written first; the Discord steps run; then
+ * one Lua script records the result, closes the journal and appends the audit
+ * entry atomically. On a failure the Discord steps are undone (or, for
+ * `finish` actions, left for the retry to complete); if even that fails, the
+ * journal stays and the next action on the same team or user settles it.
+ */
+export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): Promise<SagaResult> {
+  const journal: Journal = {
+    id: randomUUID(),
+    subjects: [...plan.subjects],
+    settlement: plan.settlement,
+    steps: plan.steps,
+    createdRoleId: null,
+    commit: plan.commit,
+    audit: plan.audit,
+    startedAt: deps.now(),
+  };
+  await saveJournal(deps, journal);
+  try {
+    await applySteps(deps, journal);
+  } catch (error) {
+    await settleAfterFailure(deps, journal);
+    throw discordFailure(error, journal.settlement);
+  }
+  let outcome: "ok" | CommitRefusal;
+  try {
+    outcome = await commit(deps, held, journal);
+  } catch (error) {
+    deps.log.error({ err: error, journal: journal.id }, "the Redis half of an action failed after its Discord half");
+    await settleAfterFailure(deps, journal);
+    throw new ApiError(503, "storage_unavailable", "We could not save the change, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });
+  }
+  if (outcome !== "ok") {
+    if (journal.settlement === "finish") throw new ApiError(409, outcome, refusalMessages[outcome][1]);
+    await settleAfterFailure(deps, journal);
+    const [status, message] = refusalMessages[outcome];
+    throw new ApiError(status, outcome, message);
+  }
+  return { createdRoleId: journal.createdRoleId };
+}
+
+/**
+ * Settles journals left by earlier actions on any subject this action holds:
+ * undoes or finishes them before this action looks at the state. A journal
+ * that also names a subject someone else holds right now is left for later.
+ */
+export async function settleLeftovers(deps: SagaDeps, held: HeldSubjects): Promise<void> {
+  const rows = await deps.redis.hgetall(deps.keys.journals);
+  for (const [id, raw] of Object.entries(rows)) {
+    const journal = parseJournal(raw);
+    if (!journal) {
+      deps.log.error({ journal: id }, "dropping a journal that does not parse");
+      await deps.redis.hdel(deps.keys.journals, id);
+      continue;
+    }
+    if (!journal.subjects.some((subject) => held.holds(subject))) continue;
+    let mine = true;
+    for (const subject of journal.subjects) mine = mine && (await held.tryAdd(subject));
+    if (!mine) continue;
+    deps.log.warn({ journal: id, settlement: journal.settlement, action: journal.audit.action }, "settling an action left half-done");
+    if (journal.settlement === "undo") {
+      await undoSteps(deps, journal);
+      await deps.redis.hdel(deps.keys.journals, journal.id);
+      continue;
+    }
+    try {
+      await applySteps(deps, journal);
+    } catch (error) {
+      throw discordFailure(error, "finish");
+    }
+    const outcome = await commit(deps, held, journal);
+    if (outcome !== "ok") {
+      deps.log.error({ journal: id, outcome }, "a finishing commit was refused; dropping its journal");
+      await deps.redis.hdel(deps.keys.journals, journal.id);
+    }
+  }
+}
+
+/**
+ * Runs an action holding the locks of its subjects, after settling whatever
+ * an earlier, interrupted action left on them.
+ */
+export async function runExclusive<T>(deps: SagaDeps, wanted: readonly string[], action: (held: HeldSubjects) => Promise<T>): Promise<T> {
+  return withSubjects(deps.redis, deps.keys, wanted, async (held) => {
+    await settleLeftovers(deps, held);
+    return action(held);
+  });
+}
+
+/** Open journals, for the admin health panel. */
+export async function countOpenJournals(redis: Redis, keys: TeamKeys): Promise<number> {
+  return redis.hlen(keys.journals);
+}
+
+/** Team ids with an open journal, so pages can say a change is still settling. */
+export async function teamsWithOpenJournals(redis: Redis, keys: TeamKeys): Promise<Set<string>> {
+  const rows = await redis.hvals(keys.journals);
+  const teams = new Set<string>();
+  for (const raw of rows) {
+    const journal = parseJournal(raw);
+    for (const subject of journal?.subjects ?? []) if (subject.startsWith("team:")) teams.add(subject.slice("team:".length));
+  }
+  return teams;
+}
+
+async function commit(deps: SagaDeps, held: HeldSubjects, journal: Journal): Promise<"ok" | CommitRefusal> {
+  const at = deps.now();
+  const audit = { ...journal.audit, teamId: journal.audit.teamId ?? journal.createdRoleId };
+  return runCommit(deps.redis, deps.keys, journal.commit, {
+    fence: held.fenceFor(journal.subjects),
+    journalId: journal.id,
+    auditJson: auditJson(audit, at),
+    createdRoleId: journal.createdRoleId,
+    now: at,
+  });
+}
+
+async function saveJournal(deps: SagaDeps, journal: Journal): Promise<void> {
+  await deps.redis.hset(deps.keys.journals, journal.id, JSON.stringify(journal));
+}
+
+function parseJournal(raw: string): Journal | null {
+  try {
+    const parsed = journalSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function resolveRole(journal: Journal, roleId: string): string | null {
+  return roleId === createdRole ? journal.createdRoleId : roleId;
+}
+
+/** Runs every step in order; each is idempotent, so a retry may run them all again. */
+async function applySteps(deps: SagaDeps, journal: Journal): Promise<void> {
+  for (const step of journal.steps) {
+    switch (step.kind) {
+      case "create-role": {
+        if (journal.createdRoleId !== null) break;
+        journal.createdRoleId = await deps.guild.createRole(step.name);
+        // Recorded at once: if anything later fails, the undo must find this role to delete it.
+        await saveJournal(deps, journal);
+        break;
+      }
+      case "delete-role":
+        await deps.guild.deleteRole(step.roleId);
+        break;
+      case "add-role": {
+        const roleId = resolveRole(journal, step.roleId);
+        if (roleId === null) break;
+        const adding = deps.guild.addRole(step.userId, roleId);
+        // Finishing a disband must not stall on a member who has left the server since.
+        await (journal.settlement === "finish" ? tolerateGoneMember(adding) : adding);
+        break;
+      }
+      case "remove-role": {
+        const roleId = resolveRole(journal, step.roleId);
+        if (roleId !== null) await tolerateGoneMember(deps.guild.removeRole(step.userId, roleId));
+        break;
+      }
+    }
+  }
+}
+
+/** Reverts the steps last to first; a step that never ran is reverted harmlessly. */
+async function undoSteps(deps: SagaDeps, journal: Journal): Promise<void> {
+  for (const step of [...journal.steps].reverse()) {
+    switch (step.kind) {
+      case "create-role":
+        if (journal.createdRoleId !== null) await deps.guild.deleteRole(journal.createdRoleId);
+        break;
+      case "delete-role":
+        throw new Error("a deleted role cannot be restored; such actions settle by finishing");
+      case "add-role": {
+        const roleId = resolveRole(journal, step.roleId);
+        if (roleId !== null && roleId !== journal.createdRoleId) await tolerateGoneMember(deps.guild.removeRole(step.userId, roleId));
+        break;
+      }
+      case "remove-role": {
+        const roleId = resolveRole(journal, step.roleId);
+        if (roleId !== null) await tolerateGoneMember(deps.guild.addRole(step.userId, roleId));
+        break;
+      }
+    }
+  }
+}
+
+async function settleAfterFailure(deps: SagaDeps, journal: Journal): Promise<void> {
+  if (journal.settlement === "finish") return;
+  try {
+    await undoSteps(deps, journal);
+  } catch (error) {
+    deps.log.error({ err: error, journal: journal.id }, "could not undo a failed action; the next action on it will");
+    return;
+  }
+  await deps.redis.hdel(deps.keys.journals, journal.id).catch((error: unknown) => {
+    deps.log.error({ err: error, journal: journal.id }, "could not close an undone journal; undoing it again later is harmless");
+  });
+}
+
+/** A member who left the server has no roles to take away or give back. */
+async function tolerateGoneMember(change: Promise<void>): Promise<void> {
+  try {
+    await change;
+  } catch (error) {
+    if (error instanceof GuildRejectedError && error.status === 404) return;
+    throw error;
+  }
+}
+
+function discordFailure(error: unknown, settlement: Settlement): Error {
+  if (error instanceof GuildUnavailableError) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1_000));
+    return settlement === "undo"
+      ? new ApiError(503, "discord_unavailable", `Discord did not take the change, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, { retryAfterSeconds })
+      : new ApiError(503, "discord_incomplete", `Discord is busy, so this is not finished yet. Try again in ${retryAfterSeconds} s to complete it.`, { retryAfterSeconds });
+  }
+  if (error instanceof GuildRejectedError) {
+    return new ApiError(409, "discord_rejected", "Discord refused this change. Reload the page: someone may have changed these roles on Discord.");
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

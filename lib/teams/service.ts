@@ -1,0 +1,380 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { auditJson, type AuditInput } from "@/lib/audit/log";
+import { createProfileStore, type StoredProfile } from "@/lib/profile/store";
+import { runScript } from "@/lib/redis/scripts";
+import { teamDropRequestScript } from "@/lib/redis/scripts/team-drop-request";
+import { teamRequestJoinScript } from "@/lib/redis/scripts/team-request-join";
+import { freshActor, freshRoles, grant, revoke, rolesAfter, type Actor } from "./actor";
+import { adoptTeamFromRoles } from "./adopt";
+import type { ActionResult, JoinRequest, MyTeam, Person, RosterEntry, TeamDetail, TeamList, TeamSummary } from "./answer";
+import type { TeamContext } from "./context";
+import { normaliseTeamName, type CreateTeamInput } from "./input";
+import { subjects } from "./locks";
+import { teamPolicy } from "./policy";
+import { createdRole, runExclusive, runSaga, teamsWithOpenJournals, type Step } from "./saga";
+import { createTeamStore, type Membership, type TeamRecord } from "./store";
+
+export type SessionActor = { id: string; name: string };
+
+function done(applied: boolean, teamId: string | null, message: string): ActionResult {
+  return { ok: true, applied, teamId, message };
+}
+
+/**
+ * Every team action. Each one re-reads the actor's roles fresh through the
+ * bot, checks their rights and the team's state while holding the locks of
+ * the team and users it touches, changes Discord and Redis through a saga
+ * (never half-applied), audits the change in the same atomic step, and writes
+ * the new roles through to the role cache so the next page shows them.
+ * Each is idempotent: when the end state already holds, it answers
+ * `applied: false` and changes nothing.
+ */
+export function createTeamService(context: TeamContext) {
+  const store = createTeamStore(context.redis, context.keys);
+  const profiles = createProfileStore(context.redis, context.keys);
+  const ids = context.roleIds;
+
+  async function requireTeam(teamId: string): Promise<TeamRecord> {
+    const team = await store.team(teamId);
+    if (!team) throw new ApiError(404, "team_not_found", "This team does not exist (it may have been disbanded).");
+    return team;
+  }
+
+  function manages(actor: Actor, team: TeamRecord): boolean {
+    return team.managerId === actor.id && actor.roles.includes(ids.teamManager) && actor.roles.includes(team.id);
+  }
+
+  function requireManage(actor: Actor, team: TeamRecord): void {
+    if (!actor.isAdmin && !manages(actor, team)) throw new ApiError(403, "forbidden", "Only this team's manager or a tournament admin can do that.");
+  }
+
+  async function requireFreeAgent(actor: Actor): Promise<void> {
+    if (!actor.roles.includes(ids.updatedProfile)) throw new ApiError(403, "profile_required", "Complete your player profile first.");
+    const inTeam = (await store.teamOf(actor.id)) !== null || actor.roles.includes(ids.player) || actor.roles.includes(ids.teamManager);
+    if (inTeam) throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+  }
+
+  function audit(actor: SessionActor, action: AuditInput["action"], team: { id: string | null; name: string | null }, targetId: string | null, detail: string | null): AuditInput {
+    return { actorId: actor.id, actorName: actor.name, action, teamId: team.id, teamName: team.name, targetId, detail };
+  }
+
+  async function dropRequest(teamId: string, userId: string, entry: AuditInput): Promise<boolean> {
+    const reply = await runScript(
+      context.redis,
+      teamDropRequestScript,
+      [context.keys.requests(teamId), context.keys.userRequests, context.keys.audit],
+      [teamId, userId, auditJson(entry, context.now()), teamPolicy.auditEntriesMax],
+    );
+    return reply === "ok";
+  }
+
+  /** Users the action did not read fresh: their cached roles are patched, if they have any. */
+  async function patchCachedRoles(userIds: readonly string[], steps: readonly Step[], droppedRoleId: string | null): Promise<void> {
+    for (const userId of userIds) {
+      const cached = await context.roleCache.cached(userId);
+      if (!cached) continue;
+      const before = droppedRoleId === null ? cached.roles : cached.roles.filter((roleId) => roleId !== droppedRoleId);
+      await context.roleCache.writeThrough(userId, rolesAfter(before, steps, userId, null));
+    }
+  }
+
+  async function people(userIds: readonly string[]): Promise<{ names: Map<string, string>; profiles: Map<string, StoredProfile> }> {
+    const [names, found] = await Promise.all([store.displayNames(userIds), profiles.many(userIds)]);
+    return { names, profiles: found };
+  }
+
+  function person(userId: string, found: { names: Map<string, string>; profiles: Map<string, StoredProfile> }): Person {
+    const profile = found.profiles.get(userId);
+    return {
+      userId,
+      name: found.names.get(userId) ?? profile?.gamerTag ?? `Member …${userId.slice(-4)}`,
+      gamerTag: profile?.gamerTag ?? null,
+      position: profile?.position ?? null,
+      platform: profile?.platform ?? null,
+      country: profile?.country ?? null,
+    };
+  }
+
+  async function detail(team: TeamRecord, withRequests: boolean, pending: Set<string>): Promise<TeamDetail> {
+    const [members, requests] = await Promise.all([store.members(team.id), withRequests ? store.requests(team.id) : Promise.resolve<Membership[]>([])]);
+    const found = await people([...members, ...requests].map((entry) => entry.userId));
+    const roster: RosterEntry[] = members
+      .map((member) => ({
+        ...person(member.userId, found),
+        role: member.userId === team.managerId ? ("manager" as const) : ("player" as const),
+        joinedAt: new Date(member.at).toISOString(),
+      }))
+      .sort((a, b) => (a.role === b.role ? a.joinedAt.localeCompare(b.joinedAt) : a.role === "manager" ? -1 : 1));
+    const joinRequests: JoinRequest[] = requests.map((request) => ({ ...person(request.userId, found), requestedAt: new Date(request.at).toISOString() }));
+    return {
+      id: team.id,
+      name: team.name,
+      tag: team.tag,
+      managerId: team.managerId,
+      rosterMax: context.rosterMax,
+      roster,
+      requests: joinRequests,
+      pendingChange: pending.has(team.id),
+    };
+  }
+
+  return {
+    /** Every team, for free agents browsing: name, tag, manager, roster size, open or full. */
+    async listTeams(user: SessionActor): Promise<TeamList> {
+      const teamIds = await store.teamIds();
+      const teams = (await Promise.all(teamIds.map((teamId) => store.team(teamId)))).filter((team): team is TeamRecord => team !== null);
+      const sizes = await Promise.all(teams.map((team) => context.redis.zcard(context.keys.members(team.id))));
+      const managerIds = teams.map((team) => team.managerId).filter((managerId): managerId is string => managerId !== null);
+      const found = await people(managerIds);
+      const requested = new Set(await store.requestedTeams(user.id));
+      const summaries: TeamSummary[] = teams.map((team, index) => {
+        const rosterSize = sizes[index] ?? 0;
+        return {
+          id: team.id,
+          name: team.name,
+          tag: team.tag,
+          managerName: team.managerId === null ? null : person(team.managerId, found).name,
+          rosterSize,
+          rosterMax: context.rosterMax,
+          open: rosterSize < context.rosterMax,
+          requested: requested.has(team.id),
+        };
+      });
+      summaries.sort((a, b) => a.name.localeCompare(b.name));
+      return { teams: summaries, myRequests: summaries.filter((team) => team.requested).length, myRequestsMax: teamPolicy.pendingRequestsPerUserMax };
+    },
+
+    /**
+     * The user's team as their page shows it. Reads the role cache only (no
+     * Discord call); a team role Redis does not know yet is adopted here.
+     */
+    async myTeam(user: SessionActor): Promise<MyTeam> {
+      const roles = (await context.roleCache.cached(user.id))?.roles ?? [];
+      let teamId = await store.teamOf(user.id);
+      if (teamId === null && (roles.includes(ids.player) || roles.includes(ids.teamManager))) teamId = await adoptTeamFromRoles(context, user, roles);
+      const team = teamId === null ? null : await store.team(teamId);
+      if (!team) return { team: null, canManage: false };
+      const canManage = roles.includes(ids.tournamentAdmin) || team.managerId === user.id;
+      return { team: await detail(team, canManage, await teamsWithOpenJournals(context.redis, context.keys)), canManage };
+    },
+
+    /** Every team with roster and requests, for the admin area. */
+    async allTeams(): Promise<TeamDetail[]> {
+      const pending = await teamsWithOpenJournals(context.redis, context.keys);
+      const teams = (await Promise.all((await store.teamIds()).map((teamId) => store.team(teamId)))).filter((team): team is TeamRecord => team !== null);
+      const details = await Promise.all(teams.map((team) => detail(team, true, pending)));
+      return details.sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async createTeam(user: SessionActor, input: CreateTeamInput): Promise<ActionResult> {
+      const normalised = normaliseTeamName(input.name);
+      return runExclusive(context, [subjects.user(user.id), subjects.teamName(normalised)], async (held) => {
+        const actor = await freshActor(context, user);
+        const current = await store.teamOf(actor.id);
+        const currentTeam = current === null ? null : await store.team(current);
+        if (currentTeam && currentTeam.normalizedName === normalised && currentTeam.managerId === actor.id) {
+          return done(false, currentTeam.id, `${currentTeam.name} already exists and you manage it.`);
+        }
+        await requireFreeAgent(actor);
+        if ((await store.teamIdByName(normalised)) !== null) {
+          const message = "A team with this name already exists. Pick another name.";
+          throw new ApiError(409, "name_taken", message, { field: "name", fieldErrors: { name: message } });
+        }
+        const steps: Step[] = [
+          { kind: "create-role", name: input.name },
+          { kind: "add-role", userId: actor.id, roleId: createdRole },
+          ...grant(actor.roles, actor.id, ids.teamManager),
+          ...revoke(actor.roles, actor.id, ids.freeAgent),
+        ];
+        const result = await runSaga(context, held, {
+          settlement: "undo",
+          subjects: held.subjects,
+          steps,
+          commit: { kind: "create-team", userId: actor.id, name: input.name, normalizedName: normalised, tag: input.tag },
+          audit: audit(user, "team.create", { id: null, name: input.name }, null, `tag ${input.tag}`),
+        });
+        await context.roleCache.writeThrough(actor.id, rolesAfter(actor.roles, steps, actor.id, result.createdRoleId));
+        await context.redis.del(context.keys.guildRoles);
+        return done(true, result.createdRoleId, `${input.name} is created and you are its manager.`);
+      });
+    },
+
+    async requestToJoin(user: SessionActor, teamId: string): Promise<ActionResult> {
+      const actor = await freshActor(context, user);
+      const team = await requireTeam(teamId);
+      await requireFreeAgent(actor);
+      const reply = await runScript(
+        context.redis,
+        teamRequestJoinScript,
+        [context.keys.team(teamId), context.keys.members(teamId), context.keys.requests(teamId), context.keys.userTeam, context.keys.userRequests, context.keys.audit],
+        [
+          teamId,
+          actor.id,
+          context.rosterMax,
+          teamPolicy.pendingRequestsPerUserMax,
+          context.now(),
+          auditJson(audit(user, "team.request", team, actor.id, null), context.now()),
+          teamPolicy.auditEntriesMax,
+        ],
+      );
+      switch (reply) {
+        case "ok":
+          return done(true, teamId, `Request sent to ${team.name}.`);
+        case "exists":
+          return done(false, teamId, `Your request to ${team.name} is already pending.`);
+        case "full":
+          throw new ApiError(409, "full", `${team.name}'s roster is full.`);
+        case "too-many":
+          throw new ApiError(409, "too_many_requests", `You already have ${teamPolicy.pendingRequestsPerUserMax} open requests. Withdraw one first.`);
+        case "in-team":
+          throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+        default:
+          throw new ApiError(404, "team_not_found", "This team does not exist (it may have been disbanded).");
+      }
+    },
+
+    /** Withdrawing one's own request depends on no role, so it spends no Discord call. */
+    async withdrawRequest(user: SessionActor, teamId: string): Promise<ActionResult> {
+      const team = await store.team(teamId);
+      const dropped = await dropRequest(teamId, user.id, audit(user, "team.withdraw", { id: teamId, name: team?.name ?? null }, user.id, null));
+      return dropped ? done(true, teamId, "Request withdrawn.") : done(false, teamId, "You have no pending request to this team.");
+    },
+
+    async declineRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      const actor = await freshActor(context, user);
+      const team = await requireTeam(teamId);
+      requireManage(actor, team);
+      const detailNote = actor.isAdmin && !manages(actor, team) ? "by a tournament admin" : null;
+      const dropped = await dropRequest(teamId, userId, audit(user, "team.decline", team, userId, detailNote));
+      return dropped ? done(true, teamId, "Request declined.") : done(false, teamId, "There is no pending request from this player.");
+    },
+
+    async approveRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
+        const actor = await freshActor(context, user);
+        const team = await requireTeam(teamId);
+        requireManage(actor, team);
+        const currentTeam = await store.teamOf(userId);
+        if (currentTeam === teamId) return done(false, teamId, "This player is already on the roster.");
+        if (!(await store.hasRequest(teamId, userId))) throw new ApiError(404, "no_request", "There is no pending request from this player.");
+        if (currentTeam !== null) {
+          await dropRequest(teamId, userId, audit(user, "team.decline", team, userId, "joined another team"));
+          throw new ApiError(409, "in_team", "This player has joined another team since asking.");
+        }
+        const members = await store.members(teamId);
+        if (members.length >= context.rosterMax) throw new ApiError(409, "full", `The roster is full (${context.rosterMax} players).`);
+        const targetRoles = userId === actor.id ? actor.roles : await freshRoles(context, userId);
+        if (targetRoles === null) {
+          await dropRequest(teamId, userId, audit(user, "team.decline", team, userId, "left the Discord server"));
+          throw new ApiError(409, "not_in_server", "This player has left the Discord server.");
+        }
+        if (targetRoles.includes(ids.player) || targetRoles.includes(ids.teamManager)) throw new ApiError(409, "in_team", "This player is already in a team on Discord.");
+        const steps = [...grant(targetRoles, userId, teamId), ...grant(targetRoles, userId, ids.player), ...revoke(targetRoles, userId, ids.freeAgent)];
+        await runSaga(context, held, {
+          settlement: "undo",
+          subjects: held.subjects,
+          steps,
+          commit: { kind: "join", teamId, userId, rosterMax: context.rosterMax },
+          audit: audit(user, "team.approve", team, userId, `roster ${members.length + 1}/${context.rosterMax}`),
+        });
+        await context.roleCache.writeThrough(userId, rolesAfter(targetRoles, steps, userId, null));
+        return done(true, teamId, "The player joined the team.");
+      });
+    },
+
+    /** Removing a player (manager or admin), or leaving (the player themself): back to free agent. */
+    async removeMember(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
+        const actor = await freshActor(context, user);
+        const team = await requireTeam(teamId);
+        const leaving = userId === actor.id;
+        if (!leaving) requireManage(actor, team);
+        if ((await store.teamOf(userId)) !== teamId) {
+          return done(false, teamId, leaving ? "You are not on this team any more." : "This player is not on the team.");
+        }
+        if (team.managerId === userId) {
+          const message = leaving ? "You manage this team: hand over management or disband it first." : "The manager cannot be removed: hand over management first.";
+          throw new ApiError(409, "is_manager", message);
+        }
+        const targetRoles = leaving ? actor.roles : await freshRoles(context, userId);
+        const steps = targetRoles === null ? [] : [...revoke(targetRoles, userId, teamId), ...revoke(targetRoles, userId, ids.player), ...grant(targetRoles, userId, ids.freeAgent)];
+        await runSaga(context, held, {
+          settlement: "undo",
+          subjects: held.subjects,
+          steps,
+          commit: { kind: "leave", teamId, userId },
+          audit: audit(user, leaving ? "team.leave" : "team.remove", team, userId, null),
+        });
+        if (targetRoles !== null) await context.roleCache.writeThrough(userId, rolesAfter(targetRoles, steps, userId, null));
+        return done(true, teamId, leaving ? `You left ${team.name}.` : `The player was removed from ${team.name}.`);
+      });
+    },
+
+    async transferManager(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
+        const actor = await freshActor(context, user);
+        const team = await requireTeam(teamId);
+        requireManage(actor, team);
+        if (team.managerId === userId) return done(false, teamId, "This player already manages the team.");
+        if ((await store.teamOf(userId)) !== teamId) throw new ApiError(409, "not_member", "Only a player on the team can become its manager.");
+        const newRoles = userId === actor.id ? actor.roles : await freshRoles(context, userId);
+        if (newRoles === null) throw new ApiError(409, "not_in_server", "This player has left the Discord server.");
+        const oldId = team.managerId;
+        const oldRoles = oldId === null ? null : oldId === actor.id ? actor.roles : await freshRoles(context, oldId);
+        const steps: Step[] = [...grant(newRoles, userId, ids.teamManager), ...revoke(newRoles, userId, ids.player)];
+        if (oldId !== null && oldRoles !== null) steps.push(...revoke(oldRoles, oldId, ids.teamManager), ...grant(oldRoles, oldId, ids.player));
+        await runSaga(context, held, {
+          settlement: "undo",
+          subjects: held.subjects,
+          steps,
+          commit: { kind: "transfer", teamId, fromUserId: oldId ?? "", toUserId: userId },
+          audit: audit(user, "team.transfer", team, userId, oldId === null ? null : `from ${oldId}`),
+        });
+        await context.roleCache.writeThrough(userId, rolesAfter(newRoles, steps, userId, null));
+        if (oldId !== null && oldRoles !== null) await context.roleCache.writeThrough(oldId, rolesAfter(oldRoles, steps, oldId, null));
+        return done(true, teamId, "Management handed over.");
+      });
+    },
+
+    /**
+     * Deletes the team's Discord role and makes every member a free agent.
+     * A deleted role cannot be restored, so a disband that fails half-way is
+     * finished by the next attempt rather than undone.
+     */
+    async disbandTeam(user: SessionActor, teamId: string): Promise<ActionResult> {
+      return runExclusive(context, [subjects.team(teamId)], async (held) => {
+        const actor = await freshActor(context, user);
+        const team = await store.team(teamId);
+        if (!team) {
+          if (await store.wasDisbanded(teamId)) return done(false, null, "This team is already disbanded.");
+          throw new ApiError(404, "team_not_found", "This team does not exist.");
+        }
+        requireManage(actor, team);
+        const members = await store.members(teamId);
+        const steps: Step[] = members.flatMap(({ userId }): Step[] => [
+          ...(userId === team.managerId ? [{ kind: "remove-role" as const, userId, roleId: ids.teamManager }] : []),
+          { kind: "remove-role", userId, roleId: ids.player },
+          { kind: "add-role", userId, roleId: ids.freeAgent },
+        ]);
+        steps.push({ kind: "delete-role", roleId: teamId });
+        await runSaga(context, held, {
+          settlement: "finish",
+          subjects: held.subjects,
+          steps,
+          commit: { kind: "disband", teamId },
+          audit: audit(user, "team.disband", team, null, `${members.length} members back to free agent`),
+        });
+        await patchCachedRoles(
+          members.map((member) => member.userId),
+          steps,
+          teamId,
+        );
+        await context.redis.del(context.keys.guildRoles);
+        return done(true, null, `${team.name} is disbanded; its members are free agents again.`);
+      });
+    },
+  };
+}
+
+export type TeamService = ReturnType<typeof createTeamService>;
