@@ -151,3 +151,14 @@ describe("buckets", () => {
     expect(await redis.hget(bucketKey, "remaining")).toBe("4");
   });
 });
+
+describe("routes sharing a bucket", () => {
+  it("counts requests sent while their route was unmapped against the bucket they turn out to share", async () => {
+    // The first DELETE's answer is slow: its PUT twin maps the bucket and must leave a slot for it.
+    const discord = fakeDiscord({ limit: 3, windowMs: 600, latencyMs: 5, answerDelayMs: (sent, index) => (index < 2 && sent.method === "DELETE" ? 150 : 0) });
+    const rest = client(discord.transport);
+    const calls = Array.from({ length: 6 }, (_, i) => Routes.guildMemberRole(guildId, userId, role(i)));
+    await Promise.all(calls.map((path, i) => (i % 2 === 0 ? rest.put(path) : rest.delete(path))));
+    expect(discord.state.rateLimited).toBe(0);
+  });
+});

@@ -55,7 +55,7 @@ type Override = (sent: Sent, init: RequestInit) => Response | Promise<Response> 
  * guild) opened by the first request, like Discord and the emulator. Records
  * what was sent, how many were in flight at once, and every 429 it gave.
  */
-export function fakeDiscord(options: { limit: number; windowMs: number; latencyMs?: number; globalPerSecond?: number }) {
+export function fakeDiscord(options: { limit: number; windowMs: number; latencyMs?: number; globalPerSecond?: number; answerDelayMs?: (sent: Sent, index: number) => number }) {
   const windows = new Map<string, { used: number; resetAt: number }>();
   let globalWindow = { used: 0, resetAt: 0 };
   const sent: Sent[] = [];
@@ -100,6 +100,8 @@ export function fakeDiscord(options: { limit: number; windowMs: number; latencyM
       }
       window.used += 1;
       const headers = limitHeaders({ ...base, remaining: options.limit - window.used });
+      const delay = options.answerDelayMs?.(entry, sent.length - 1) ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       return method === "GET" ? json(200, { ok: true, path }, headers) : json(204, null, headers);
     } finally {
       state.inFlight -= 1;

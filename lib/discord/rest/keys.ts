@@ -16,6 +16,7 @@ export function restKeyspace(base: string, egressId: string) {
     globalBlock: (auth: AuthScope) => `${namespace(auth)}global-block`,
     tokenInvalid: (auth: AuthScope) => `${namespace(auth)}token-invalid`,
     subBlock: (auth: AuthScope, routeKey: string) => `${namespace(auth)}sublimit:${routeKey}`,
+    unmapped: (auth: AuthScope, major: string) => `${namespace(auth)}unmapped:${major}`,
     routeMap: (routeId: string) => `${base}route:${routeId}`,
     cloudflareBan: `${base}egress:${egressId}:cloudflare-ban`,
     invalidLog: `${base}egress:${egressId}:invalid`,

@@ -53,6 +53,17 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
   const buckets = new Map<string, LocalBucket>();
   const scopes = new Map<string, LocalScope>();
   const subBlocks = new Map<string, number>();
+  /** Leases on routes whose hash is unknown, per major parameter: any bucket of that major may be theirs. */
+  const unmapped = new Map<string, Map<string, number>>();
+  const unmappedOf = (auth: AuthScope, major: string): Map<string, number> => {
+    const id = `${auth.kind}:${auth.digest}:${major}`;
+    let leases = unmapped.get(id);
+    if (!leases) {
+      leases = new Map();
+      unmapped.set(id, leases);
+    }
+    return leases;
+  };
   const invalidLog: number[] = [];
   const rateLimitLog: Array<{ at: number; kind: RateLimitKind }> = [];
   let banUntil = 0;
@@ -85,6 +96,7 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
       if (bucket.touchedAt + policy.bucketIdleTtlMs < at && bucket.leases.size === 0) buckets.delete(key);
     }
     for (const [key, until] of subBlocks) if (until <= at) subBlocks.delete(key);
+    for (const [key, leases] of unmapped) if (leases.size === 0) unmapped.delete(key);
   };
   const dropExpired = (log: Map<string, number> | number[], before: number) => {
     if (Array.isArray(log)) {
@@ -125,6 +137,9 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
           bucket.resetKnown = false;
         }
         if (bucket.remaining <= 0) return wait(Math.max(1, bucket.resetAt - at), "bucket", key, bucket.resetKnown);
+        const pending = unmappedOf(auth, route.major);
+        dropExpired(pending, at);
+        if (bucket.remaining - pending.size <= 0) return wait(Math.max(1, Math.min(...pending.values(), bucket.resetAt) - at), "bucket", key, false);
       }
       if (!route.globalExempt) {
         dropExpired(scope.globalLog, at - globalWindowMs);
@@ -137,6 +152,7 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
       }
       if (bucket.limit !== undefined) bucket.remaining -= 1;
       bucket.leases.set(leaseId, at + leaseTtlMs(policy));
+      if (!hash) unmappedOf(auth, route.major).set(leaseId, at + leaseTtlMs(policy));
       return { kind: "granted", lease: { leaseId, bucketId, generation: bucket.generation, source: "local" } };
     },
 
@@ -145,6 +161,7 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
       const scope = scopeOf(auth);
       const grantedKey = bucketKey(auth, lease.bucketId);
       buckets.get(grantedKey)?.leases.delete(lease.leaseId);
+      unmappedOf(auth, route.major).delete(lease.leaseId);
       let bucketId = lease.bucketId;
       let generation = lease.generation;
       if (outcome.bucketHash !== undefined) {
@@ -175,6 +192,10 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
           bucket.remaining = Math.min(bucket.remaining, remaining);
           bucket.resetAt = bucket.resetKnown ? Math.max(bucket.resetAt, answeredReset) : answeredReset;
           bucket.resetKnown = true;
+        } else if (generation === -1) {
+          bucket.limit = limit;
+          bucket.remaining = Math.max(Math.min(bucket.remaining - 1, remaining), 0);
+          if (bucket.resetKnown) bucket.resetAt = Math.max(bucket.resetAt, answeredReset);
         } else {
           bucket.limit = limit;
         }
@@ -208,7 +229,8 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
       return { invalidCount, bucketId };
     },
 
-    async release({ auth }: AcquireRequest, lease: Lease, notSent: boolean): Promise<void> {
+    async release({ route, auth }: AcquireRequest, lease: Lease, notSent: boolean): Promise<void> {
+      unmappedOf(auth, route.major).delete(lease.leaseId);
       const key = bucketKey(auth, lease.bucketId);
       const bucket = buckets.get(key);
       const removed = bucket?.leases.delete(lease.leaseId) ?? false;

@@ -15,9 +15,9 @@ export type RestScriptCommands = {
 };
 
 const definitions = {
-  restAcquire: { lua: restAcquireLua, numberOfKeys: 7 },
-  restSettle: { lua: restSettleLua, numberOfKeys: 8 },
-  restRelease: { lua: restReleaseLua, numberOfKeys: 1 },
+  restAcquire: { lua: restAcquireLua, numberOfKeys: 8 },
+  restSettle: { lua: restSettleLua, numberOfKeys: 9 },
+  restRelease: { lua: restReleaseLua, numberOfKeys: 2 },
   restInspect: { lua: restInspectLua, numberOfKeys: 7, readOnly: true },
 } as const;
 

@@ -61,6 +61,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
           keys.cloudflareBan,
           keys.invalidLog,
           keys.tokenInvalid(auth),
+          keys.unmapped(auth, route.major),
           keys.bucketPrefix(auth),
           route.major,
           route.routeKey,
@@ -101,6 +102,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
           keys.tokenInvalid(auth),
           keys.rateLimitLog,
           keys.bucketRegistry,
+          keys.unmapped(auth, route.major),
           keys.bucketPrefix(auth),
           lease.bucketId,
           route.major,
@@ -132,6 +134,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
       await timed(
         scripts.restRelease(
           keys.globalLog(request.auth),
+          keys.unmapped(request.auth, request.route.major),
           keys.bucketPrefix(request.auth),
           lease.bucketId,
           lease.leaseId,

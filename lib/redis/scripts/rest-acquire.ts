@@ -18,6 +18,9 @@
  * KEYS[5] Cloudflare ban breaker of the egress IP: string with a TTL
  * KEYS[6] invalid-request log of the egress IP: ZSET, score ms
  * KEYS[7] token-invalid flag of the bot token: string with a TTL
+ * KEYS[8] unmapped leases of this major parameter: ZSET (member lease id, score expiry ms) of
+ *         requests in flight on routes whose hash is not known yet; they may belong to any
+ *         bucket of this major, so every bucket keeps a slot free for each of them
  * ARGV[1] bucket key prefix (state at prefix .. bucketId, leases at prefix .. bucketId .. ':leases')
  * ARGV[2] major parameter
  * ARGV[3] route key, the temporary bucket id while the route's hash is unknown
@@ -100,6 +103,11 @@ else
     if state[4] == '1' then exact = 1 end
     return {1, math.max(1, resetAt - now), 'bucket', bucketKey, exact}
   end
+  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
+  if remaining - redis.call('ZCARD', KEYS[8]) <= 0 then
+    local first = redis.call('ZRANGE', KEYS[8], 0, 0, 'WITHSCORES')
+    return {1, math.max(1, math.min(tonumber(first[2]), resetAt) - now), 'bucket', bucketKey, 0}
+  end
 end
 
 local globalLimit = tonumber(ARGV[6])
@@ -121,5 +129,9 @@ if limit ~= nil then
 end
 redis.call('ZADD', leasesKey, now + leaseTtl, ARGV[4])
 redis.call('PEXPIRE', leasesKey, leaseTtl * 2)
+if not hash then
+  redis.call('ZADD', KEYS[8], now + leaseTtl, ARGV[4])
+  redis.call('PEXPIRE', KEYS[8], leaseTtl * 2)
+end
 return {0, bucketId, gen}
 `;

@@ -4,6 +4,7 @@
  * is freed, because Discord may have counted the request).
  *
  * KEYS[1] global log: ZSET of grants in the global window
+ * KEYS[2] unmapped leases of the request's major parameter: ZSET, see rest-acquire
  * ARGV[1] bucket key prefix
  * ARGV[2] bucket id the lease was granted on
  * ARGV[3] lease id
@@ -16,6 +17,7 @@
 export const restReleaseLua = `
 local key = ARGV[1] .. ARGV[2]
 local removed = redis.call('ZREM', key .. ':leases', ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[3])
 if ARGV[5] == '1' and removed == 1 then
   redis.call('ZREM', KEYS[1], ARGV[3])
   local state = redis.call('HMGET', key, 'limit', 'remaining', 'gen')

@@ -8,7 +8,9 @@
  * `remaining`; the window's reset is taken from `Reset-After` measured on
  * Redis' clock when the answer is recorded, which is never earlier than the
  * real reset. An answer from an earlier window (its lease's generation is
- * stale) only teaches the limit.
+ * stale) only teaches the limit: requests still in flight were already taken
+ * off when the window rolled over. An answer to a request sent while its
+ * route was still unmapped takes one more slot off the bucket it maps to.
  *
  * KEYS[1] route map: string, the route's learned bucket hash
  * KEYS[2] global block: string with a TTL
@@ -18,6 +20,7 @@
  * KEYS[6] token-invalid flag of the bot token
  * KEYS[7] 429 log: ZSET of `kind|route key|lease id`, score ms
  * KEYS[8] bucket registry: ZSET of bucket keys, score = last answer ms
+ * KEYS[9] unmapped leases of this major parameter: ZSET, see rest-acquire
  * ARGV[1] bucket key prefix
  * ARGV[2] bucket id the lease was granted on
  * ARGV[3] major parameter
@@ -50,6 +53,7 @@ local bucketId = grantedOn
 local gen = tonumber(ARGV[5])
 
 redis.call('ZREM', prefix .. grantedOn .. ':leases', ARGV[4])
+redis.call('ZREM', KEYS[9], ARGV[4])
 
 if ARGV[6] ~= '' then
   redis.call('SET', KEYS[1], ARGV[6], 'PX', tonumber(ARGV[17]))
@@ -83,6 +87,14 @@ if limit and remaining and resetAfter and limit > 0 then
     if state[4] == '1' then resetAt = math.max(tonumber(state[3]) or 0, answeredReset) end
     redis.call('HSET', key, 'limit', limit, 'remaining', math.min(storedRemaining, remaining),
       'resetAt', resetAt, 'resetKnown', 1, 'windowMs', windowMs)
+  elseif gen == -1 then
+    -- The request was sent before its route's hash was known, so the bucket
+    -- never counted it: take it off now (conservative if its window is over).
+    local storedRemaining = tonumber(state[2]) or 0
+    redis.call('HSET', key, 'limit', limit, 'remaining', math.max(math.min(storedRemaining - 1, remaining), 0), 'windowMs', windowMs)
+    if state[4] == '1' then
+      redis.call('HSET', key, 'resetAt', math.max(tonumber(state[3]) or 0, answeredReset))
+    end
   else
     redis.call('HSET', key, 'limit', limit, 'windowMs', windowMs)
   end
