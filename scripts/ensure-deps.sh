@@ -26,8 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Reinstall npm packages when node_modules is missing or older than the lock file.
+# Install npm packages when node_modules is missing or older than the lock file.
+# `npm install` with the committed lock, not `npm ci`: npm 11 writes locks
+# without other platforms' optional binaries and then refuses them in `ci`.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing npm packages ..."
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
