@@ -241,13 +241,16 @@ export function createTeamService(context: TeamContext) {
       return dropped ? done(true, teamId, "Request withdrawn.") : done(false, teamId, "You have no pending request to this team.");
     },
 
+    /** Under the same locks as an approval, so an approve and a decline of one request cannot interleave. */
     async declineRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
-      const actor = await freshActor(context, user);
-      const team = await requireTeam(teamId);
-      requireManage(actor, team);
-      const detailNote = actor.isAdmin && !manages(actor, team) ? "by a tournament admin" : null;
-      const dropped = await dropRequest(teamId, userId, audit(user, "team.decline", team, userId, detailNote));
-      return dropped ? done(true, teamId, "Request declined.") : done(false, teamId, "There is no pending request from this player.");
+      return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async () => {
+        const actor = await freshActor(context, user);
+        const team = await requireTeam(teamId);
+        requireManage(actor, team);
+        const detailNote = actor.isAdmin && !manages(actor, team) ? "by a tournament admin" : null;
+        const dropped = await dropRequest(teamId, userId, audit(user, "team.decline", team, userId, detailNote));
+        return dropped ? done(true, teamId, "Request declined.") : done(false, teamId, "There is no pending request from this player.");
+      });
     },
 
     async approveRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
