@@ -17,7 +17,7 @@ export function DiscordBusy({ message, retryAfterSeconds }: { message: string; r
   }, [left]);
   return (
     <main data-view="discord-busy" className="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center gap-4 p-6 text-center">
-      <h1 className="text-2xl font-bold">Discord is busy</h1>
+      <h1 className="text-2xl font-bold">Just a moment</h1>
       <p className="text-slate-700" role="status">
         {message} Trying again in {left} s.
       </p>

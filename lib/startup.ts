@@ -1,6 +1,19 @@
 import { EnvError, getEnv } from "./env";
+import { moduleLogger } from "./log";
+import { getRedis } from "./redis/client";
+import { waitUntilReady } from "./redis/connection";
+import { checkPersistence } from "./redis/persistence";
 
-/** Validates configuration before the server answers anything: a bad variable stops it with one line naming it. */
+const log = moduleLogger("startup");
+
+/** How long start-up waits for Redis before serving anyway (answers degrade, then recover on reconnect). */
+const redisStartupWaitMs = 5_000;
+
+/**
+ * Runs once per server process before it serves: configuration must be
+ * valid (else exit with one line naming the variable); Redis is awaited
+ * briefly and its persistence settings checked, with a warning when off.
+ */
 export async function checkStartup(): Promise<void> {
   try {
     getEnv();
@@ -11,4 +24,10 @@ export async function checkStartup(): Promise<void> {
     }
     throw error;
   }
+  const redis = getRedis();
+  if (!(await waitUntilReady(redis, redisStartupWaitMs))) {
+    log.warn("redis is not reachable yet; serving degraded answers until it is");
+    return;
+  }
+  for (const warning of await checkPersistence(redis)) log.warn(warning);
 }

@@ -24,7 +24,7 @@ export const rolesAnswerSchema: z.ZodType<RolesAnswer> = z.object({
 });
 
 const unauthorizedSchema = z.object({ error: z.enum(["unauthenticated", "session_expired"]), message: z.string() });
-const unavailableSchema = z.object({ error: z.literal("discord_busy"), message: z.string(), retryAfterSeconds: z.number().nonnegative() });
+const unavailableSchema = z.object({ error: z.enum(["discord_busy", "unavailable"]), message: z.string(), retryAfterSeconds: z.number().nonnegative() });
 
 export async function fetchRoles(signal?: AbortSignal): Promise<RolesAnswer> {
   const response = await fetch(rolesEndpoint, { cache: "no-store", headers: { accept: "application/json" }, signal });
@@ -48,7 +48,8 @@ export async function readRolesResponse(response: Response, nowMs: number): Prom
   if (response.status === 503) {
     const unavailable = unavailableSchema.safeParse(body);
     const wait = unavailable.success ? unavailable.data.retryAfterSeconds : headerWait;
-    throw new HttpError("Discord is busy.", 503, { code: "discord_busy", retryAfterSeconds: wait ?? fallbackRetryAfterSeconds });
+    const message = unavailable.success ? unavailable.data.message : "Discord is busy.";
+    throw new HttpError(message, 503, { code: unavailable.success ? unavailable.data.error : "discord_busy", retryAfterSeconds: wait ?? fallbackRetryAfterSeconds });
   }
   if (response.status === 429) {
     throw new HttpError("Too many requests.", 429, { retryAfterSeconds: headerWait ?? fallbackRetryAfterSeconds });

@@ -1,6 +1,7 @@
 import "server-only";
 import { SessionExpiredError } from "@/lib/auth/errors";
 import { moduleLogger } from "@/lib/log";
+import { isRedisUnavailable } from "@/lib/redis/connection";
 
 const log = moduleLogger("api");
 
@@ -31,6 +32,10 @@ export function errorResponse(error: unknown): Response {
   }
   if (error instanceof SessionExpiredError) {
     return json(401, { error: "session_expired", message: error.message });
+  }
+  if (isRedisUnavailable(error)) {
+    log.warn({ err: (error as Error).message }, "redis unavailable during a request");
+    return json(503, { error: "unavailable", message: "The dashboard is temporarily unavailable. Please try again in a few seconds.", retryAfterSeconds: 5 }, 5);
   }
   log.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "unexpected error in a route handler");
   return json(500, { error: "internal", message: "Something went wrong on our side. Please try again in a moment." });

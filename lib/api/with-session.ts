@@ -1,10 +1,14 @@
 import "server-only";
 import { getCurrentUser, type SessionUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { moduleLogger } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
+import { isRedisUnavailable } from "@/lib/redis/connection";
 import { ApiError, errorResponse } from "./errors";
 import { hitRateLimit } from "./rate-limit";
 import type { RateLimitPolicyName } from "./ratelimit-policies";
+
+const log = moduleLogger("api");
 
 type Handler = (context: { request: Request; user: SessionUser }) => Promise<Response>;
 
@@ -48,7 +52,7 @@ export function withSession(handler: Handler, options: Options) {
       }
       const user = await getCurrentUser();
       if (!user) throw new ApiError(401, "unauthenticated", "Please log in with Discord first.");
-      const verdict = await hitRateLimit(getRedis(), options.rateLimit, user.id);
+      const verdict = await limitOrOpen(options.rateLimit, user.id);
       if (!verdict.allowed) {
         const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
         throw new ApiError(429, "rate_limited", `Too many requests. Please wait ${retryAfterSeconds} s.`, { retryAfterSeconds });
@@ -58,4 +62,18 @@ export function withSession(handler: Handler, options: Options) {
       return errorResponse(error);
     }
   };
+}
+
+/**
+ * Our own rate limit fails open while Redis is unreachable: it protects
+ * Redis, and with Redis away the handlers answer from memory or with a 503.
+ */
+async function limitOrOpen(policy: RateLimitPolicyName, subject: string) {
+  try {
+    return await hitRateLimit(getRedis(), policy, subject);
+  } catch (error) {
+    if (!isRedisUnavailable(error)) throw error;
+    log.warn({ policy }, "rate limit skipped: redis unavailable");
+    return { allowed: true, retryAfterMs: 0, remaining: 0 };
+  }
 }

@@ -24,9 +24,9 @@ export type RolesAnswer = {
   discordBusy: boolean;
 };
 
-/** The 503 body when Discord cannot be asked and nothing is cached yet. */
+/** The 503 body when Discord cannot be asked (or our storage is down) and nothing is cached yet. */
 export type RolesUnavailable = {
-  error: "discord_busy";
+  error: "discord_busy" | "unavailable";
   message: string;
   retryAfterSeconds: number;
 };

@@ -36,7 +36,7 @@ export type RolesResult = { ok: true; answer: RolesAnswer } | { ok: false; unava
 export async function rolesAnswerFor(user: { id: string; sessionId: string }): Promise<RolesResult> {
   const lookup = await getRoleService().lookup(user.id, user.sessionId);
   if (lookup.kind === "unavailable") {
-    return { ok: false, unavailable: { error: "discord_busy", message: lookup.message, retryAfterSeconds: Math.max(1, Math.ceil(lookup.retryAfterMs / 1_000)) } };
+    return { ok: false, unavailable: { error: lookup.reason === "storage" ? "unavailable" : "discord_busy", message: lookup.message, retryAfterSeconds: Math.max(1, Math.ceil(lookup.retryAfterMs / 1_000)) } };
   }
   const { snapshot } = lookup;
   const decision = chooseView(snapshot.member, snapshot.roles, configuredRoleIds());

@@ -22,6 +22,10 @@ export const rolePolicy = {
   rateLimitedMarginMs: 1_000,
   /** Pause after a 5xx, a timeout or a malformed answer, so an outage is not hammered. */
   errorBackoffMs: 5_000,
+  /** While Redis is unreachable: how soon the browser should ask again. */
+  storageRetryMs: 5_000,
+  /** Users whose last answer each process keeps in memory for a Redis outage. */
+  memoryFallbackUsers: 10_000,
 } as const;
 
 /**

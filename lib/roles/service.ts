@@ -4,6 +4,7 @@ import { z } from "zod";
 import { tokenDigest } from "@/lib/auth/token-digest";
 import { moduleLogger } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { isRedisUnavailable } from "@/lib/redis/connection";
 import { jitteredPause } from "@/lib/redis/lock";
 import { runScript } from "@/lib/redis/scripts";
 import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
@@ -33,9 +34,9 @@ export type RoleLookup =
       discordBusy: boolean;
       /** Epoch milliseconds when Discord may be asked again for this token. */
       nextRefreshAt: number;
-      how: "fresh" | "paced" | "collapsed" | "fallback";
+      how: "fresh" | "paced" | "collapsed" | "fallback" | "memory";
     }
-  | { kind: "unavailable"; retryAfterMs: number; message: string };
+  | { kind: "unavailable"; reason: "discord" | "storage"; retryAfterMs: number; message: string };
 
 /** Names of the SAFA design's keys (plus the in-flight lock of ours). */
 export const roleKeys = {
@@ -70,6 +71,33 @@ type LockReason = "paced" | "rate-limited" | "discord-error";
 export function createRoleService(options: RoleServiceOptions) {
   const { redis, guildId } = options;
   const now = options.now ?? Date.now;
+  /**
+   * The last roles this process served, per user: what it can still show
+   * while Redis is unreachable. Without Redis there are no tokens to call
+   * Discord with, and no shared pacing to call it safely.
+   */
+  const lastServed = new Map<string, RoleSnapshot>();
+
+  function remember(userId: string, result: RoleLookup): RoleLookup {
+    if (result.kind !== "roles") return result;
+    lastServed.delete(userId);
+    lastServed.set(userId, result.snapshot);
+    if (lastServed.size > rolePolicy.memoryFallbackUsers) {
+      const oldest = lastServed.keys().next();
+      if (!oldest.done) lastServed.delete(oldest.value);
+    }
+    return result;
+  }
+
+  function fromMemory(userId: string): RoleLookup {
+    const snapshot = lastServed.get(userId);
+    if (!snapshot) {
+      metrics.roleLookups.inc({ result: "miss" });
+      return { kind: "unavailable", reason: "storage", retryAfterMs: rolePolicy.storageRetryMs, message: "The dashboard is temporarily unavailable; it will try again by itself." };
+    }
+    metrics.roleLookups.inc({ result: "stale" });
+    return { kind: "roles", snapshot, stale: true, discordBusy: false, nextRefreshAt: now() + rolePolicy.storageRetryMs, how: "memory" };
+  }
 
   function parseSnapshot(raw: unknown): RoleSnapshot | null {
     if (typeof raw !== "string") return null;
@@ -85,7 +113,7 @@ export function createRoleService(options: RoleServiceOptions) {
     if (!cached) {
       metrics.roleLookups.inc({ result: "miss" });
       const seconds = Math.max(1, Math.ceil(retryAfterMs / 1_000));
-      return { kind: "unavailable", retryAfterMs, message: `Discord is busy, retrying in ${seconds} s (${why}).` };
+      return { kind: "unavailable", reason: "discord", retryAfterMs, message: `Discord is busy, retrying in ${seconds} s (${why}).` };
     }
     metrics.roleLookups.inc({ result: how === "paced" && !busy ? "cached" : "stale" });
     return { kind: "roles", snapshot: cached, stale: true, discordBusy: busy, nextRefreshAt: now() + retryAfterMs, how };
@@ -193,8 +221,14 @@ export function createRoleService(options: RoleServiceOptions) {
   return {
     /** The user's roles: fresh when the pacing allows, else the cached copy, with how fresh it is. */
     async lookup(userId: string, sessionId: string): Promise<RoleLookup> {
-      const accessToken = await options.tokens.accessToken(sessionId);
-      return lookupWithToken(userId, sessionId, accessToken, true);
+      try {
+        const accessToken = await options.tokens.accessToken(sessionId);
+        return remember(userId, await lookupWithToken(userId, sessionId, accessToken, true));
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error;
+        log.warn({ userId, err: (error as Error).message }, "redis unavailable; answering roles from this process's memory");
+        return fromMemory(userId);
+      }
     },
     /** The cached copy alone, without asking Discord. */
     async cached(userId: string): Promise<RoleSnapshot | null> {
