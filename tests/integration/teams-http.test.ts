@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
+import type * as ProfileRoute from "@/app/api/profile/route";
+import type * as TeamsRoute from "@/app/api/teams/route";
+import type * as DisbandRoute from "@/app/api/teams/disband/route";
+import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
+import type * as RequestsRoute from "@/app/api/teams/requests/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { emulator, freshRedis, type TestEmulator } from "../helpers/harness";
 import { ids, users } from "./teams-world";
@@ -14,11 +19,11 @@ vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user 
 
 const appOrigin = "http://dashboard.test";
 let emu: TestEmulator;
-let teamsRoute: typeof import("@/app/api/teams/route");
-let requestsRoute: typeof import("@/app/api/teams/requests/route");
-let approveRoute: typeof import("@/app/api/teams/requests/approve/route");
-let disbandRoute: typeof import("@/app/api/teams/disband/route");
-let profileRoute: typeof import("@/app/api/profile/route");
+let teamsRoute: typeof TeamsRoute;
+let requestsRoute: typeof RequestsRoute;
+let approveRoute: typeof ApproveRoute;
+let disbandRoute: typeof DisbandRoute;
+let profileRoute: typeof ProfileRoute;
 
 function signIn(user: { id: string; name: string }) {
   session.user = { ...user, sessionId: `session-${user.id}` };
