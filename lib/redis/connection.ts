@@ -6,6 +6,8 @@ const log = moduleLogger("redis");
 /** Upper bound for one Redis command; past it the caller gets an error instead of hanging a web request. */
 export const redisCommandTimeoutMs = 2_000;
 
+const connectionErrorLogEveryMs = 30_000;
+
 /**
  * Opens a connection with the settings every app process uses: bounded
  * command time; endless reconnect with capped backoff, so the app recovers
@@ -21,11 +23,18 @@ export function createRedis(url: string): Redis {
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   let wasReady = false;
+  let lastErrorLogAt = 0;
   redis.on("ready", () => {
     if (wasReady) log.info("redis reconnected");
     wasReady = true;
+    lastErrorLogAt = 0;
   });
-  redis.on("error", (error: Error) => log.warn({ err: error.message }, "redis connection error"));
+  redis.on("error", (error: Error) => {
+    // Reconnect attempts fail every couple of seconds during an outage: say so once in a while, not every time.
+    if (Date.now() - lastErrorLogAt < connectionErrorLogEveryMs) return;
+    lastErrorLogAt = Date.now();
+    log.warn({ err: error.message }, "redis connection error; reconnecting");
+  });
   return redis;
 }
 

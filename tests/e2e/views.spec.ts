@@ -62,3 +62,14 @@ test("a role changed at Discord shows up after a focus once the pacing allows", 
   await expect(page.getByText(/roles as of (just now|\d+ s ago)/i)).toBeVisible();
   expect((await emulatorStats()).rateLimited).toBe(0);
 });
+
+test("signing out revokes the Discord token and forgets it", async ({ page }) => {
+  await logIn(page, "player");
+  await expect(page.locator('[data-view="player"]')).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Log in with Discord" })).toBeVisible();
+  await expect.poll(async () => (await emulatorStats()).routes["POST /oauth2/token/revoke"]?.requests ?? 0).toBe(1);
+  const roles = await page.request.get("/api/roles");
+  expect(roles.status()).toBe(401);
+  expect(await roles.json()).toMatchObject({ error: "unauthenticated" });
+});
