@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect } from "react";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
+import { teamSlotsFor } from "../teams/team-slots";
 import { ViewSwitch } from "../views/view-switch";
 import type { TeamSlots } from "../views/view-switch";
 import { saveProfileViaApi } from "./profile-client";
@@ -95,7 +96,7 @@ export function Dashboard({ initialAnswer, userName, inviteUrl, saveProfile = sa
           onCheckAgain={refetch}
           saveProfile={saveProfileAndRefresh}
           initialProfile={initialProfile}
-          slots={slots}
+          slots={slots ?? teamSlotsFor(answer.view, refetch)}
         />
       </main>
     </>

@@ -57,6 +57,8 @@ export const teamDetailSchema = z.object({
 export type TeamDetail = z.infer<typeof teamDetailSchema>;
 
 export const myTeamSchema = z.object({
+  /** The asking user's id, so the page can tell their own roster line. */
+  viewerId: z.string(),
   team: teamDetailSchema.nullable(),
   /** What the asking user may do, from their roles as last read. */
   canManage: z.boolean(),

@@ -154,9 +154,9 @@ export function createTeamService(context: TeamContext) {
       let teamId = await store.teamOf(user.id);
       if (teamId === null && (roles.includes(ids.player) || roles.includes(ids.teamManager))) teamId = await adoptTeamFromRoles(context, user, roles);
       const team = teamId === null ? null : await store.team(teamId);
-      if (!team) return { team: null, canManage: false };
+      if (!team) return { viewerId: user.id, team: null, canManage: false };
       const canManage = roles.includes(ids.tournamentAdmin) || team.managerId === user.id;
-      return { team: await detail(team, canManage, await teamsWithOpenJournals(context.redis, context.keys)), canManage };
+      return { viewerId: user.id, team: await detail(team, canManage, await teamsWithOpenJournals(context.redis, context.keys)), canManage };
     },
 
     /** Every team with roster and requests, for the admin area. */

@@ -1,0 +1,49 @@
+"use client";
+
+import type { TeamDetail } from "@/lib/teams/answer";
+import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
+import { ActionStatus } from "./action-status";
+import { useTeamAction } from "./use-team-action";
+
+/** Pending join requests with approve and decline; a full roster disables approving. */
+export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged: () => unknown }) {
+  const action = useTeamAction(onChanged);
+  const full = team.roster.length >= team.rosterMax;
+  if (team.requests.length === 0) return <p className="text-sm text-slate-600">No pending requests.</p>;
+  return (
+    <div className="flex flex-col gap-3">
+      {full && <p className="text-sm text-slate-700">The roster is full: remove a player before approving anyone.</p>}
+      <ul className="flex flex-col divide-y divide-slate-200" aria-label={`Join requests for ${team.name}`}>
+        {team.requests.map((request) => (
+          <li key={request.userId} className="flex flex-wrap items-center justify-between gap-3 py-2" data-request={request.name}>
+            <div className="min-w-0">
+              <p className="font-medium text-slate-900">{request.name}</p>
+              <p className="text-sm text-slate-600">{[request.gamerTag, request.position, request.platform].filter(Boolean).join(" · ") || "No profile yet"}</p>
+            </div>
+            <div className="flex gap-2">
+              <button
+                type="button"
+                className={primaryButtonClass}
+                disabled={action.pending || full}
+                onClick={() => action.run({ kind: "approve", teamId: team.id, userId: request.userId })}
+                aria-label={`Approve ${request.name}`}
+              >
+                Approve
+              </button>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                disabled={action.pending}
+                onClick={() => action.run({ kind: "decline", teamId: team.id, userId: request.userId })}
+                aria-label={`Decline ${request.name}`}
+              >
+                Decline
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <ActionStatus error={action.error} result={action.result} />
+    </div>
+  );
+}

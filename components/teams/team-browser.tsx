@@ -1,0 +1,81 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { inputClass } from "../ui/field";
+import { secondaryButtonClass } from "../ui/styles";
+import { ActionStatus } from "./action-status";
+import { fetchTeams, teamsQueryKey } from "./teams-client";
+import { useTeamAction } from "./use-team-action";
+
+/** Teams a free agent can browse: search by name or tag, ask to join, or withdraw the request. */
+export function TeamBrowser() {
+  const id = useId();
+  const [search, setSearch] = useState("");
+  const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal) });
+  const action = useTeamAction();
+
+  if (teams.isPending) return <p className="text-sm text-slate-600">Loading teams…</p>;
+  if (teams.isError) return <p role="alert" className="text-sm text-red-700">{teams.error.message}</p>;
+
+  const needle = search.trim().toLowerCase();
+  const shown = teams.data.teams.filter((team) => needle === "" || team.name.toLowerCase().includes(needle) || team.tag.toLowerCase().includes(needle));
+
+  return (
+    <div className="flex flex-col gap-3">
+      <label htmlFor={`${id}-search`} className="font-medium text-slate-900">
+        Search teams
+      </label>
+      <input id={`${id}-search`} type="search" value={search} onChange={(event) => setSearch(event.target.value)} className={inputClass} />
+      <p className="text-sm text-slate-600">
+        Open requests: {teams.data.myRequests} of {teams.data.myRequestsMax}.
+      </p>
+      {shown.length === 0 ? (
+        <p className="text-sm text-slate-600">{teams.data.teams.length === 0 ? "No teams yet. Be the first to create one." : "No team matches your search."}</p>
+      ) : (
+        <ul className="flex flex-col divide-y divide-slate-200" aria-label="Teams">
+          {shown.map((team) => {
+            const busy = action.current !== undefined && "teamId" in action.current && action.current.teamId === team.id;
+            return (
+              <li key={team.id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-team={team.name}>
+                <div className="min-w-0">
+                  <p className="font-semibold text-slate-900">
+                    {team.name} <span className="text-sm font-normal text-slate-600">[{team.tag}]</span>
+                  </p>
+                  <p className="text-sm text-slate-600">
+                    Manager: {team.managerName ?? "none yet"} · {team.rosterSize}/{team.rosterMax} players ·{" "}
+                    <span className={team.open ? "text-emerald-700" : "text-red-700"}>{team.open ? "Open" : "Full"}</span>
+                  </p>
+                </div>
+                {team.requested ? (
+                  <button
+                    type="button"
+                    className={secondaryButtonClass}
+                    disabled={action.pending}
+                    aria-busy={busy}
+                    onClick={() => action.run({ kind: "withdraw", teamId: team.id })}
+                    aria-label={`Withdraw request to ${team.name}`}
+                  >
+                    Withdraw request
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className={secondaryButtonClass}
+                    disabled={action.pending || !team.open}
+                    aria-busy={busy}
+                    onClick={() => action.run({ kind: "request", teamId: team.id })}
+                    aria-label={`Ask to join ${team.name}`}
+                  >
+                    Ask to join
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <ActionStatus error={action.error} result={action.result} />
+    </div>
+  );
+}
