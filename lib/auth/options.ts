@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { moduleLogger } from "@/lib/log";
 import { revokeToken } from "./discord-oauth";
 import { getTokenStore, oauthConfig } from "./index";
+import { safeRedirect } from "./safe-redirect";
 
 const log = moduleLogger("auth");
 
@@ -56,9 +57,7 @@ export function getAuthOptions(): NextAuthOptions {
         return { expires: session.expires, user: { id: token.sub, name: token.name } };
       },
       async redirect({ url, baseUrl }) {
-        // Only ever back into this app: no open redirect after login.
-        if (url.startsWith("/") && !url.startsWith("//")) return `${baseUrl}${url}`;
-        return new URL(url).origin === baseUrl ? url : baseUrl;
+        return safeRedirect(url, baseUrl);
       },
     },
     events: {
