@@ -1,0 +1,54 @@
+import Link from "next/link";
+import type { AdminHealth, AuditRow, TeamDetail } from "@/lib/teams/answer";
+import { cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
+import { AdminTeams } from "./admin-teams";
+import { AuditLog } from "./audit-log";
+import { HealthPanel } from "./health-panel";
+
+export type AdminAreaProps = { userName: string; teams: TeamDetail[]; audit: AuditRow[]; health: AdminHealth };
+
+/** The tournament admin area: health, every team with the manager's actions, and the audit log. */
+export function AdminArea({ userName, teams, audit, health }: AdminAreaProps) {
+  return (
+    <div data-view="admin">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <p className="text-lg font-bold text-brand">SAFA Dashboard · Admin</p>
+          <nav aria-label="Admin" className="flex items-center gap-4 text-sm">
+            <span className="text-slate-700">
+              Signed in as <span className="font-semibold text-slate-900">{userName}</span>
+            </span>
+            <Link href="/" className="font-semibold text-brand underline-offset-4 hover:underline">
+              Back to dashboard
+            </Link>
+          </nav>
+        </div>
+      </header>
+      <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6">
+        <h1 className={headingClass}>Tournament admin</h1>
+        <section aria-labelledby="health-heading" className={cardClass}>
+          <h2 id="health-heading" className={sectionHeadingClass}>
+            Health
+          </h2>
+          <div className="mt-3">
+            <HealthPanel health={health} />
+          </div>
+        </section>
+        <section aria-labelledby="teams-heading" className="flex flex-col gap-3">
+          <h2 id="teams-heading" className={sectionHeadingClass}>
+            Teams ({teams.length})
+          </h2>
+          <AdminTeams teams={teams} />
+        </section>
+        <section aria-labelledby="audit-heading" className={cardClass}>
+          <h2 id="audit-heading" className={sectionHeadingClass}>
+            Audit log
+          </h2>
+          <div className="mt-3">
+            <AuditLog rows={audit} />
+          </div>
+        </section>
+      </main>
+    </div>
+  );
+}

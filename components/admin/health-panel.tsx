@@ -1,0 +1,78 @@
+import type { AdminHealth } from "@/lib/teams/answer";
+
+function Light({ ok, label }: { ok: boolean; label: string }) {
+  return (
+    <span className={`inline-flex items-center gap-2 font-semibold ${ok ? "text-emerald-800" : "text-red-800"}`}>
+      <span aria-hidden="true" className={`h-2.5 w-2.5 rounded-full ${ok ? "bg-emerald-600" : "bg-red-600"}`} />
+      {label}
+    </span>
+  );
+}
+
+/** Redis, Discord's rate-limit state (from the REST client's inspect API) and the role cache, at page load. */
+export function HealthPanel({ health }: { health: AdminHealth }) {
+  const { redis, discord, roleCache } = health;
+  return (
+    <dl className="grid gap-4 sm:grid-cols-2" data-testid="health">
+      <div>
+        <dt className="text-sm text-slate-600">Redis</dt>
+        <dd>
+          <Light ok={redis.reachable} label={redis.reachable ? `Reachable (${redis.latencyMs} ms)` : "Unreachable"} />
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Discord breaker</dt>
+        <dd>
+          {discord.known ? (
+            <Light ok={!discord.breaker.open} label={discord.breaker.open ? `Open: ${discord.breaker.reason}` : "Closed (requests flow)"} />
+          ) : (
+            <Light ok={false} label={`Unknown: ${discord.reason}`} />
+          )}
+        </dd>
+      </div>
+      {discord.known && (
+        <>
+          <div>
+            <dt className="text-sm text-slate-600">Rate limits, last 10 minutes</dt>
+            <dd className="text-slate-900">
+              {discord.rateLimitedLast10Minutes} × 429 · {discord.invalidLast10Minutes} invalid requests (we stop at {discord.invalidRefuseAt})
+            </dd>
+          </div>
+          <div>
+            <dt className="text-sm text-slate-600">Limiter</dt>
+            <dd className="text-slate-900">
+              {discord.source === "redis" ? "Shared through Redis" : "Per process (Redis away)"} · global {discord.global.usedInWindow}/{discord.global.limit} per second
+            </dd>
+          </div>
+          <div className="sm:col-span-2">
+            <dt className="text-sm text-slate-600">Buckets near their limit</dt>
+            <dd className="text-slate-900">
+              {discord.bucketsNearLimit.length === 0 ? (
+                "None"
+              ) : (
+                <ul className="list-inside list-disc">
+                  {discord.bucketsNearLimit.map((bucket) => (
+                    <li key={bucket.bucket}>
+                      <code className="text-xs">{bucket.bucket}</code>: {bucket.remaining}/{bucket.limit} left, resets in {bucket.resetInSeconds} s
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </div>
+        </>
+      )}
+      <div>
+        <dt className="text-sm text-slate-600">Role cache hit rate (this process)</dt>
+        <dd className="text-slate-900">
+          {roleCache.hitRatePercent === null ? "No lookups yet" : `${roleCache.hitRatePercent} %`} · fresh {roleCache.fresh}, cached {roleCache.cached}, stale {roleCache.stale}, collapsed{" "}
+          {roleCache.collapsed}, miss {roleCache.miss}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Changes settling with Discord</dt>
+        <dd className="text-slate-900">{health.openJournals}</dd>
+      </div>
+    </dl>
+  );
+}
