@@ -22,7 +22,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx tsx scripts/stack.ts --build --quiet --app-port ${appPort} --emulator-port ${emulatorPort} --data-dir .data/e2e`,
+    command: `npx tsx scripts/stack.ts --build --quiet --app-port ${appPort} --emulator-port ${emulatorPort} --data-dir .data/e2e --log-file .data/e2e/app.log`,
     url: `http://127.0.0.1:${appPort}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -99,6 +99,8 @@ export function handleControl(context: EmulatorContext, method: string, url: URL
       return createUser(context, body);
     case "GET personas":
       return personas(context, url.searchParams.get("all") === "1");
+    case "GET issued-tokens":
+      return jsonResponse(200, { tokens: context.tokens.issuedSecrets() });
     case "GET stats":
       return jsonResponse(200, context.stats.snapshot({ invalid: context.invalidRequests.total(), banned: context.invalidRequests.anyBanned() }));
     case "GET faults":

@@ -33,10 +33,14 @@ function newSecret(): string {
 
 export type TokenStore = ReturnType<typeof createTokenStore>;
 
+const MAX_ISSUED_REMEMBERED = 20_000;
+
 export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: number }) {
   const codes = new Map<string, AuthorizationCode>();
   const byAccess = new Map<string, Grant>();
   const byRefresh = new Map<string, Grant>();
+  /** Every token handed out since the last reset, so tests can check none of them leaked anywhere. */
+  const issued: string[] = [];
 
   function liveCode(code: string): AuthorizationCode | undefined {
     const record = codes.get(code);
@@ -65,11 +69,16 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
     };
     byAccess.set(grant.accessToken, grant);
     byRefresh.set(grant.refreshToken, grant);
+    if (issued.length < MAX_ISSUED_REMEMBERED) issued.push(grant.accessToken, grant.refreshToken);
     return grant;
   }
 
   return {
     issueGrant,
+
+    issuedSecrets(): readonly string[] {
+      return issued;
+    },
 
     issueCode(input: Omit<AuthorizationCode, "expiresAtMs">): string {
       const code = newSecret();

@@ -24,6 +24,8 @@ const envSchema = z.object({
   NEXTAUTH_URL: url,
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Write logs to this file instead of standard output. */
+  LOG_FILE: z.string().optional(),
   /** Largest roster a team may have. */
   TEAM_ROSTER_MAX: z.coerce.number().int().min(2).max(100).default(23),
   /** Discord's global limit for this bot token, requests per second. */

@@ -6,10 +6,11 @@
  *
  * Flags: --app-port N (default PORT or 3000), --emulator-port N (default
  * EMULATOR_PORT or 3001), --data-dir DIR (default .data), --build (run
- * `next build` first), and any `--emulator-arg X` passed through to the emulator.
+ * `next build` first), `--log-file FILE` (the app's logs go there), `--quiet`,
+ * and any `--emulator-arg X` passed through to the emulator.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startRedisServer, type RedisServerHandle } from "./redis-server";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     build: { type: "boolean", default: false },
     "emulator-arg": { type: "string", multiple: true, default: [] },
     quiet: { type: "boolean", default: false },
+    "log-file": { type: "string" },
   },
 });
 
@@ -131,7 +133,11 @@ async function main(): Promise<void> {
     DISCORD_INVITE_URL: `${emulatorUrl}/invite/safa`,
     NEXTAUTH_URL: appUrl,
     PORT: String(appPort),
+    ...(values["log-file"] ? { LOG_FILE: resolve(root, values["log-file"]) } : {}),
   };
+  // Where everything runs, for tests that inspect the stack from outside.
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, "stack.json"), JSON.stringify({ appUrl, emulatorUrl, redisUrl, logFile: env.LOG_FILE ?? null }, null, 2));
 
   const npx = "npx";
   run("emulator", npx, ["tsx", "emulator/main.ts", "--port", String(emulatorPort), ...(values["emulator-arg"] ?? [])], env);
