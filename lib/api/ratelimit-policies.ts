@@ -8,7 +8,7 @@ export const rateLimitPolicies = {
   roles: { hits: 60, windowMs: 60_000 },
   /** Mutations (profile, teams). */
   actions: { hits: 30, windowMs: 60_000 },
-  /** Anything per client IP before a session is known. */
+  /** Requests without a session, per client address (signed-in users are limited per user instead). */
   anonymous: { hits: 120, windowMs: 60_000 },
 } as const;
 

@@ -51,17 +51,33 @@ export function withSession(handler: Handler, options: Options) {
         throw new ApiError(403, "cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
       }
       const user = await getCurrentUser();
-      if (!user) throw new ApiError(401, "unauthenticated", "Please log in with Discord first.");
-      const verdict = await limitOrOpen(options.rateLimit, user.id);
-      if (!verdict.allowed) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
-        throw new ApiError(429, "rate_limited", `Too many requests. Please wait ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      if (!user) {
+        // Without a session there is no user to limit: limit the client's address instead.
+        throwIfLimited(await limitOrOpen("anonymous", clientAddress(request)));
+        throw new ApiError(401, "unauthenticated", "Please log in with Discord first.");
       }
+      throwIfLimited(await limitOrOpen(options.rateLimit, user.id));
       return await handler({ request, user });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number }): void {
+  if (verdict.allowed) return;
+  const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
+  throw new ApiError(429, "rate_limited", `Too many requests. Please wait ${retryAfterSeconds} s.`, { retryAfterSeconds });
+}
+
+/**
+ * The peer address as the server saw it: the last `X-Forwarded-For` entry,
+ * which Next.js (or the load balancer in front of it) appends. Entries to
+ * its left come from the client and can be forged.
+ */
+function clientAddress(request: Request): string {
+  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
+  return hops.at(-1) ?? "unknown";
 }
 
 /**

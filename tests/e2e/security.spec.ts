@@ -37,3 +37,31 @@ test("after login the app never redirects to another site", async ({ page }) => 
   const location = response.headers()["location"] ?? "";
   expect(location).not.toContain("evil.example");
 });
+
+test("our API limits a client without a session per address, with 429 and Retry-After", async ({ request }) => {
+  let limited: Awaited<ReturnType<typeof request.get>> | undefined;
+  for (let attempt = 0; attempt < 200 && !limited; attempt += 1) {
+    const response = await request.get("/api/roles");
+    if (response.status() === 429) limited = response;
+    else expect(response.status()).toBe(401);
+  }
+  expect(limited).toBeDefined();
+  expect(Number(limited?.headers()["retry-after"])).toBeGreaterThan(0);
+  expect(await limited?.json()).toMatchObject({ error: "rate_limited" });
+});
+
+test("our API limits a signed-in user who refetches in a loop", async ({ page }) => {
+  await logIn(page, "newcomer");
+  let status = 200;
+  for (let attempt = 0; attempt < 100 && status !== 429; attempt += 1) status = (await page.request.get("/api/roles")).status();
+  expect(status).toBe(429);
+});
+
+test("the OAuth state is checked: a callback with a forged state does not log in", async ({ page }) => {
+  await page.goto("/api/auth/callback/discord?code=forged&state=forged");
+  await expect(page).toHaveURL(/error=/);
+  // Not signed in (the per-address limit of the test above may still answer first).
+  const session = await page.request.get("/api/roles");
+  expect([401, 429]).toContain(session.status());
+  await expect(page.getByRole("button", { name: "Log in with Discord" })).toBeVisible();
+});
