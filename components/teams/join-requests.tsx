@@ -9,7 +9,15 @@ import { useTeamAction } from "./use-team-action";
 export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged: () => unknown }) {
   const action = useTeamAction(onChanged);
   const full = team.roster.length >= team.rosterMax;
-  if (team.requests.length === 0) return <p className="text-sm text-slate-600">No pending requests.</p>;
+  // The status stays when the list empties, so the outcome of approving the last request is still announced.
+  if (team.requests.length === 0) {
+    return (
+      <div className="flex flex-col gap-3">
+        <p className="text-sm text-slate-600">No pending requests.</p>
+        <ActionStatus error={action.error} result={action.result} />
+      </div>
+    );
+  }
   return (
     <div className="flex flex-col gap-3">
       {full && <p className="text-sm text-slate-700">The roster is full: remove a player before approving anyone.</p>}
