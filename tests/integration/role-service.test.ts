@@ -177,6 +177,20 @@ describe("role service against Redis and the emulator", () => {
     }
   });
 
+  it("refreshes an expiring token once when ten requests race for it from two processes", async () => {
+    const services = appServices(redis, emu);
+    const session = await signIn(emu, services, personas.player, { claimedExpiresAt: Date.now() + 60_000 });
+    const startAt = Date.now() + 2_500;
+    const worker = () =>
+      run("npx", ["tsx", "tests/helpers/refresh-worker.ts", inject("redisUrl"), emu.apiBase, session.sessionId, "5", String(startAt)], { timeout: 30_000 });
+    const [a, b] = await Promise.all([worker(), worker()]);
+    const tokens = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)] as string[];
+    expect(tokens).toHaveLength(10);
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(session.access_token);
+    expect((await emu.stats()).routes["POST /oauth2/token"]?.requests).toBe(1);
+  });
+
   it("signs the user out when Discord refuses the refresh token", async () => {
     const services = appServices(redis, emu);
     const session = await signIn(emu, services, personas.freeagent, { claimedExpiresAt: Date.now() + 1_000 });
