@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect } from "react";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
+import { ProfileEditor } from "../teams/profile-editor";
 import { teamSlotsFor } from "../teams/team-slots";
 import { ViewSwitch } from "../views/view-switch";
 import type { TeamSlots } from "../views/view-switch";
@@ -98,6 +99,7 @@ export function Dashboard({ initialAnswer, userName, inviteUrl, saveProfile = sa
           initialProfile={initialProfile}
           slots={slots ?? teamSlotsFor(answer.view, refetch)}
         />
+        {answer.view !== "join-server" && answer.view !== "profile-form" && <ProfileEditor onSaved={refetch} />}
       </main>
     </>
   );

@@ -1,0 +1,52 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+import { profileSchema, type ProfileInput, type ProfileSaveResult } from "@/lib/profile/schema";
+import { saveProfileViaApi } from "../dashboard/profile-client";
+import { cardClass } from "../ui/styles";
+import { ProfileForm } from "../views/profile-form";
+
+const profileQueryKey = ["profile"] as const;
+const profileAnswerSchema = z.object({ profile: profileSchema.nullable().catch(null) });
+
+async function fetchProfile(signal?: AbortSignal): Promise<ProfileInput | null> {
+  const response = await fetch("/api/profile", { cache: "no-store", signal });
+  if (!response.ok) throw new Error("We could not load your profile. Reload the page to try again.");
+  return profileAnswerSchema.parse(await response.json()).profile;
+}
+
+/**
+ * The profile form again, folded away, for members past the profile step:
+ * it opens with their saved answers and saves through the same endpoint.
+ */
+export function ProfileEditor({ onSaved }: { onSaved: () => unknown }) {
+  const queryClient = useQueryClient();
+  const profile = useQuery({ queryKey: profileQueryKey, queryFn: ({ signal }) => fetchProfile(signal) });
+
+  async function save(values: ProfileInput): Promise<ProfileSaveResult> {
+    const result = await saveProfileViaApi(values);
+    if (result.ok) {
+      await queryClient.invalidateQueries({ queryKey: profileQueryKey });
+      await onSaved();
+    }
+    return result;
+  }
+
+  return (
+    <details className={cardClass}>
+      <summary className="cursor-pointer font-semibold text-slate-900">Edit your player profile</summary>
+      <div className="mt-4">
+        {profile.isPending ? (
+          <p className="text-sm text-slate-600">Loading your profile…</p>
+        ) : profile.isError ? (
+          <p role="alert" className="text-sm text-red-700">
+            {profile.error.message}
+          </p>
+        ) : (
+          <ProfileForm key={profile.dataUpdatedAt} onSubmit={save} initial={profile.data ?? {}} />
+        )}
+      </div>
+    </details>
+  );
+}
