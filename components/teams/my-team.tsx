@@ -2,11 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { JoinRequests } from "./join-requests";
-import { fetchMyTeam, myTeamQueryKey } from "./teams-client";
+import { fetchMyTeam, myTeamQueryKey, teamsStaleTimeMs } from "./teams-client";
 import { TeamRoster } from "./team-roster";
 
 function useMyTeam() {
-  return useQuery({ queryKey: myTeamQueryKey, queryFn: ({ signal }) => fetchMyTeam(signal) });
+  return useQuery({ queryKey: myTeamQueryKey, queryFn: ({ signal }) => fetchMyTeam(signal), staleTime: teamsStaleTimeMs });
 }
 
 /** The signed-in user's team roster (team-manager and player views). */

@@ -5,14 +5,14 @@ import { useId, useState } from "react";
 import { inputClass } from "../ui/field";
 import { secondaryButtonClass } from "../ui/styles";
 import { ActionStatus } from "./action-status";
-import { fetchTeams, teamsQueryKey } from "./teams-client";
+import { fetchTeams, teamsQueryKey, teamsStaleTimeMs } from "./teams-client";
 import { useTeamAction } from "./use-team-action";
 
 /** Teams a free agent can browse: search by name or tag, ask to join, or withdraw the request. */
 export function TeamBrowser() {
   const id = useId();
   const [search, setSearch] = useState("");
-  const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal) });
+  const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal), staleTime: teamsStaleTimeMs });
   const action = useTeamAction();
 
   if (teams.isPending) return <p className="text-sm text-slate-600">Loading teams…</p>;

@@ -5,6 +5,13 @@ import { actionResultSchema, apiErrorSchema, myTeamSchema, teamListSchema, type 
 export const teamsQueryKey = ["teams"] as const;
 export const myTeamQueryKey = ["my-team"] as const;
 
+/**
+ * Team lists are re-read on focus only when older than this: reads share the
+ * per-user API budget with the roles endpoint, and a change made here
+ * invalidates them at once anyway.
+ */
+export const teamsStaleTimeMs = 15_000;
+
 /** A refused or failed call, with the server's sentence and, for form input, a message per field. */
 export class TeamApiError extends Error {
   override name = "TeamApiError";

@@ -2,16 +2,13 @@ import "server-only";
 import { getDiscordRest } from "@/lib/discord";
 import { getEnv } from "@/lib/env";
 import { moduleLogger } from "@/lib/log";
-import { saveProfile } from "@/lib/profile/save-profile";
-import type { ProfileInput } from "@/lib/profile/schema";
-import { createProfileStore } from "@/lib/profile/store";
 import { getRedis } from "@/lib/redis/client";
 import { configuredRoleIds, getRoleService } from "@/lib/roles";
 import type { TeamContext } from "./context";
 import { createGuildAdapter } from "./guild-adapter";
 import { teamKeyspace } from "./keys";
 import { teamPolicy } from "./policy";
-import { createTeamService, type SessionActor, type TeamService } from "./service";
+import { createTeamService, type TeamService } from "./service";
 
 const globalForTeams = globalThis as unknown as { safaTeamContext?: TeamContext; safaTeamService?: TeamService };
 
@@ -38,13 +35,4 @@ export function getTeamContext(): TeamContext {
 export function getTeamService(): TeamService {
   globalForTeams.safaTeamService ??= createTeamService(getTeamContext());
   return globalForTeams.safaTeamService;
-}
-
-export function saveMyProfile(user: SessionActor, profile: ProfileInput) {
-  return saveProfile(getTeamContext(), user, profile);
-}
-
-export async function myProfile(userId: string) {
-  const context = getTeamContext();
-  return createProfileStore(context.redis, context.keys).get(userId);
 }

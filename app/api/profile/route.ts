@@ -1,6 +1,6 @@
 import { withSession } from "@/lib/api/with-session";
 import { profileSchema } from "@/lib/profile/schema";
-import { myProfile, saveMyProfile } from "@/lib/teams";
+import { myProfile, saveMyProfile } from "@/lib/profile";
 import { actionAnswer, jsonAnswer, readBody } from "@/lib/teams/http";
 
 export const dynamic = "force-dynamic";
