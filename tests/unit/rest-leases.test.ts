@@ -86,6 +86,20 @@ describe("leases", () => {
     expect(last.waitMs).toBeLessThanOrEqual(1_000 + restPolicy.globalWindowMarginMs);
   });
 
+  it("dates a request in the global window from its answer, not its grant", async () => {
+    const limiter = store({ globalPerSecond: 2 });
+    const slowRequest = request("/guilds/1/roles");
+    const slow = await limiter.acquire(slowRequest);
+    if (slow.kind !== "granted") throw new Error("expected a grant");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await limiter.settle(slowRequest, slow.lease, { status: 200, countsInvalid: false, botTokenRejected: false });
+    expect((await limiter.acquire(request("/guilds/2/roles"))).kind).toBe("granted");
+    const third = await limiter.acquire(request("/guilds/3/roles"));
+    if (third.kind !== "wait") throw new Error("expected a wait");
+    // Discord may have seen the slow request just before its answer, 300 ms after the grant.
+    expect(third.waitMs).toBeGreaterThan(950);
+  });
+
   it("an answer from an older window only teaches the limit", async () => {
     const limiter = store({ requestTimeoutMs: 50, leaseGraceMs: 50 });
     const firstRequest = request();

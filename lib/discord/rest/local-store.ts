@@ -145,10 +145,10 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
         dropExpired(scope.globalLog, at - globalWindowMs);
         if (scope.globalLog.size >= globalLimit) {
           const times = [...scope.globalLog.values()].sort((a, b) => a - b);
-          const oldest = times[times.length - globalLimit] ?? at;
+          const oldest = Math.min(times[times.length - globalLimit] ?? at, at);
           return wait(Math.max(1, oldest + globalWindowMs - at), "global", "", true);
         }
-        scope.globalLog.set(leaseId, at);
+        scope.globalLog.set(leaseId, at + leaseTtlMs(policy));
       }
       if (bucket.limit !== undefined) bucket.remaining -= 1;
       bucket.leases.set(leaseId, at + leaseTtlMs(policy));
@@ -162,6 +162,7 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
       const grantedKey = bucketKey(auth, lease.bucketId);
       buckets.get(grantedKey)?.leases.delete(lease.leaseId);
       unmappedOf(auth, route.major).delete(lease.leaseId);
+      if (scope.globalLog.has(lease.leaseId)) scope.globalLog.set(lease.leaseId, at);
       let bucketId = lease.bucketId;
       let generation = lease.generation;
       if (outcome.bucketHash !== undefined) {
@@ -234,8 +235,10 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
       const key = bucketKey(auth, lease.bucketId);
       const bucket = buckets.get(key);
       const removed = bucket?.leases.delete(lease.leaseId) ?? false;
+      const globalLog = scopeOf(auth).globalLog;
+      if (!notSent && globalLog.has(lease.leaseId)) globalLog.set(lease.leaseId, now());
       if (notSent && removed && bucket) {
-        scopeOf(auth).globalLog.delete(lease.leaseId);
+        globalLog.delete(lease.leaseId);
         if (bucket.limit !== undefined && bucket.generation === lease.generation && bucket.remaining < share(bucket.limit)) {
           bucket.remaining += 1;
         }

@@ -7,11 +7,12 @@ export const restPolicy = {
   /** Discord's documented global limit per bot token. */
   globalPerSecond: 50,
   /**
-   * Added to the 1 s global window. Requests leave this process a few
-   * milliseconds after Redis grants them, so two grants exactly 1 000 ms apart
-   * can reach Discord closer together; the margin absorbs that jitter.
+   * Added to the 1 s global window. A request counts in the window from the
+   * moment its answer arrived (Discord saw it before that), so network and
+   * event-loop delays cannot squeeze two windows' worth into one second; the
+   * margin only covers millisecond rounding.
    */
-  globalWindowMarginMs: 50,
+  globalWindowMarginMs: 10,
   /** Discord bans an IP after 10 000 invalid requests (401, 403, 429) in 10 minutes. */
   invalidRequestLimit: 10_000,
   invalidWindowMs: 600_000,
@@ -47,7 +48,7 @@ export const restPolicy = {
   /** Longest a waiter sleeps before re-checking, in case a wake-up was lost. */
   maxPollMs: 250,
   /** Random extra sleep, so woken waiters across processes do not stampede. */
-  wakeJitterMs: 8,
+  wakeJitterMs: 5,
   /** A Cloudflare ban without Retry-After: users report about an hour. */
   cloudflareBanDefaultMs: 3_600_000,
   /** A 401 on the bot token stops every process sharing it for this long. */

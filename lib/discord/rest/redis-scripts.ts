@@ -16,7 +16,7 @@ export type RestScriptCommands = {
 
 const definitions = {
   restAcquire: { lua: restAcquireLua, numberOfKeys: 8 },
-  restSettle: { lua: restSettleLua, numberOfKeys: 9 },
+  restSettle: { lua: restSettleLua, numberOfKeys: 10 },
   restRelease: { lua: restReleaseLua, numberOfKeys: 2 },
   restInspect: { lua: restInspectLua, numberOfKeys: 7, readOnly: true },
 } as const;

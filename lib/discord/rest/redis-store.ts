@@ -103,6 +103,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
           keys.rateLimitLog,
           keys.bucketRegistry,
           keys.unmapped(auth, route.major),
+          keys.globalLog(auth),
           keys.bucketPrefix(auth),
           lease.bucketId,
           route.major,

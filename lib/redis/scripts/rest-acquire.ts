@@ -11,7 +11,9 @@
  * mapping (ARGV[1] .. bucketId), so the script needs a standalone Redis, not
  * Redis Cluster.
  *
- * KEYS[1] global log: ZSET of grants in the sliding global window (member lease id, score grant ms)
+ * KEYS[1] global log: ZSET of requests in the sliding global window, member lease id, score =
+ *         when Discord had surely seen it: the answer's arrival once answered, and until then
+ *         the lease's expiry (a request in flight may reach Discord at any moment)
  * KEYS[2] global block: string set for `retry_after` after a global 429
  * KEYS[3] route map: string, the route's learned `X-RateLimit-Bucket` hash
  * KEYS[4] sub-limit block of this route key: string set after a 429 that showed remaining > 0
@@ -116,11 +118,13 @@ if globalLimit > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
   local used = redis.call('ZCARD', KEYS[1])
   if used >= globalLimit then
+    -- A slot frees when the entry at (used - limit) leaves the window. If that request is
+    -- still in flight, assume its answer arrives now; its settle will say exactly.
     local oldest = redis.call('ZRANGE', KEYS[1], used - globalLimit, used - globalLimit, 'WITHSCORES')
-    return {1, math.max(1, tonumber(oldest[2]) + window - now), 'global', '', 1}
+    return {1, math.max(1, math.min(tonumber(oldest[2]), now) + window - now), 'global', '', 1}
   end
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], window * 2)
+  redis.call('ZADD', KEYS[1], now + leaseTtl, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], leaseTtl + window * 2)
 end
 
 if limit ~= nil then

@@ -3,7 +3,7 @@
  * aborted or failed before it was sent, or failed after (then only the lease
  * is freed, because Discord may have counted the request).
  *
- * KEYS[1] global log: ZSET of grants in the global window
+ * KEYS[1] global log of the token: ZSET, see rest-acquire
  * KEYS[2] unmapped leases of the request's major parameter: ZSET, see rest-acquire
  * ARGV[1] bucket key prefix
  * ARGV[2] bucket id the lease was granted on
@@ -15,10 +15,15 @@
  * Returns 1.
  */
 export const restReleaseLua = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local key = ARGV[1] .. ARGV[2]
 local removed = redis.call('ZREM', key .. ':leases', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[3])
-if ARGV[5] == '1' and removed == 1 then
+if ARGV[5] ~= '1' then
+  -- It may have reached Discord just now: count it in the global window from now.
+  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[3])
+elseif removed == 1 then
   redis.call('ZREM', KEYS[1], ARGV[3])
   local state = redis.call('HMGET', key, 'limit', 'remaining', 'gen')
   local limit = tonumber(state[1])

@@ -1,6 +1,6 @@
 /**
  * Records Discord's answer to a leased request, atomically: frees the lease,
- * learns the route's bucket hash, updates the bucket from the rate-limit
+ * dates the request in the global window, learns the route's bucket hash, updates the bucket from the rate-limit
  * headers, applies a 429 to the right scope, counts invalid requests for the
  * egress IP, and wakes waiters in every process.
  *
@@ -21,6 +21,7 @@
  * KEYS[7] 429 log: ZSET of `kind|route key|lease id`, score ms
  * KEYS[8] bucket registry: ZSET of bucket keys, score = last answer ms
  * KEYS[9] unmapped leases of this major parameter: ZSET, see rest-acquire
+ * KEYS[10] global log of the token: ZSET, see rest-acquire
  * ARGV[1] bucket key prefix
  * ARGV[2] bucket id the lease was granted on
  * ARGV[3] major parameter
@@ -54,6 +55,9 @@ local gen = tonumber(ARGV[5])
 
 redis.call('ZREM', prefix .. grantedOn .. ':leases', ARGV[4])
 redis.call('ZREM', KEYS[9], ARGV[4])
+-- Discord processed the request before its answer arrived: from now on the
+-- global window counts it from this moment, however long it travelled.
+redis.call('ZADD', KEYS[10], 'XX', now, ARGV[4])
 
 if ARGV[6] ~= '' then
   redis.call('SET', KEYS[1], ARGV[6], 'PX', tonumber(ARGV[17]))
