@@ -44,6 +44,14 @@ describe("profile", () => {
     expect(entry).toMatchObject({ action: "profile.save", actorId: users.newcomer.id });
   });
 
+  it("applies a repeated save once", async () => {
+    await saveProfile(world.context, users.newcomer, profile);
+    const after = await world.snapshot();
+    expect((await saveProfile(world.context, users.newcomer, profile)).applied).toBe(false);
+    expect(await world.snapshot()).toEqual(after);
+    expect((await saveProfile(world.context, users.newcomer, { ...profile, position: "GK" })).applied).toBe(true);
+  });
+
   it("does not make a team's player a free agent when they edit their profile", async () => {
     await saveProfile(world.context, users.player, profile);
     expect(await world.rolesOf(users.player.id)).toEqual(sorted([ids.updatedProfile, ids.player, ids.lagosLions]));
