@@ -172,3 +172,19 @@ describe("a failure half-way", () => {
     expect((await world.service.listTeams(users.freeagent)).teams).toEqual([]);
   });
 });
+
+describe("under Discord's real limits", () => {
+  it("paces a burst of actions through the shared REST client: no 429, and never the user's own token", async () => {
+    await world.close();
+    world = await createWorld({ discordLimits: "realistic" });
+    const teamId = await teamOfTwo();
+    await world.service.requestToJoin(users.freeagent3, teamId);
+    await world.service.approveRequest(users.freeagent, teamId, users.freeagent3.id);
+    await world.service.removeMember(users.freeagent, teamId, users.freeagent3.id);
+    await world.service.disbandTeam(users.freeagent, teamId);
+    const stats = await world.emu.stats();
+    expect(stats.rateLimited).toBe(0);
+    expect(stats.routes["GET /users/@me/guilds/:guild_id/member"]?.requests ?? 0).toBe(0);
+    expect(stats.routes["GET /guilds/:guild_id/members/:user_id"]?.requests).toBeGreaterThanOrEqual(6);
+  }, 90_000);
+});

@@ -51,9 +51,9 @@ type Personas = { guild: { roles: { id: string; name: string }[] }; personas: { 
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
 
-export async function createWorld(options: { rosterMax?: number } = {}) {
+export async function createWorld(options: { rosterMax?: number; discordLimits?: "roomy" | "realistic" } = {}) {
   const redis: Redis = await freshRedis();
-  const emu: TestEmulator = await emulator({ routeLimits: roomyRoutes });
+  const emu: TestEmulator = await emulator(options.discordLimits === "realistic" ? {} : { routeLimits: roomyRoutes });
   const prefix = `t${randomBytes(4).toString("hex")}:`;
   const rests: DiscordRest[] = [];
   const log = pino({ level: "silent" });
