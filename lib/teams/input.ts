@@ -45,8 +45,6 @@ export type CreateTeamField = keyof CreateTeamInput;
 /** Discord ids in paths and bodies. */
 export const snowflakeSchema = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17 to 20 digits)");
 
-export const transferManagerSchema = z.object({ userId: snowflakeSchema });
-
 /** Names compare without case and with runs of spaces as one, so "Lagos  lions" clashes with "Lagos Lions". */
 export function normaliseTeamName(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase();

@@ -87,9 +87,6 @@ export function createTeamStore(redis: Redis, keys: TeamKeys) {
       });
       return names;
     },
-    async rememberName(userId: string, name: string): Promise<void> {
-      await redis.hset(keys.userNames, userId, name.slice(0, 100));
-    },
   };
 }
 

@@ -34,6 +34,3 @@ local function without(list_json, item)
   return kept
 end
 `;
-
-/** Keys and arguments every commit script starts with, in the order above. */
-export const teamCommitFixedKeys = 4;
