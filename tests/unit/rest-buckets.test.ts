@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
 import { createDiscordRest, RateLimitedError, type DiscordRest, type DiscordRestOptions } from "@/lib/discord/rest";
 import { tokenDigest } from "@/lib/discord/rest/token-digest";
-import { connect, fakeDiscord, guildId, randomPrefix, roleId, startTestRedis, userId } from "./rest-kit";
+import { connect, fakeDiscord, guildId, otherGuildId, randomPrefix, roleId, startTestRedis, userId } from "./rest-kit";
 
 let server: Awaited<ReturnType<typeof startTestRedis>>;
 let redis: Redis;
@@ -160,5 +160,21 @@ describe("routes sharing a bucket", () => {
     const calls = Array.from({ length: 6 }, (_, i) => Routes.guildMemberRole(guildId, userId, role(i)));
     await Promise.all(calls.map((path, i) => (i % 2 === 0 ? rest.put(path) : rest.delete(path))));
     expect(discord.state.rateLimited).toBe(0);
+  });
+});
+
+describe("inspect", () => {
+  it("lists buckets near their limit for the health panel", async () => {
+    const discord = fakeDiscord({ limit: 5, windowMs: 5_000 });
+    const rest = client(discord.transport);
+    for (let i = 0; i < 4; i += 1) await rest.get(Routes.guildRoles(guildId));
+    await rest.get(Routes.guildRoles(otherGuildId));
+    const state = await rest.inspect();
+    expect(state.source).toBe("redis");
+    expect(state.bucketsNearLimit).toEqual([
+      expect.objectContaining({ bucket: `hash-GET_guilds__id_roles:${guildId}`, limit: 5, remaining: 1, inFlight: 0 }),
+    ]);
+    expect(state.global).toMatchObject({ limit: 50, usedInWindow: 5, blockedMs: 0 });
+    expect(state.cloudflareBan.open).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ export class BucketQueues {
       entry.timer = setTimeout(() => {
         const index = current.entries.indexOf(entry);
         if (index >= 0) current.entries.splice(index, 1);
-        entry.fail(new RateLimitedError(Math.max(current.blockedUntil - Date.now(), 0), "queue", route));
+        entry.fail(new RateLimitedError(Math.max(current.blockedUntil - Date.now(), 1), "queue", route));
       }, Math.max(deadlineAt - Date.now(), 0));
       current.entries.push(entry);
     });

@@ -18,7 +18,7 @@ import { RestEventHub, type RestEventName, type RestListener } from "./events";
 import { createFailoverStore } from "./failover-store";
 import { GlobalGate } from "./global-gate";
 import { parseRateLimitHeaders } from "./headers";
-import { restKeyspace } from "./keys";
+import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "./keys";
 import type { AcquireRequest, AuthScope, Lease, Outcome, RestState, SettleResult } from "./limiter-store";
 import { createLocalStore } from "./local-store";
 import { restPolicy, type RestPolicy } from "./policy";
@@ -93,6 +93,12 @@ export type DiscordRest = {
  * bot token keep their rate-limit state in Redis and together behave like one
  * careful client: no 429 in normal operation, bounded waits, and a hard stop
  * before Discord's invalid-request ban.
+ *
+ * If Redis stops answering (each call is raced against `redisTimeoutMs`), the
+ * client keeps working on a per-process limiter that takes `fallbackShare` of
+ * every limit, logs a warning, sets `safa_discord_rest_local_fallback` to 1,
+ * and switches back when a probe reaches Redis again. The scripts derive
+ * bucket keys at run time, so Redis must be standalone (not Cluster).
  */
 export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
   const policy: RestPolicy = {
@@ -106,8 +112,8 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
   const transport: Transport = options.transport ?? ((url, init) => fetch(url, init));
   const apiBase = options.apiBase.replace(/\/+$/, "");
   const userAgent = options.userAgent ?? "DiscordBot (https://github.com/safa-esports/safa-dashboard, 0.1.0)";
-  const egressId = options.egressId ?? "default";
-  const keys = restKeyspace(options.keyPrefix ?? "discord:rest:", egressId);
+  const egressId = options.egressId ?? defaultEgressId;
+  const keys = restKeyspace(options.keyPrefix ?? defaultRestKeyPrefix, egressId);
   const botScope: AuthScope = { kind: "bot", digest: tokenDigest(options.botToken) };
   const refuseAt = Math.floor(policy.invalidRequestLimit * policy.invalidShare);
   const events = new RestEventHub(log);

@@ -8,6 +8,10 @@ import type { AuthScope } from "./limiter-store";
  */
 export type RestKeyspace = ReturnType<typeof restKeyspace>;
 
+/** Defaults shared by every process, so all of them (and the role service) meet on the same keys. */
+export const defaultRestKeyPrefix = "discord:rest:";
+export const defaultEgressId = "default";
+
 export function restKeyspace(base: string, egressId: string) {
   const namespace = (auth: AuthScope): string => `${base}${auth.kind}:${auth.digest}:`;
   return {

@@ -31,9 +31,10 @@ const acquireReply = z.union([
   z.tuple([z.literal(4)]),
 ]);
 const settleReply = z.tuple([z.number(), z.string()]);
+const rateLimitKind = z.enum(["global", "user", "shared", "sublimit", "cloudflare"]);
 const inspectReply = z.tuple([
   z.array(z.tuple([z.string(), z.number(), z.number(), z.number(), z.number(), z.number()])),
-  z.array(z.union([z.string(), z.number()])),
+  z.array(z.union([rateLimitKind, z.number()])),
   z.number(),
   z.number(),
   z.number(),
@@ -169,8 +170,8 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
       const byKind: Partial<Record<RateLimitKind, number>> = {};
       let total = 0;
       for (let i = 0; i + 1 < kinds.length; i += 2) {
-        const kind = String(kinds[i]) as RateLimitKind;
-        const count = Number(kinds[i + 1]);
+        const kind = rateLimitKind.parse(kinds[i]);
+        const count = z.number().parse(kinds[i + 1]);
         byKind[kind] = count;
         total += count;
       }
