@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { parseRateLimitHeaders, type RateLimitHeaders } from "@/lib/discord/rate-limit-headers";
+import { parseRateLimitHeaders, type RateLimitHeaders } from "@/lib/discord/rest/headers";
+
+/** How long to stop when a ban answer says nothing of its length (Discord users report about an hour). */
+const cloudflareBanDefaultMs = 3_600_000;
 
 /** The route template, as metrics and logs name it (no IDs, no tokens). */
 export const memberRoute = "GET /users/@me/guilds/:guild_id/member";
@@ -17,6 +20,8 @@ export type MemberFetchOutcome =
   | { kind: "not-member"; rateLimit: RateLimitHeaders; status: number }
   | { kind: "unauthorized"; rateLimit: RateLimitHeaders; status: number }
   | { kind: "rate-limited"; retryAfterMs: number; rateLimit: RateLimitHeaders; status: number }
+  /** A 429 without Discord's headers or JSON: Cloudflare has banned the egress IP. */
+  | { kind: "banned"; retryAfterMs: number; status: number }
   | { kind: "error"; status: number | null; message: string };
 
 /**
@@ -55,6 +60,9 @@ export async function fetchMember(options: {
   const error = errorPayload.safeParse(body);
   if (status === 404 && error.success && error.data.code === 10_004) return { kind: "not-member", rateLimit, status };
   if (status === 401) return { kind: "unauthorized", rateLimit, status };
+  if (status === 429 && (!rateLimit.present || body === null)) {
+    return { kind: "banned", retryAfterMs: rateLimit.retryAfterMs ?? cloudflareBanDefaultMs, status };
+  }
   if (status === 429) {
     const fromBody = error.success && error.data.retry_after !== undefined ? Math.ceil(error.data.retry_after * 1_000) : null;
     return { kind: "rate-limited", retryAfterMs: rateLimit.retryAfterMs ?? fromBody ?? 60_000, rateLimit, status };

@@ -35,7 +35,7 @@ export const rolePolicy = {
  * served every (window + margin) / limit, and the call that spends the last
  * unit is followed by a lock of reset plus the margin: set before any 429.
  */
-export function paceAfterSuccessMs(remaining: number | null, resetAfterMs: number | null): number {
-  if (remaining === null || resetAfterMs === null) return rolePolicy.unknownPaceMs;
+export function paceAfterSuccessMs(remaining: number | undefined, resetAfterMs: number | undefined): number {
+  if (remaining === undefined || resetAfterMs === undefined) return rolePolicy.unknownPaceMs;
   return Math.ceil((resetAfterMs + rolePolicy.exhaustedMarginMs) / (Math.max(0, remaining) + 1));
 }

@@ -9,6 +9,8 @@ import { jitteredPause } from "@/lib/redis/lock";
 import { runScript } from "@/lib/redis/scripts";
 import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
 import { rolesFinishLookupScript } from "@/lib/redis/scripts/roles-finish-lookup";
+import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "@/lib/discord/rest/keys";
+import { restPolicy } from "@/lib/discord/rest/policy";
 import { fetchMember, memberRoute, type MemberFetchOutcome } from "./fetch-member";
 import { paceAfterSuccessMs, rolePolicy } from "./policy";
 
@@ -50,8 +52,22 @@ export type TokenSource = {
   refreshAfterUnauthorized(sessionId: string, rejected: string): Promise<string>;
 };
 
+/**
+ * Keys the role service shares with the bot's REST client, because Discord
+ * counts and bans per egress IP whichever token a request carries.
+ */
+export type EgressKeys = { cloudflareBan: string; invalidLog: string; invalidWindowMs: number };
+
+/** The egress keys of a REST client built with the default key prefix and egress id. */
+export function defaultEgressKeys(): EgressKeys {
+  const keys = restKeyspace(defaultRestKeyPrefix, defaultEgressId);
+  return { cloudflareBan: keys.cloudflareBan, invalidLog: keys.invalidLog, invalidWindowMs: restPolicy.invalidWindowMs };
+}
+
 export type RoleServiceOptions = {
   redis: Redis;
+  /** Defaults to those of a REST client with default settings. */
+  egress?: EgressKeys;
   apiBase: string;
   guildId: string;
   tokens: TokenSource;
@@ -60,6 +76,8 @@ export type RoleServiceOptions = {
 };
 
 type LockReason = "paced" | "rate-limited" | "discord-error";
+
+type Finish = { snapshot?: RoleSnapshot; ttlSeconds?: number; paceMs: number; reason: LockReason; banMs?: number; invalid?: boolean };
 
 /**
  * "Fetch with cache fallback", the SAFA design, taken further: the lock key
@@ -71,6 +89,7 @@ type LockReason = "paced" | "rate-limited" | "discord-error";
 export function createRoleService(options: RoleServiceOptions) {
   const { redis, guildId } = options;
   const now = options.now ?? Date.now;
+  const egress = options.egress ?? defaultEgressKeys();
   /**
    * The last roles this process served, per user: what it can still show
    * while Redis is unreachable. Without Redis there are no tokens to call
@@ -119,12 +138,21 @@ export function createRoleService(options: RoleServiceOptions) {
     return { kind: "roles", snapshot: cached, stale: true, discordBusy: busy, nextRefreshAt: now() + retryAfterMs, how };
   }
 
-  async function finish(userId: string, accessToken: string, owner: string, snapshot: RoleSnapshot | null, ttlSeconds: number, paceMs: number, reason: LockReason) {
+  async function finish(userId: string, accessToken: string, owner: string, outcome: Finish) {
     await runScript(
       redis,
       rolesFinishLookupScript,
-      [roleKeys.cache(guildId, userId), roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId)],
-      [owner, snapshot ? JSON.stringify(snapshot) : "", ttlSeconds, Math.max(0, Math.ceil(paceMs)), reason],
+      [roleKeys.cache(guildId, userId), roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), egress.cloudflareBan, egress.invalidLog],
+      [
+        owner,
+        outcome.snapshot ? JSON.stringify(outcome.snapshot) : "",
+        outcome.ttlSeconds ?? 0,
+        Math.max(0, Math.ceil(outcome.paceMs)),
+        outcome.reason,
+        Math.max(0, Math.ceil(outcome.banMs ?? 0)),
+        outcome.invalid ? "1" : "0",
+        egress.invalidWindowMs,
+      ],
     );
   }
 
@@ -159,23 +187,28 @@ export function createRoleService(options: RoleServiceOptions) {
             : { member: false, roles: [], nick: null, joinedAt: null, fetchedAt: now() };
         const paceMs = paceAfterSuccessMs(outcome.rateLimit.remaining, outcome.rateLimit.resetAfterMs);
         const ttl = outcome.kind === "member" ? rolePolicy.cacheTtlSeconds : rolePolicy.notMemberTtlSeconds;
-        await finish(userId, accessToken, owner, snapshot, ttl, paceMs, "paced");
+        await finish(userId, accessToken, owner, { snapshot, ttlSeconds: ttl, paceMs, reason: "paced" });
         metrics.roleLookups.inc({ result: "fresh" });
         return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + paceMs, how: "fresh" };
       }
       case "unauthorized": {
-        await finish(userId, accessToken, owner, null, 0, 0, "paced");
+        await finish(userId, accessToken, owner, { paceMs: 0, reason: "paced", invalid: true });
         if (!mayRefresh) return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, "Discord refused the login");
         const renewed = await options.tokens.refreshAfterUnauthorized(sessionId, accessToken);
         return lookupWithToken(userId, sessionId, renewed, false);
       }
       case "rate-limited": {
         const waitMs = outcome.retryAfterMs + rolePolicy.rateLimitedMarginMs;
-        await finish(userId, accessToken, owner, null, 0, waitMs, "rate-limited");
+        await finish(userId, accessToken, owner, { paceMs: waitMs, reason: "rate-limited", invalid: outcome.rateLimit.scope !== "shared" });
         return fromCache(cached, waitMs, "fallback", true, "rate limited");
       }
+      case "banned": {
+        log.error({ route: memberRoute, retryAfterMs: outcome.retryAfterMs }, "discord (cloudflare) banned this IP; every discord call stops until it passes");
+        await finish(userId, accessToken, owner, { paceMs: outcome.retryAfterMs, reason: "rate-limited", banMs: outcome.retryAfterMs, invalid: true });
+        return fromCache(cached, outcome.retryAfterMs, "fallback", true, "Discord has blocked this server for a while");
+      }
       case "error": {
-        await finish(userId, accessToken, owner, null, 0, rolePolicy.errorBackoffMs, "discord-error");
+        await finish(userId, accessToken, owner, { paceMs: rolePolicy.errorBackoffMs, reason: "discord-error" });
         return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, outcome.message);
       }
     }
@@ -185,10 +218,11 @@ export function createRoleService(options: RoleServiceOptions) {
     const status = outcome.status === null ? "network" : String(outcome.status);
     metrics.discordRequests.inc({ route: memberRoute, status });
     metrics.discordRequestSeconds.observe({ route: memberRoute }, elapsedMs / 1_000);
-    if (outcome.kind === "rate-limited") {
-      metrics.discordRateLimited.inc({ route: memberRoute, scope: outcome.rateLimit.scope ?? "unknown" });
-      metrics.discordInvalidRequests.inc({ status: "429" });
-      log.warn({ route: memberRoute, userId, retryAfterMs: outcome.retryAfterMs, scope: outcome.rateLimit.scope }, "discord rate limited a role lookup");
+    if (outcome.kind === "rate-limited" || outcome.kind === "banned") {
+      const scope = outcome.kind === "banned" ? "cloudflare" : (outcome.rateLimit.scope ?? "unknown");
+      metrics.discordRateLimited.inc({ route: memberRoute, scope });
+      if (scope !== "shared") metrics.discordInvalidRequests.inc({ status: "429" });
+      log.warn({ route: memberRoute, userId, retryAfterMs: outcome.retryAfterMs, scope }, "discord rate limited a role lookup");
       return;
     }
     if (outcome.kind === "unauthorized") metrics.discordInvalidRequests.inc({ status: "401" });
@@ -205,13 +239,13 @@ export function createRoleService(options: RoleServiceOptions) {
     const reply = (await runScript(
       redis,
       rolesBeginLookupScript,
-      [roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), roleKeys.cache(guildId, userId)],
+      [roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), roleKeys.cache(guildId, userId), egress.cloudflareBan],
       [owner, rolePolicy.inflightLeaseMs],
     )) as [string, string | null, number, (string | null)?];
     const [decision, cachedRaw, ms, reason] = reply;
     const cached = parseSnapshot(cachedRaw);
     if (decision === "paced") {
-      const busy = reason === "rate-limited" || reason === "discord-error";
+      const busy = reason === "rate-limited" || reason === "discord-error" || reason === "cloudflare-ban";
       return fromCache(cached, ms, "paced", busy, busy ? "Discord asked us to wait" : "paced");
     }
     if (decision === "wait") return waitForOther(userId, accessToken, startedAt, cached);

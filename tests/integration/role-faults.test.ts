@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rolePolicy } from "@/lib/roles/policy";
-import { roleKeys } from "@/lib/roles/service";
+import { defaultEgressKeys, roleKeys } from "@/lib/roles/service";
 import { appServices, emulator, freshRedis, guildId, memberRoute, personas, roleIds, signIn, type TestEmulator } from "../helpers/harness";
 
 /**
@@ -82,12 +82,40 @@ describe("role lookups when Discord misbehaves", () => {
     expect(await redis.pttl(roleKeys.retryAfter(guildId, session.access_token))).toBeGreaterThan(0);
   });
 
-  it("serves the cache through a Cloudflare ban and waits its whole Retry-After", async () => {
+  it("serves the cache through a Cloudflare ban, and stops every lookup for the whole IP until it passes", async () => {
     const { services, session } = await cachedPlayer();
+    const manager = await signIn(emu, services, personas.manager);
     await emu.control("faults", { body: { route: memberRoute, kind: "ban", count: 1 } });
     expectCachedPlayer(await services.roles.lookup(personas.player, session.sessionId));
-    // The ban's Retry-After is an hour: no lookup goes out until it passes.
-    expect(await redis.pttl(roleKeys.retryAfter(guildId, session.access_token))).toBeGreaterThan(3_000_000);
+    // The ban's Retry-After is an hour, and the breaker is the one the bot's REST client reads too.
+    expect(await redis.pttl(defaultEgressKeys().cloudflareBan)).toBeGreaterThan(3_000_000);
+    expect(await redis.zcard(defaultEgressKeys().invalidLog)).toBe(1);
+    // Another user's token is not asked either: a ban is per IP.
+    const other = await services.roles.lookup(personas.manager, manager.sessionId);
+    expect(other).toMatchObject({ kind: "unavailable", reason: "discord" });
+    expect((await emu.stats()).routes[memberRoute]?.requests).toBe(2);
+  });
+
+  it("calls no Discord while the REST client's ban breaker is open", async () => {
+    const services = appServices(redis, emu);
+    const session = await signIn(emu, services, personas.player);
+    await redis.set(defaultEgressKeys().cloudflareBan, "rest", "PX", 60_000);
+    const answer = await services.roles.lookup(personas.player, session.sessionId);
+    expect(answer.kind).toBe("unavailable");
+    expect((await emu.stats()).routes[memberRoute]?.requests ?? 0).toBe(0);
+  });
+
+  it("counts a 429 toward the IP's invalid-request log that the REST client guards", async () => {
+    const tight = await emulator({ routeLimits: { [memberRoute]: { count: 1, windowSeconds: 30 } } });
+    try {
+      const services = appServices(redis, tight);
+      const session = await signIn(tight, services, personas.player);
+      await fetch(`${tight.apiBase}/users/@me/guilds/${guildId}/member`, { headers: { Authorization: `Bearer ${session.access_token}` } });
+      await services.roles.lookup(personas.player, session.sessionId);
+      expect(await redis.zcard(defaultEgressKeys().invalidLog)).toBe(1);
+    } finally {
+      await tight.close();
+    }
   });
 
   it("answers 'busy' rather than guessing when Discord fails and nothing is cached", async () => {

@@ -16,7 +16,7 @@ describe("paceAfterSuccessMs", () => {
     expect(paceAfterSuccessMs(1, 60_000)).toBe(30_500);
   });
   it("is careful when the headers are missing", () => {
-    expect(paceAfterSuccessMs(null, 5_000)).toBe(rolePolicy.unknownPaceMs);
-    expect(paceAfterSuccessMs(3, null)).toBe(rolePolicy.unknownPaceMs);
+    expect(paceAfterSuccessMs(undefined, 5_000)).toBe(rolePolicy.unknownPaceMs);
+    expect(paceAfterSuccessMs(3, undefined)).toBe(rolePolicy.unknownPaceMs);
   });
 });
