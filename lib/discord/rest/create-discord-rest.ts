@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
-import type { Logger } from "pino";
 import { moduleLogger } from "../../log";
 import { metrics } from "../../metrics";
 import { acquireSlot, type SlotDeps } from "./acquire-slot";
@@ -14,79 +12,25 @@ import {
   RateLimitedError,
   RestClientClosedError,
 } from "./errors";
-import { RestEventHub, type RestEventName, type RestListener } from "./events";
+import { RestEventHub } from "./events";
 import { createFailoverStore } from "./failover-store";
 import { GlobalGate } from "./global-gate";
 import { parseRateLimitHeaders } from "./headers";
+import { buildInit, buildUrl } from "./http-request";
 import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "./keys";
-import type { AcquireRequest, AuthScope, Lease, Outcome, RestState, SettleResult } from "./limiter-store";
+import type { AcquireRequest, AuthScope, Lease } from "./limiter-store";
 import { createLocalStore } from "./local-store";
 import { restPolicy, type RestPolicy } from "./policy";
 import { createRedisStore } from "./redis-store";
+import { createAnswerReporter } from "./report-answer";
 import { parseErrorBody, readBody, type ResponseBody } from "./response-body";
 import { backoffMs, isConnectPhaseError, isIdempotent, sleep } from "./retry";
-import { parseRoute, type HttpMethod, type ParsedRoute, type RouteLike } from "./route";
+import { parseRoute, type HttpMethod, type RouteLike } from "./route";
 import { tokenDigest } from "./token-digest";
+import type { DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 import { Waker } from "./waker";
 
-/** A `fetch`-compatible function; tests inject one, production uses the global `fetch`. */
-export type Transport = (url: string, init: RequestInit) => Promise<Response>;
-
-export type DiscordRestOptions = {
-  /** Shared by every process using the bot token; the client registers its scripts on it. */
-  redis: Redis;
-  botToken: string;
-  /** Including the version, e.g. `https://discord.com/api/v10`. */
-  apiBase: string;
-  /** Discord's global limit for this token (50 unless Discord raised it). */
-  globalPerSecond?: number;
-  /** Share of Discord's 10 000 invalid requests per 10 minutes after which we refuse to send. */
-  invalidShare?: number;
-  defaultDeadlineMs?: number;
-  transport?: Transport;
-  /**
-   * Names the public IP this process sends from. Discord counts invalid
-   * requests per IP, so processes behind one NAT must use the same id.
-   */
-  egressId?: string;
-  /** Prefix of every Redis key (tests use a random one). */
-  keyPrefix?: string;
-  /** Overrides of the numbers in `restPolicy`. */
-  policy?: Partial<RestPolicy>;
-  /** Set false to skip the pub/sub wake-up connection (waiters then poll). */
-  subscribe?: boolean;
-  userAgent?: string;
-  logger?: Logger;
-};
-
-export type RequestAuth = { bearer: string } | { none: true };
-
-export type RequestOptions = {
-  /** Sent as JSON; `URLSearchParams` and `FormData` are sent as they are. */
-  body?: unknown;
-  query?: URLSearchParams | Record<string, string | number | boolean>;
-  /** Written to the guild's audit log. */
-  reason?: string;
-  /** Longest this call may wait for rate limits, from now. */
-  deadlineMs?: number;
-  /** Default: the bot token. */
-  auth?: RequestAuth;
-  signal?: AbortSignal;
-};
-
-export type DiscordRest = {
-  request<T = unknown>(method: HttpMethod, route: RouteLike, options?: RequestOptions): Promise<T>;
-  get<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
-  post<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
-  put<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
-  patch<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
-  delete<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
-  on<E extends RestEventName>(event: E, listener: RestListener<E>): () => void;
-  /** Limiter state for an admin health panel. */
-  inspect(): Promise<RestState>;
-  /** Stops wake-ups and probes; the Redis connection stays the caller's. */
-  close(): Promise<void>;
-};
+export type { DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 
 /**
  * The one way this app talks to Discord's REST API. All processes sharing a
@@ -162,49 +106,7 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
     return { scope: { kind: "none", digest: egressId } };
   };
 
-  const buildInit = (method: HttpMethod, requestOptions: RequestOptions, authHeader: string | undefined, signal: AbortSignal): RequestInit => {
-    const headers: Record<string, string> = { "User-Agent": userAgent };
-    if (authHeader !== undefined) headers.Authorization = authHeader;
-    if (requestOptions.reason !== undefined) headers["X-Audit-Log-Reason"] = encodeURIComponent(requestOptions.reason);
-    let body: BodyInit | undefined;
-    const raw = requestOptions.body;
-    if (raw instanceof URLSearchParams || raw instanceof FormData) body = raw;
-    else if (raw !== undefined) {
-      body = JSON.stringify(raw);
-      headers["Content-Type"] = "application/json";
-    }
-    return { method, headers, signal, ...(body === undefined ? {} : { body }) };
-  };
-
-  const buildUrl = (route: RouteLike, query: RequestOptions["query"]): string => {
-    if (query === undefined) return `${apiBase}${route}`;
-    const params = query instanceof URLSearchParams ? query : new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-    const text = params.toString();
-    return text === "" ? `${apiBase}${route}` : `${apiBase}${route}${route.includes("?") ? "&" : "?"}${text}`;
-  };
-
-  /** Metrics, events and logs for one answer. */
-  const report = (route: ParsedRoute, outcome: Outcome, settled: SettleResult, durationMs: number, attempt: number) => {
-    const { method, template } = route;
-    metrics.discordRequests.inc({ route: template, status: String(outcome.status) });
-    events.emit("response", { method, route: template, status: outcome.status, durationMs, attempt });
-    log.debug({ method, route: template, status: outcome.status, durationMs, attempt }, "discord answered");
-    const rateLimit = outcome.rateLimit;
-    if (rateLimit) {
-      metrics.discordRateLimited.inc({ route: template, scope: rateLimit.kind });
-      events.emit("rateLimited", { method, route: template, kind: rateLimit.kind, retryAfterMs: rateLimit.retryAfterMs, bucket: settled.bucketId });
-      const level = rateLimit.kind === "cloudflare" ? "error" : "warn";
-      log[level]({ method, route: template, kind: rateLimit.kind, retryAfterMs: rateLimit.retryAfterMs, bucket: settled.bucketId }, "discord rate limited a request");
-    }
-    if (outcome.countsInvalid) {
-      metrics.discordInvalidRequests.inc({ status: String(outcome.status) });
-      const count = settled.invalidCount;
-      if (count > 0 && (count % policy.invalidWarningEvery === 0 || count >= refuseAt * 0.8)) {
-        events.emit("invalidRequestWarning", { count, refuseAt, windowMs: policy.invalidWindowMs });
-        log.warn({ count, refuseAt }, "invalid Discord requests are piling up; the client refuses new requests at the threshold");
-      }
-    }
-  };
+  const report = createAnswerReporter({ log, events, policy, refuseAt });
 
   const releaseQuietly = async (request: AcquireRequest, lease: Lease, notSent: boolean) => {
     try {
@@ -221,7 +123,7 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
     const deadlineAt = startedAt + (requestOptions.deadlineMs ?? policy.defaultDeadlineMs);
     const auth = authFor(requestOptions.auth);
     const parsed = parseRoute(method, route, auth.bearer);
-    const url = buildUrl(route, requestOptions.query);
+    const url = buildUrl(apiBase, route, requestOptions.query);
     const signal = requestOptions.signal;
     let serverRetries = 0;
     let rateLimitRetries = 0;
@@ -235,7 +137,7 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
         let response: Response;
         let body: ResponseBody;
         try {
-          response = await transport(url, buildInit(method, requestOptions, auth.header, attemptSignal));
+          response = await transport(url, buildInit({ method, options: requestOptions, authHeader: auth.header, userAgent, signal: attemptSignal }));
           body = await readBody(response);
         } catch (error) {
           const notSent = isConnectPhaseError(error);

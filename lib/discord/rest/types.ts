@@ -1,0 +1,65 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { RestEventName, RestListener } from "./events";
+import type { RestState } from "./limiter-store";
+import type { RestPolicy } from "./policy";
+import type { HttpMethod, RouteLike } from "./route";
+
+/** A `fetch`-compatible function; tests inject one, production uses the global `fetch`. */
+export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+export type DiscordRestOptions = {
+  /** Shared by every process using the bot token; the client registers its scripts on it. */
+  redis: Redis;
+  botToken: string;
+  /** Including the version, e.g. `https://discord.com/api/v10`. */
+  apiBase: string;
+  /** Discord's global limit for this token (50 unless Discord raised it). */
+  globalPerSecond?: number;
+  /** Share of Discord's 10 000 invalid requests per 10 minutes after which we refuse to send. */
+  invalidShare?: number;
+  defaultDeadlineMs?: number;
+  transport?: Transport;
+  /**
+   * Names the public IP this process sends from. Discord counts invalid
+   * requests per IP, so processes behind one NAT must use the same id.
+   */
+  egressId?: string;
+  /** Prefix of every Redis key (tests use a random one). */
+  keyPrefix?: string;
+  /** Overrides of the numbers in `restPolicy`. */
+  policy?: Partial<RestPolicy>;
+  /** Set false to skip the pub/sub wake-up connection (waiters then poll). */
+  subscribe?: boolean;
+  userAgent?: string;
+  logger?: Logger;
+};
+
+export type RequestAuth = { bearer: string } | { none: true };
+
+export type RequestOptions = {
+  /** Sent as JSON; `URLSearchParams` and `FormData` are sent as they are. */
+  body?: unknown;
+  query?: URLSearchParams | Record<string, string | number | boolean>;
+  /** Written to the guild's audit log. */
+  reason?: string;
+  /** Longest this call may wait for rate limits, from now. */
+  deadlineMs?: number;
+  /** Default: the bot token. */
+  auth?: RequestAuth;
+  signal?: AbortSignal;
+};
+
+export type DiscordRest = {
+  request<T = unknown>(method: HttpMethod, route: RouteLike, options?: RequestOptions): Promise<T>;
+  get<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  post<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  put<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  patch<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  delete<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  on<E extends RestEventName>(event: E, listener: RestListener<E>): () => void;
+  /** Limiter state for an admin health panel. */
+  inspect(): Promise<RestState>;
+  /** Stops wake-ups and probes; the Redis connection stays the caller's. */
+  close(): Promise<void>;
+};
