@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { Routes } from "discord-api-types/v10";
 import { startRestWorkers, type RestWorker } from "@/bench/rest-pool";
 import { startEmulator, type EmulatorHandle } from "@/emulator/server";
-import { createDiscordRest } from "@/lib/discord/rest";
+import { CloudflareBanError, createDiscordRest } from "@/lib/discord/rest";
 
 const redisUrl = inject("redisUrl");
 const botToken = "emulator-bot-token";
@@ -114,6 +114,23 @@ describe("REST client across processes", () => {
     } finally {
       await rest.close();
       redis.disconnect();
+    }
+  });
+
+  it("a Cloudflare ban seen by one client stops the others before they send", async () => {
+    await fetch(`${emulator.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ kind: "ban", count: 1 }) });
+    const connections = [new Redis(redisUrl), new Redis(redisUrl)];
+    const [a, b] = connections.map((redis) => createDiscordRest({ redis, botToken, apiBase: apiBase(), keyPrefix }));
+    try {
+      await expect(a!.get(Routes.guildRoles(guildId))).rejects.toBeInstanceOf(CloudflareBanError);
+      const before = (await stats()).requests;
+      const error = await b!.put(Routes.guildMemberRole(guildId, memberIds[0] ?? "", roleIds[0] ?? "")).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CloudflareBanError);
+      expect((error as CloudflareBanError).retryAfterMs).toBeGreaterThan(60_000);
+      expect((await stats()).requests).toBe(before);
+    } finally {
+      await Promise.all([a?.close(), b?.close()]);
+      for (const redis of connections) redis.disconnect();
     }
   });
 });
