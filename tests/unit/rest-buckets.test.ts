@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
 import { createDiscordRest, RateLimitedError, type DiscordRest, type DiscordRestOptions } from "@/lib/discord/rest";
-import { tokenDigest } from "@/lib/discord/rest/token-digest";
+import { tokenDigest } from "@/lib/auth/token-digest";
 import { connect, fakeDiscord, guildId, otherGuildId, randomPrefix, roleId, startTestRedis, userId } from "./rest-kit";
 
 let server: Awaited<ReturnType<typeof startTestRedis>>;

@@ -1,7 +1,7 @@
 import { Routes } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { parseRoute } from "@/lib/discord/rest/route";
-import { tokenDigest } from "@/lib/discord/rest/token-digest";
+import { tokenDigest } from "@/lib/auth/token-digest";
 
 describe("parseRoute", () => {
   it("keys a member-role change by route template and guild", () => {

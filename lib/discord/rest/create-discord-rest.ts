@@ -26,7 +26,7 @@ import { createAnswerReporter } from "./report-answer";
 import { parseErrorBody, readBody, type ResponseBody } from "./response-body";
 import { backoffMs, isConnectPhaseError, isIdempotent, sleep } from "./retry";
 import { parseRoute, type HttpMethod, type RouteLike } from "./route";
-import { tokenDigest } from "./token-digest";
+import { tokenDigest } from "@/lib/auth/token-digest";
 import type { DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 import { Waker } from "./waker";
 

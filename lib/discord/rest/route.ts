@@ -1,4 +1,4 @@
-import { tokenDigest } from "./token-digest";
+import { tokenDigest } from "@/lib/auth/token-digest";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
