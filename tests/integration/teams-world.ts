@@ -51,8 +51,12 @@ type Personas = { guild: { roles: { id: string; name: string }[] }; personas: { 
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
 
-export async function createWorld(options: { rosterMax?: number; discordLimits?: "roomy" | "realistic" } = {}) {
-  const redis: Redis = await freshRedis();
+/**
+ * `redis`: a connection of the caller's own (say, to a redis-server it
+ * crashes on purpose) instead of the run's shared Redis; the caller closes it.
+ */
+export async function createWorld(options: { rosterMax?: number; discordLimits?: "roomy" | "realistic"; redis?: Redis } = {}) {
+  const redis: Redis = options.redis ?? (await freshRedis());
   const emu: TestEmulator = await emulator(options.discordLimits === "realistic" ? {} : { routeLimits: roomyRoutes });
   const prefix = `t${randomBytes(4).toString("hex")}:`;
   const rests: DiscordRest[] = [];
@@ -135,7 +139,7 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
     async close() {
       await Promise.all(rests.map((rest) => rest.close()));
       await emu.close();
-      redis.disconnect();
+      if (!options.redis) redis.disconnect();
     },
   };
 }
