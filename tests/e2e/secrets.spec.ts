@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { emulatorUrl, logIn } from "./support";
+import { emulatorUrl, logIn, stackRedisUrl } from "./support";
 
 /**
  * After real logins, refreshes, lookups and a logout, no token or secret
@@ -20,8 +20,8 @@ test("no token or secret leaks into logs, metrics, error pages or Redis keys", a
   const errorPage = await (await page.request.get("/no-such-page")).text();
   const badApi = await (await page.request.get("/api/roles?x=%00")).text();
 
-  const stack = JSON.parse(readFileSync(".data/e2e/stack.json", "utf8")) as { redisUrl: string; logFile: string };
-  const keys = execFileSync("redis-cli", ["-u", stack.redisUrl, "--scan"], { encoding: "utf8" });
+  const stack = JSON.parse(readFileSync(".data/e2e/stack.json", "utf8")) as { logFile: string };
+  const keys = execFileSync("redis-cli", ["-u", stackRedisUrl(), "--scan"], { encoding: "utf8" });
   const logs = readFileSync(stack.logFile, "utf8");
   expect(logs).toContain("discord role lookup");
 

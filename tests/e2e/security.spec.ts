@@ -1,5 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { logIn } from "./support";
+import { clearApiRateLimits, logIn } from "./support";
+
+test.afterEach(() => {
+  clearApiRateLimits();
+});
 
 test("pages carry the security headers and run under the CSP without violations", async ({ page }) => {
   const violations: string[] = [];

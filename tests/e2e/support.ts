@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
 
 export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? 3101}`;
@@ -53,4 +55,16 @@ export async function refocus(page: Page): Promise<void> {
     window.dispatchEvent(new Event("focus"));
     document.dispatchEvent(new Event("visibilitychange"));
   });
+}
+
+/** The e2e stack's Redis, as scripts/stack.ts recorded it. */
+export function stackRedisUrl(): string {
+  return (JSON.parse(readFileSync(".data/e2e/stack.json", "utf8")) as { redisUrl: string }).redisUrl;
+}
+
+/** Forgets our own API's rate-limit counters, so a test that exhausts them does not spill into the next. */
+export function clearApiRateLimits(): void {
+  const url = stackRedisUrl();
+  const keys = execFileSync("redis-cli", ["-u", url, "--scan", "--pattern", "api_ratelimit_*"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  if (keys.length > 0) execFileSync("redis-cli", ["-u", url, "DEL", ...keys]);
 }
