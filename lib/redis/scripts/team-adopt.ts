@@ -1,4 +1,5 @@
 import type { LuaScript } from "./index";
+import { dropUserRequestsLua } from "./team-drop-user-requests";
 
 /**
  * Adopts a team that exists only on Discord (a team role made before this
@@ -23,12 +24,13 @@ import type { LuaScript } from "./index";
  * ARGV[7]  now, epoch milliseconds
  * ARGV[8]  audit entry, JSON
  * ARGV[9]  audit entries kept (approximate MAXLEN)
+ * Also drops the holder's requests to other teams when they join the roster (see team-drop-user-requests.ts).
  * Returns "adopted", "unchanged", "disbanded", "name-taken" or "in-team" (in another team).
  */
 export const teamAdoptScript: LuaScript = {
   name: "safaTeamAdopt",
   numberOfKeys: 8,
-  lua: `
+  lua: `${dropUserRequestsLua}
 if redis.call("SISMEMBER", KEYS[7], ARGV[1]) == 1 then return "disbanded" end
 local current = redis.call("HGET", KEYS[5], ARGV[5])
 if current and current ~= ARGV[1] then return "in-team" end
@@ -44,7 +46,7 @@ end
 if not current then
   redis.call("ZADD", KEYS[2], ARGV[7], ARGV[5])
   redis.call("HSET", KEYS[5], ARGV[5], ARGV[1])
-  redis.call("HDEL", KEYS[6], ARGV[5])
+  drop_user_requests(KEYS[1], ARGV[1], KEYS[6], ARGV[5])
   changed = true
 end
 if ARGV[6] == "1" and (redis.call("HGET", KEYS[1], "managerId") or "") == "" then

@@ -1,4 +1,5 @@
 import type { LuaScript } from "./index";
+import { dropUserRequestsLua } from "./team-drop-user-requests";
 import { teamCommitPrelude } from "./team-prelude";
 
 /**
@@ -17,12 +18,13 @@ import { teamCommitPrelude } from "./team-prelude";
  * ARGV[9]   tag
  * ARGV[10]  creator (and manager) user id
  * ARGV[11]  now, epoch milliseconds
+ * Also drops the creator's requests to other teams (see team-drop-user-requests.ts).
  * Returns "ok", "lost-lock", "name-taken" or "in-team" (nothing written unless "ok").
  */
 export const teamCreateCommitScript: LuaScript = {
   name: "safaTeamCreateCommit",
   numberOfKeys: 10,
-  lua: `${teamCommitPrelude}
+  lua: `${teamCommitPrelude}${dropUserRequestsLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("HEXISTS", KEYS[8], ARGV[7]) == 1 then return "name-taken" end
 if redis.call("HEXISTS", KEYS[9], ARGV[10]) == 1 then return "in-team" end
@@ -32,7 +34,7 @@ redis.call("ZADD", KEYS[6], ARGV[11], ARGV[10])
 redis.call("ZADD", KEYS[7], ARGV[11], ARGV[6])
 redis.call("HSET", KEYS[8], ARGV[7], ARGV[6])
 redis.call("HSET", KEYS[9], ARGV[10], ARGV[6])
-redis.call("HDEL", KEYS[10], ARGV[10])
+drop_user_requests(KEYS[5], ARGV[6], KEYS[10], ARGV[10])
 close_journal_and_audit()
 return "ok"
 `,

@@ -1,4 +1,5 @@
 import type { LuaScript } from "./index";
+import { dropUserRequestsLua } from "./team-drop-user-requests";
 import { teamCommitPrelude } from "./team-prelude";
 
 /**
@@ -17,12 +18,13 @@ import { teamCommitPrelude } from "./team-prelude";
  * ARGV[7]  the joining user's id
  * ARGV[8]  roster cap
  * ARGV[9]  now, epoch milliseconds
+ * Also drops the player's requests to other teams (see team-drop-user-requests.ts).
  * Returns "ok", "lost-lock", "gone", "in-team", "no-request" or "full" (nothing written unless "ok").
  */
 export const teamJoinCommitScript: LuaScript = {
   name: "safaTeamJoinCommit",
   numberOfKeys: 9,
-  lua: `${teamCommitPrelude}
+  lua: `${teamCommitPrelude}${dropUserRequestsLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("EXISTS", KEYS[5]) == 0 then return "gone" end
 if redis.call("HEXISTS", KEYS[8], ARGV[7]) == 1 then return "in-team" end
@@ -31,7 +33,7 @@ if redis.call("ZCARD", KEYS[6]) >= tonumber(ARGV[8]) then return "full" end
 redis.call("ZADD", KEYS[6], ARGV[9], ARGV[7])
 redis.call("HSET", KEYS[8], ARGV[7], ARGV[6])
 redis.call("ZREM", KEYS[7], ARGV[7])
-redis.call("HDEL", KEYS[9], ARGV[7])
+drop_user_requests(KEYS[5], ARGV[6], KEYS[9], ARGV[7])
 close_journal_and_audit()
 return "ok"
 `,
