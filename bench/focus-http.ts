@@ -1,0 +1,60 @@
+import { Agent, request } from "node:http";
+import { performance } from "node:perf_hooks";
+
+export type HttpAnswer = { status: number; body: string; elapsedMs: number; headers: Record<string, string | string[] | undefined> };
+
+export type HttpClient = {
+  get(url: string, options?: { headers?: Record<string, string>; timeoutMs?: number }): Promise<HttpAnswer>;
+  close(): void;
+};
+
+/** A keep-alive client over node:http: cheaper per request than fetch, so the client side is not what a measurement measures. */
+export function createHttpClient(options: { maxSockets: number; defaultTimeoutMs: number }): HttpClient {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets });
+  return {
+    get(url, init = {}) {
+      const timeoutMs = init.timeoutMs ?? options.defaultTimeoutMs;
+      return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const req = request(url, { method: "GET", agent, headers: init.headers, timeout: timeoutMs }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), elapsedMs: performance.now() - started, headers: res.headers }),
+          );
+          res.on("error", reject);
+        });
+        req.on("timeout", () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+        req.on("error", reject);
+        req.end();
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+/** POSTs JSON once, without keep-alive: for control calls, not measurements. */
+export async function postJson(url: string, body: unknown, timeoutMs = 10_000): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
+}
+
+/** Runs `task` over `items` with at most `limit` in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
