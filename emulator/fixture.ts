@@ -88,6 +88,6 @@ export const PERSONAS: readonly FixturePersona[] = [
 /** A fixed join date keeps fixture answers identical from run to run. */
 export const FIXTURE_JOINED_AT = "2025-01-15T12:00:00.000000+00:00";
 
-/** Synthetic users and new roles get ids counting up from here, far from the fixture's. */
+/** Synthetic users and new roles get snowflakes from the clock (state.ts), never below these, far from the fixture's. */
 export const FIRST_SYNTHETIC_USER_ID = 1_200_000_000_000_100_000n;
 export const FIRST_CREATED_ROLE_ID = 1_100_000_000_000_100_000n;

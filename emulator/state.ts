@@ -23,6 +23,28 @@ type RoleRecord = Omit<APIRole, "position">;
 
 export type RoleInput = { name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string };
 
+/** Discord's epoch (2015-01-01), where a snowflake's timestamp counts from. */
+const DISCORD_EPOCH_MS = 1_420_070_400_000n;
+
+/** The last id this process handed out; kept across resets, so no id is ever handed out twice. */
+let lastMinted = 0n;
+
+/**
+ * A new user's or role's id, minted as Discord mints snowflakes: the time
+ * since Discord's epoch in the high bits, so ids grow with time and never
+ * repeat, not after a reset nor in a restarted emulator. A Redis that
+ * outlives the emulator (the e2e stack keeps its data) must never see an old
+ * team's or user's id handed to a new one. `floor` keeps the ids clear of
+ * the fixture's when the clock is a test's.
+ */
+function mintSnowflake(now: number, floor: bigint): string {
+  const fromTime = (BigInt(Math.floor(now)) - DISCORD_EPOCH_MS) << 22n;
+  let id = fromTime > lastMinted ? fromTime : lastMinted + 1n;
+  if (id < floor) id = floor;
+  lastMinted = id;
+  return String(id);
+}
+
 /** Discord caps a guild at 250 roles. */
 export const MAX_GUILD_ROLES = 250;
 
@@ -34,14 +56,10 @@ export function createDirectory(clock: Clock) {
   /** Lowest first: a role's index is its position, as Discord numbers them. */
   let roles: RoleRecord[] = [];
   const members = new Map<string, MemberRecord>();
-  let nextUserId = FIRST_SYNTHETIC_USER_ID;
-  let nextRoleId = FIRST_CREATED_ROLE_ID;
 
   function reset(): void {
     users.clear();
     members.clear();
-    nextUserId = FIRST_SYNTHETIC_USER_ID;
-    nextRoleId = FIRST_CREATED_ROLE_ID;
     roles = FIXTURE_ROLES.map((role) => toRoleRecord(role.id, role));
     for (const persona of PERSONAS) {
       users.set(persona.id, { id: persona.id, username: persona.username, globalName: persona.globalName, synthetic: false });
@@ -86,8 +104,7 @@ export function createDirectory(clock: Clock) {
 
     /** New roles sit just above `@everyone`, pushing the others up, as Discord places them. */
     createRole(input: RoleInput): APIRole {
-      const role = toRoleRecord(String(nextRoleId), input);
-      nextRoleId += 1n;
+      const role = toRoleRecord(mintSnowflake(clock(), FIRST_CREATED_ROLE_ID), input);
       roles.splice(1, 0, role);
       return { ...role, position: 1 };
     },
@@ -103,8 +120,7 @@ export function createDirectory(clock: Clock) {
     },
 
     createUser(input: { username: string; roles: readonly string[]; member: boolean }): UserRecord {
-      const user: UserRecord = { id: String(nextUserId), username: input.username, globalName: null, synthetic: true };
-      nextUserId += 1n;
+      const user: UserRecord = { id: mintSnowflake(clock(), FIRST_SYNTHETIC_USER_ID), username: input.username, globalName: null, synthetic: true };
       users.set(user.id, user);
       if (input.member) members.set(user.id, { userId: user.id, roleIds: new Set(input.roles), joinedAt: discordTimestamp(clock()) });
       return user;
