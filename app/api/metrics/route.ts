@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { metrics } from "@/lib/metrics";
 
 export const dynamic = "force-dynamic";
@@ -6,3 +7,5 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   return new Response(await metrics.registry.metrics(), { headers: { "Content-Type": metrics.registry.contentType } });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

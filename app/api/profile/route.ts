@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { profileSchema } from "@/lib/profile/schema";
 import { myProfile, saveMyProfile } from "@/lib/profile";
@@ -11,3 +12,5 @@ export const POST = withSession(async ({ request, user }) => actionAnswer(await 
   rateLimit: "actions",
   sameOrigin: true,
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

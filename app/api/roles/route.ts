@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { rolesAnswerFor } from "@/lib/roles";
 
@@ -14,3 +15,5 @@ export const GET = withSession(
   },
   { rateLimit: "roles" },
 );
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

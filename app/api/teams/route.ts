@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
 import { actionAnswer, jsonAnswer, readBody } from "@/lib/teams/http";
@@ -11,3 +12,5 @@ export const POST = withSession(
   async ({ request, user }) => actionAnswer(await getTeamService().createTeam(user, await readBody(request, createTeamSchema))),
   { rateLimit: "actions", sameOrigin: true },
 );
+
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

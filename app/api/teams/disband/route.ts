@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/teams/http";
@@ -9,3 +10,5 @@ export const POST = withSession(
   async ({ request, user }) => actionAnswer(await getTeamService().disbandTeam(user, (await readBody(request, teamTargetSchema)).teamId)),
   { rateLimit: "actions", sameOrigin: true },
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);

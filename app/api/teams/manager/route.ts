@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/teams/http";
@@ -13,3 +14,5 @@ export const PUT = withSession(
   },
   { rateLimit: "actions", sameOrigin: true },
 );
+
+export const { GET, POST, PATCH, DELETE } = otherMethods(["PUT"]);

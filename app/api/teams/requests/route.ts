@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/teams/http";
@@ -16,3 +17,5 @@ export const DELETE = withSession(
   async ({ request, user }) => actionAnswer(await getTeamService().withdrawRequest(user, (await readBody(request, teamTargetSchema)).teamId)),
   { rateLimit: "actions", sameOrigin: true },
 );
+
+export const { GET, PUT, PATCH } = otherMethods(["POST", "DELETE"]);

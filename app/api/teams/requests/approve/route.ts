@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/method-not-allowed";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/teams/http";
@@ -12,3 +13,5 @@ export const POST = withSession(
   },
   { rateLimit: "actions", sameOrigin: true },
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
