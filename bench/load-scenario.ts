@@ -153,7 +153,8 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       list.push({
         weight: 4,
         plan: () => {
-          const actor = pick(freeUsers().filter((user) => (pendingOf.get(user.userId)?.size ?? 0) === 0));
+          // Pending requests or not: creating a team takes them all back.
+          const actor = pick(freeUsers());
           if (!actor) return null;
           teamsNamed += 1;
           const name = `Load ${options.runId} ${String.fromCharCode(65 + (teamsNamed % 26))}${teamsNamed}`;
@@ -249,6 +250,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     switch (planned.kind) {
       case "create":
         if (answer.answeredTeamId) {
+          for (const other of pendingOf.get(actor.userId) ?? []) teams.get(other)?.requests.delete(actor.userId);
           teams.set(answer.answeredTeamId, { name: planned.body.name ?? "", managerId: actor.userId, members: new Set([actor.userId]), requests: new Set() });
           teamOf.set(actor.userId, answer.answeredTeamId);
           pendingOf.delete(actor.userId);
