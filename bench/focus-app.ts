@@ -1,7 +1,8 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { findFreePort } from "../scripts/free-port";
 import { projectRoot, spawnChild, waitForHttp, type Child } from "./focus-processes";
+import { readEnvExample as readProjectEnvExample } from "../scripts/env-example";
 
 /** How the floor app is built; both keep every route handler, lib/ and the config unchanged. */
 export type AppVariant = "full app" | "API routes only";
@@ -23,12 +24,7 @@ const appSources = ["app", "components", "lib", "public", "instrumentation.ts", 
 
 /** The demo values of `.env.example`, as scripts/stack.ts reads them. */
 export function readEnvExample(): Record<string, string> {
-  const entries: Record<string, string> = {};
-  for (const line of readFileSync(join(projectRoot, ".env.example"), "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) entries[match[1]] = match[2];
-  }
-  return entries;
+  return readProjectEnvExample(projectRoot);
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { projectRoot, spawnChild, waitForHttp, type Child } from "./load-processes";
+import { readEnvExample as readProjectEnvExample } from "../scripts/env-example";
 
 /**
  * The app as the load test runs it: a production build in a private copy
@@ -41,12 +42,7 @@ function sourcesHash(): string {
 
 /** The demo values of `.env.example`, the single source of safe defaults (as scripts/stack.ts reads them). */
 export function readEnvExample(): Record<string, string> {
-  const entries: Record<string, string> = {};
-  for (const line of readFileSync(join(projectRoot, ".env.example"), "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) entries[match[1]] = match[2];
-  }
-  return entries;
+  return readProjectEnvExample(projectRoot);
 }
 
 export type AppBuild = { dir: string; reused: boolean };

@@ -10,9 +10,10 @@
  * and any `--emulator-arg X` passed through to the emulator.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { readEnvExample } from "./env-example";
 import { startRedisServer, type RedisServerHandle } from "./redis-server";
 
 const root = resolve(__dirname, "..");
@@ -28,16 +29,6 @@ const { values } = parseArgs({
     "log-file": { type: "string" },
   },
 });
-
-/** The demo values of `.env.example`, the single source of safe defaults. */
-function readEnvExample(): Record<string, string> {
-  const entries: Record<string, string> = {};
-  for (const line of readFileSync(join(root, ".env.example"), "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) entries[match[1]] = match[2];
-  }
-  return entries;
-}
 
 const children: ChildProcess[] = [];
 let redis: RedisServerHandle | undefined;
@@ -112,7 +103,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
 
-  const defaults = readEnvExample();
+  const defaults = readEnvExample(root);
   const appPort = Number(values["app-port"] ?? process.env.PORT ?? 3000);
   const emulatorPort = Number(values["emulator-port"] ?? process.env.EMULATOR_PORT ?? 3001);
   const dataDir = resolve(root, values["data-dir"] ?? ".data");

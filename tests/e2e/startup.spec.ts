@@ -1,15 +1,6 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-
-function exampleEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(".env.example", "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] && match[2] !== undefined) env[match[1]] = match[2];
-  }
-  return env;
-}
+import { readEnvExample } from "../../scripts/env-example";
 
 /** Starts the built app with an environment and returns its exit code and what it printed. */
 function startApp(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -31,7 +22,7 @@ function startApp(env: Record<string, string>): Promise<{ code: number | null; s
 
 test("a missing required variable stops the app at start with one line naming it", async () => {
   test.setTimeout(60_000);
-  const env = exampleEnv();
+  const env = readEnvExample();
   delete env.DISCORD_GUILD_ID;
   const { code, stderr } = await startApp(env);
   expect(code).toBe(1);
@@ -41,7 +32,7 @@ test("a missing required variable stops the app at start with one line naming it
 
 test("a malformed variable stops the app at start and says what is wrong", async () => {
   test.setTimeout(60_000);
-  const { code, stderr } = await startApp({ ...exampleEnv(), NEXTAUTH_SECRET: "too-short" });
+  const { code, stderr } = await startApp({ ...readEnvExample(), NEXTAUTH_SECRET: "too-short" });
   expect(code).toBe(1);
   expect(stderr).toContain("Configuration error: NEXTAUTH_SECRET must be at least 32 characters");
 });
