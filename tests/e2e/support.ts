@@ -1,17 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
+import { GUILD_ID, ROLE_IDS } from "../../emulator/fixture";
 
 export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? 3101}`;
 export const memberRoute = "GET /users/@me/guilds/:guild_id/member";
-export const guildId = "1100000000000000001";
-export const roles = {
-  updatedProfile: "1100000000000000101",
-  freeAgent: "1100000000000000102",
-  player: "1100000000000000103",
-  teamManager: "1100000000000000104",
-  tournamentAdmin: "1100000000000000105",
-} as const;
+export const guildId = GUILD_ID;
+export const roles = ROLE_IDS;
 
 type Stats = { requests: number; rateLimited: number; invalid: number; routes: Record<string, { requests: number; rateLimited: number }> };
 type Personas = { personas: { id: string; username: string; member: boolean; roles: string[] }[] };

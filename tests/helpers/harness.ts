@@ -2,11 +2,12 @@ import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createTokenStore } from "@/lib/auth/token-store";
 import { createRoleService } from "@/lib/roles/service";
+import { GUILD_ID, ROLE_IDS } from "../../emulator/fixture";
 import { startEmulator } from "../../emulator/server";
 import type { EmulatorOptions } from "../../emulator/config";
 
 export const testSecret = "integration-test-secret-0123456789abcdef";
-export const guildId = "1100000000000000001";
+export const guildId = GUILD_ID;
 export const personas = {
   outsider: "1200000000000000001",
   newcomer: "1200000000000000002",
@@ -15,7 +16,7 @@ export const personas = {
   player: "1200000000000000005",
   admin: "1200000000000000006",
 } as const;
-export const roleIds = { updatedProfile: "1100000000000000101", freeAgent: "1100000000000000102", player: "1100000000000000103" } as const;
+export const roleIds = ROLE_IDS;
 export const memberRoute = "GET /users/@me/guilds/:guild_id/member";
 
 /** A fresh connection to the run's private Redis, emptied first: integration files run one at a time. */
