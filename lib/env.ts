@@ -34,6 +34,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every variable the app reads, for documentation checks. */
+export const envVariableNames = Object.keys(envSchema.shape) as (keyof Env)[];
+
 export class EnvError extends Error {
   override name = "EnvError";
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readEnvExample } from "../../scripts/env-example";
-import { EnvError, parseEnv } from "@/lib/env";
+import { readFileSync } from "node:fs";
+import { EnvError, envVariableNames, parseEnv } from "@/lib/env";
 
 describe("parseEnv", () => {
   it("accepts .env.example as it is", () => {
@@ -17,6 +18,10 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...readEnvExample(), DISCORD_GUILD_ID: "not-a-snowflake" })).toThrowError(/DISCORD_GUILD_ID must be a Discord snowflake/);
     expect(() => parseEnv({ ...readEnvExample(), NEXTAUTH_SECRET: "short" })).toThrowError(/NEXTAUTH_SECRET must be at least 32 characters/);
     expect(() => parseEnv({ ...readEnvExample(), REDIS_URL: "localhost:6379" })).toThrowError(/REDIS_URL must be a redis:\/\//);
+  });
+  it("has every variable documented in .env.example", () => {
+    const example = readFileSync(".env.example", "utf8");
+    for (const name of envVariableNames) expect(example, name).toMatch(new RegExp(`^#? ?${name}=|\\b${name}\\b`, "m"));
   });
   it("strips a trailing slash from the API base", () => {
     expect(parseEnv({ ...readEnvExample(), DISCORD_API_BASE: "https://discord.com/api/v10/" }).DISCORD_API_BASE).toBe("https://discord.com/api/v10");
