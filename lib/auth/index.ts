@@ -9,10 +9,10 @@ export function oauthConfig(): OAuthConfig {
   return { apiBase: env.DISCORD_API_BASE, clientId: env.DISCORD_CLIENT_ID, clientSecret: env.DISCORD_CLIENT_SECRET };
 }
 
-const globalForTokens = globalThis as unknown as { safaTokenStore?: TokenStore };
+/** One per bundle layer (see lib/teams/index.ts for why not globalThis), on the process's Redis connection. */
+let tokenStore: TokenStore | undefined;
 
-/** The token store of this process, on the shared Redis connection. */
 export function getTokenStore(): TokenStore {
-  globalForTokens.safaTokenStore ??= createTokenStore({ redis: getRedis(), secret: getEnv().NEXTAUTH_SECRET, oauth: oauthConfig() });
-  return globalForTokens.safaTokenStore;
+  tokenStore ??= createTokenStore({ redis: getRedis(), secret: getEnv().NEXTAUTH_SECRET, oauth: oauthConfig() });
+  return tokenStore;
 }

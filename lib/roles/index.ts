@@ -6,17 +6,18 @@ import type { RolesAnswer, RolesUnavailable } from "./answer";
 import { createRoleService, type RoleService } from "./service";
 import { chooseView, type RoleIds } from "./view";
 
-const globalForRoles = globalThis as unknown as { safaRoleService?: RoleService };
+/** One per bundle layer (see lib/teams/index.ts for why not globalThis); they meet in Redis. */
+let roleService: RoleService | undefined;
 
 export function getRoleService(): RoleService {
   const env = getEnv();
-  globalForRoles.safaRoleService ??= createRoleService({
+  roleService ??= createRoleService({
     redis: getRedis(),
     apiBase: env.DISCORD_API_BASE,
     guildId: env.DISCORD_GUILD_ID,
     tokens: getTokenStore(),
   });
-  return globalForRoles.safaRoleService;
+  return roleService;
 }
 
 export function configuredRoleIds(): RoleIds {

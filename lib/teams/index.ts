@@ -10,14 +10,23 @@ import { teamKeyspace } from "./keys";
 import { teamPolicy } from "./policy";
 import { createTeamService, type TeamService } from "./service";
 
-const globalForTeams = globalThis as unknown as { safaTeamContext?: TeamContext; safaTeamService?: TeamService };
+/*
+ * Module scope on purpose, not globalThis: Next.js bundles server code once
+ * per layer (route handlers, server components), each with its own copy of
+ * our error classes. A service shared across layers would throw errors that
+ * the other layer's `instanceof` does not recognise. Each layer gets its own
+ * instance; they share everything that matters through Redis (and the one
+ * process-wide Redis connection).
+ */
+let teamContext: TeamContext | undefined;
+let teamService: TeamService | undefined;
 
 /** The app's team context: the shared Redis, the bot's REST client, the role cache, the configuration. */
 export function getTeamContext(): TeamContext {
-  if (!globalForTeams.safaTeamContext) {
+  if (!teamContext) {
     const env = getEnv();
     const redis = getRedis();
-    globalForTeams.safaTeamContext = {
+    teamContext = {
       redis,
       keys: teamKeyspace(),
       guild: createGuildAdapter({ rest: getDiscordRest(), guildId: env.DISCORD_GUILD_ID, deadlineMs: teamPolicy.discordDeadlineMs }),
@@ -29,10 +38,10 @@ export function getTeamContext(): TeamContext {
       now: Date.now,
     };
   }
-  return globalForTeams.safaTeamContext;
+  return teamContext;
 }
 
 export function getTeamService(): TeamService {
-  globalForTeams.safaTeamService ??= createTeamService(getTeamContext());
-  return globalForTeams.safaTeamService;
+  teamService ??= createTeamService(getTeamContext());
+  return teamService;
 }
