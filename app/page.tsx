@@ -1,3 +1,4 @@
+import { redirect } from "next/navigation";
 import { Dashboard } from "@/components/dashboard/dashboard";
 import { DiscordBusy } from "@/components/discord-busy";
 import { LoginCard } from "@/components/login-card";
@@ -31,7 +32,7 @@ export default async function HomePage({ searchParams }: Props) {
   try {
     result = await rolesAnswerFor(user);
   } catch (error) {
-    if (error instanceof SessionExpiredError) return <LoginCard error={loginErrors.session_expired} />;
+    if (error instanceof SessionExpiredError) redirect("/api/session/expired");
     throw error;
   }
   if (!result.ok) return <DiscordBusy message={result.unavailable.message} retryAfterSeconds={result.unavailable.retryAfterSeconds} />;

@@ -74,7 +74,7 @@ export type RolesProblem =
 export function describeRolesProblem(error: Error | null, errorUpdatedAt: number): RolesProblem | null {
   if (error === null) return null;
   if (error instanceof HttpError && error.status === 401) {
-    return { kind: "signed-out", redirectTo: error.code === "session_expired" ? "/?error=session_expired" : "/" };
+    return { kind: "signed-out", redirectTo: error.code === "session_expired" ? "/api/session/expired" : "/" };
   }
   const retryAtMs = busyUntilMs(error, errorUpdatedAt);
   if (retryAtMs !== null) return { kind: "busy", retryAtMs };

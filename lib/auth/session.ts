@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 
 export type SessionUser = { id: string; name: string; sessionId: string };
 
-const cookieNames = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+export const sessionCookieNames = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
 /**
  * Who is signed in, read from next-auth's encrypted session cookie. Read
@@ -15,7 +15,7 @@ const cookieNames = ["__Secure-next-auth.session-token", "next-auth.session-toke
  */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const store = await cookies();
-  const raw = cookieNames.map((name) => store.get(name)?.value).find((value) => value !== undefined);
+  const raw = sessionCookieNames.map((name) => store.get(name)?.value).find((value) => value !== undefined);
   if (!raw) return null;
   const token = await decode({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(() => null);
   if (!token?.sub || typeof token.sid !== "string") return null;

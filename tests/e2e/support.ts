@@ -63,3 +63,10 @@ export function clearApiRateLimits(): void {
   const keys = execFileSync("redis-cli", ["-u", url, "--scan", "--pattern", "api_ratelimit_*"], { encoding: "utf8" }).split("\n").filter(Boolean);
   if (keys.length > 0) execFileSync("redis-cli", ["-u", url, "DEL", ...keys]);
 }
+
+/** Deletes every session's stored Discord tokens in the e2e stack's Redis. */
+export function forgetAllDiscordTokens(): void {
+  const url = stackRedisUrl();
+  const keys = execFileSync("redis-cli", ["-u", url, "--scan", "--pattern", "discord_tokens_*"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  if (keys.length > 0) execFileSync("redis-cli", ["-u", url, "DEL", ...keys]);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { emulatorStats, logIn, memberRoute, personaState, refocus, resetEmulator, roles, setRole } from "./support";
+import { emulatorStats, forgetAllDiscordTokens, logIn, memberRoute, personaState, refocus, resetEmulator, roles, setRole } from "./support";
 
 test.beforeEach(async () => {
   await resetEmulator();
@@ -72,4 +72,23 @@ test("signing out revokes the Discord token and forgets it", async ({ page }) =>
   const roles = await page.request.get("/api/roles");
   expect(roles.status()).toBe(401);
   expect(await roles.json()).toMatchObject({ error: "unauthenticated" });
+});
+
+test("a login Discord no longer honours signs the user out with a message", async ({ page, context }) => {
+  await logIn(page, "freeagent");
+  await expect(page.locator('[data-view="free-agent"]')).toBeVisible();
+  // What a refused refresh or a revocation leaves behind: the session's Discord tokens are gone.
+  forgetAllDiscordTokens();
+  await page.reload();
+  await expect(page.getByText("Your Discord login expired or was revoked. Please log in again.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Log in with Discord" })).toBeVisible();
+  expect((await context.cookies()).some((cookie) => cookie.name.endsWith("next-auth.session-token"))).toBe(false);
+});
+
+test("a link from elsewhere cannot end a working session", async ({ page, context }) => {
+  await logIn(page, "player");
+  await page.goto("/api/session/expired");
+  expect((await context.cookies()).some((cookie) => cookie.name.endsWith("next-auth.session-token"))).toBe(true);
+  await page.goto("/");
+  await expect(page.locator('[data-view="player"]')).toBeVisible();
 });

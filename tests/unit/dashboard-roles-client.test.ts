@@ -75,7 +75,7 @@ describe("describeRolesProblem", () => {
   });
 
   it("sends an expired session to the login page with the reason", () => {
-    expect(describeRolesProblem(new HttpError("x", 401, { code: "session_expired" }), now)).toEqual({ kind: "signed-out", redirectTo: "/?error=session_expired" });
+    expect(describeRolesProblem(new HttpError("x", 401, { code: "session_expired" }), now)).toEqual({ kind: "signed-out", redirectTo: "/api/session/expired" });
     expect(describeRolesProblem(new HttpError("x", 401, { code: "unauthenticated" }), now)).toEqual({ kind: "signed-out", redirectTo: "/" });
   });
 
