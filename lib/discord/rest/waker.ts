@@ -15,9 +15,15 @@ export class Waker {
     private readonly options: { maxPollMs: number; jitterMs: number; log: Logger },
   ) {}
 
-  /** Starts listening on the wake channel through a duplicate of `redis` (subscribers cannot run commands). */
+  /**
+   * Starts listening on the wake channel through a duplicate of `redis`
+   * (subscribers cannot run commands). The duplicate keeps an offline queue,
+   * unlike the app's connection: its only command is this SUBSCRIBE, which
+   * must wait for the connection rather than fail, and ioredis re-subscribes
+   * by itself after a reconnect.
+   */
   listen(redis: Redis, channel: string): void {
-    const subscriber = redis.duplicate({ lazyConnect: false, maxRetriesPerRequest: null });
+    const subscriber = redis.duplicate({ lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true });
     subscriber.on("error", (error: Error) => this.options.log.debug({ err: error }, "wake subscriber error"));
     subscriber.on("message", (_channel: string, key: string) => this.notify(key));
     subscriber.subscribe(channel).catch((error: unknown) => {
