@@ -1,45 +1,17 @@
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
-import { createDiscordRest, RateLimitedError, type DiscordRest, type DiscordRestOptions } from "@/lib/discord/rest";
+import { RateLimitedError } from "@/lib/discord/rest";
 import { tokenDigest } from "@/lib/auth/token-digest";
-import { connect, fakeDiscord, guildId, otherGuildId, randomPrefix, roleId, startTestRedis, userId } from "./rest-kit";
+import { connect, fakeDiscord, guildId, otherGuildId, roleId, restClientsOn, privateRedisForFile, userId } from "./rest-kit";
 
-let server: Awaited<ReturnType<typeof startTestRedis>>;
-let redis: Redis;
-let prefix: string;
-const clients: DiscordRest[] = [];
+const testRedis = privateRedisForFile();
+const { client, prefix } = restClientsOn(testRedis, { defaultDeadlineMs: 10_000, policy: { maxPollMs: 50, requestTimeoutMs: 2_000, leaseGraceMs: 500 } });
 const extraConnections: Redis[] = [];
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = connect(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
+afterEach(() => {
   for (const connection of extraConnections.splice(0)) connection.disconnect();
-  prefix = randomPrefix();
 });
-prefix = randomPrefix();
-
-function client(transport: DiscordRestOptions["transport"], overrides: Partial<DiscordRestOptions> = {}): DiscordRest {
-  const created = createDiscordRest({
-    redis,
-    botToken: "bot-token",
-    apiBase: "http://discord.test/api/v10",
-    keyPrefix: prefix,
-    transport,
-    defaultDeadlineMs: 10_000,
-    policy: { maxPollMs: 50, requestTimeoutMs: 2_000, leaseGraceMs: 500 },
-    ...overrides,
-  });
-  clients.push(created);
-  return created;
-}
 
 const role = (n: number) => String(BigInt(roleId) + BigInt(n));
 
@@ -67,7 +39,7 @@ describe("buckets", () => {
 
   it("shares one bucket between clients on separate Redis connections (as separate processes would)", async () => {
     const discord = fakeDiscord({ limit: 4, windowMs: 300, latencyMs: 3 });
-    const second = connect(server.url);
+    const second = connect(testRedis.url());
     extraConnections.push(second);
     const a = client(discord.transport);
     const b = client(discord.transport, { redis: second });
@@ -116,8 +88,8 @@ describe("buckets", () => {
     const discord = fakeDiscord({ limit: 5, windowMs: 2_000 });
     const rest = client(discord.transport);
     await rest.get(Routes.guildRoles(guildId));
-    const bucketKey = `${prefix}bot:${tokenDigest("bot-token")}:bucket:hash-GET_guilds__id_roles:${guildId}`;
-    expect(await redis.hget(bucketKey, "remaining")).toBe("4");
+    const bucketKey = `${prefix()}bot:${tokenDigest("bot-token")}:bucket:hash-GET_guilds__id_roles:${guildId}`;
+    expect(await testRedis.redis().hget(bucketKey, "remaining")).toBe("4");
     // Three answers arrive in reverse order: remaining 1, then 3 and 2 from older requests.
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -133,22 +105,22 @@ describe("buckets", () => {
     }
     const pending = Promise.all(answers.map(() => rest.get(Routes.guildRoles(guildId))));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await redis.hget(bucketKey, "remaining")).toBe("1");
+    expect(await testRedis.redis().hget(bucketKey, "remaining")).toBe("1");
     release();
     await pending;
-    expect(await redis.hget(bucketKey, "remaining")).toBe("1");
+    expect(await testRedis.redis().hget(bucketKey, "remaining")).toBe("1");
   });
 
   it("gives a slot back when the request provably never left", async () => {
     const discord = fakeDiscord({ limit: 5, windowMs: 5_000 });
     const rest = client(discord.transport, { policy: { maxServerRetries: 0, maxPollMs: 50 } });
     await rest.get(Routes.guildRoles(guildId));
-    const bucketKey = `${prefix}bot:${tokenDigest("bot-token")}:bucket:hash-GET_guilds__id_roles:${guildId}`;
+    const bucketKey = `${prefix()}bot:${tokenDigest("bot-token")}:bucket:hash-GET_guilds__id_roles:${guildId}`;
     discord.override(() => {
       throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
     });
     await expect(rest.get(Routes.guildRoles(guildId))).rejects.toMatchObject({ name: "DiscordTransportError", provablyNotSent: true });
-    expect(await redis.hget(bucketKey, "remaining")).toBe("4");
+    expect(await testRedis.redis().hget(bucketKey, "remaining")).toBe("4");
   });
 });
 

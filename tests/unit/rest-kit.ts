@@ -3,11 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { createDiscordRest } from "../../lib/discord/rest/create-discord-rest";
+import type { DiscordRest, DiscordRestOptions, Transport } from "../../lib/discord/rest/types";
 import { startRedisServer } from "../../scripts/redis-server";
-import type { Transport } from "../../lib/discord/rest/create-discord-rest";
 
 /** A private redis-server for one test file. */
-export async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startTestRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "safa-rest-redis-"));
   const server = await startRedisServer({ dataDir });
   return {
@@ -24,6 +26,56 @@ export function connect(url: string): Redis {
 }
 
 export const randomPrefix = () => `test:${randomBytes(4).toString("hex")}:`;
+
+export type TestRedis = { redis(): Redis; url(): string };
+
+/** Starts a private redis-server before the file's tests and stops it after them. */
+export function privateRedisForFile(): TestRedis {
+  let server: Awaited<ReturnType<typeof startTestRedis>> | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    server = await startTestRedis();
+    redis = connect(server.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the test Redis is used before beforeAll ran");
+    return value;
+  };
+  return { redis: () => started(redis), url: () => started(server).url };
+}
+
+/**
+ * Clients under test on the file's Redis with a fake transport: each test
+ * gets a fresh key prefix, and every client it made is closed after it.
+ */
+export function restClientsOn(testRedis: TestRedis, defaults: Partial<DiscordRestOptions>) {
+  let prefix = randomPrefix();
+  const clients: DiscordRest[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    prefix = randomPrefix();
+  });
+  return {
+    prefix: () => prefix,
+    client(transport: Transport, overrides: Partial<DiscordRestOptions> = {}): DiscordRest {
+      const created = createDiscordRest({
+        redis: testRedis.redis(),
+        botToken: "bot-token",
+        apiBase: "http://discord.test/api/v10",
+        keyPrefix: prefix,
+        transport,
+        ...defaults,
+        ...overrides,
+      });
+      clients.push(created);
+      return created;
+    },
+  };
+}
 
 export const guildId = "1100000000000000001";
 export const otherGuildId = "1100000000000000002";

@@ -1,30 +1,19 @@
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { restKeyspace } from "@/lib/discord/rest/keys";
 import type { AcquireRequest, AuthScope, LimiterStore, Outcome } from "@/lib/discord/rest/limiter-store";
 import { restPolicy, type RestPolicy } from "@/lib/discord/rest/policy";
 import { createRedisStore } from "@/lib/discord/rest/redis-store";
 import { parseRoute, type RouteLike } from "@/lib/discord/rest/route";
-import { connect, guildId, randomPrefix, startTestRedis } from "./rest-kit";
+import { guildId, privateRedisForFile, randomPrefix } from "./rest-kit";
 
-let server: Awaited<ReturnType<typeof startTestRedis>>;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = connect(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const testRedis = privateRedisForFile();
 
 const bot: AuthScope = { kind: "bot", digest: "botdigest" };
 let counter = 0;
 
 function store(overrides: Partial<RestPolicy> = {}): LimiterStore {
   const policy: RestPolicy = { ...restPolicy, requestTimeoutMs: 300, leaseGraceMs: 200, ...overrides };
-  return createRedisStore({ redis, keys: restKeyspace(randomPrefix(), "test-ip"), policy, botScope: bot });
+  return createRedisStore({ redis: testRedis.redis(), keys: restKeyspace(randomPrefix(), "test-ip"), policy, botScope: bot });
 }
 
 function request(path: RouteLike = `/guilds/${guildId}/roles`): AcquireRequest {

@@ -1,41 +1,10 @@
-import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
-import { createDiscordRest, DiscordAPIError, DiscordTransportError, type DiscordRest, type DiscordRestOptions } from "@/lib/discord/rest";
-import { connect, fakeDiscord, guildId, json, randomPrefix, startTestRedis, userId } from "./rest-kit";
+import { DiscordAPIError, DiscordTransportError } from "@/lib/discord/rest";
+import { fakeDiscord, guildId, json, restClientsOn, privateRedisForFile, userId } from "./rest-kit";
 
-let server: Awaited<ReturnType<typeof startTestRedis>>;
-let redis: Redis;
-let prefix = randomPrefix();
-const clients: DiscordRest[] = [];
-
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = connect(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  prefix = randomPrefix();
-});
-
-function client(transport: DiscordRestOptions["transport"], overrides: Partial<DiscordRestOptions> = {}): DiscordRest {
-  const created = createDiscordRest({
-    redis,
-    botToken: "bot-token",
-    apiBase: "http://discord.test/api/v10",
-    keyPrefix: prefix,
-    transport,
-    defaultDeadlineMs: 5_000,
-    policy: { maxPollMs: 50, requestTimeoutMs: 2_000, leaseGraceMs: 500, backoffBaseMs: 20, backoffMaxMs: 80 },
-    ...overrides,
-  });
-  clients.push(created);
-  return created;
-}
+const testRedis = privateRedisForFile();
+const { client } = restClientsOn(testRedis, { defaultDeadlineMs: 5_000, policy: { maxPollMs: 50, requestTimeoutMs: 2_000, leaseGraceMs: 500, backoffBaseMs: 20, backoffMaxMs: 80 } });
 
 const refused = () => {
   throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });

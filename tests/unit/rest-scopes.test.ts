@@ -1,49 +1,16 @@
-import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
 import {
   BotTokenInvalidError,
   CloudflareBanError,
-  createDiscordRest,
   InvalidRequestBudgetError,
   type DiscordRest,
-  type DiscordRestOptions,
   type RestEvents,
 } from "@/lib/discord/rest";
-import { connect, fakeDiscord, guildId, json, limitHeaders, otherGuildId, randomPrefix, startTestRedis, userId } from "./rest-kit";
+import { fakeDiscord, guildId, json, limitHeaders, otherGuildId, restClientsOn, privateRedisForFile, userId } from "./rest-kit";
 
-let server: Awaited<ReturnType<typeof startTestRedis>>;
-let redis: Redis;
-let prefix = randomPrefix();
-const clients: DiscordRest[] = [];
-
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = connect(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-  prefix = randomPrefix();
-});
-
-function client(transport: DiscordRestOptions["transport"], overrides: Partial<DiscordRestOptions> = {}): DiscordRest {
-  const created = createDiscordRest({
-    redis,
-    botToken: "bot-token",
-    apiBase: "http://discord.test/api/v10",
-    keyPrefix: prefix,
-    transport,
-    defaultDeadlineMs: 5_000,
-    policy: { maxPollMs: 50, requestTimeoutMs: 2_000, leaseGraceMs: 500 },
-    ...overrides,
-  });
-  clients.push(created);
-  return created;
-}
+const testRedis = privateRedisForFile();
+const { client } = restClientsOn(testRedis, { defaultDeadlineMs: 5_000, policy: { maxPollMs: 50, requestTimeoutMs: 2_000, leaseGraceMs: 500 } });
 
 const bucket = "hash-GET_guilds__id_roles";
 const rateLimited = (retryAfterS: number, headers: Record<string, string>) =>
