@@ -6,7 +6,8 @@ import { createTokenStore } from "@/lib/auth/token-store";
 import { startNextApp, readEnvExample, type AppVariant } from "./focus-app";
 import { fixture, type FocusProfile, type MemberLimit } from "./focus-config";
 import type { EmulatorControl } from "./focus-emulator";
-import { createHttpClient, mapLimit, type HttpAnswer, type HttpClient } from "./focus-http";
+import { createHttpClient, type HttpAnswer, type HttpClient } from "./focus-http";
+import { mapLimit } from "./kit";
 import { signInUsers } from "./focus-users";
 
 export type FloorResult = {

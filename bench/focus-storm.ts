@@ -25,17 +25,12 @@ import { projectRoot, startEmulatorProcess, type Child } from "./focus-processes
 import { floorLines, header, howMeasured, stormTable, targetLines } from "./focus-report";
 import { runStorm, type StormResult } from "./focus-run";
 import { strategyNames } from "./strategies";
+import { cleanupStack } from "./kit";
 
 /** Encrypts the bench's stored tokens; any 32+ characters do, none of them secret. */
 const benchTokenSecret = "focus-storm-bench-secret-0123456789abcdef";
 
-const cleanups: (() => Promise<void>)[] = [];
-
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await cleanup().catch((error: unknown) => console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
-  }
-}
+const cleanups = cleanupStack();
 
 function progress(message: string): void {
   process.stderr.write(`[focus-storm ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -54,7 +49,7 @@ async function main(): Promise<void> {
   const profile = values.quick ? profiles.quick : profiles.full;
   const watchdog = setTimeout(() => {
     progress(`still running after ${profile.watchdogMs / 1_000} s; stopping`);
-    void cleanUp().then(() => process.exit(1));
+    void cleanups.run().then(() => process.exit(1));
   }, profile.watchdogMs);
   watchdog.unref();
 
@@ -97,17 +92,17 @@ async function main(): Promise<void> {
 
 main()
   .then(async () => {
-    await cleanUp();
+    await cleanups.run();
     process.exit(0);
   })
   .catch(async (error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    await cleanUp();
+    await cleanups.run();
     process.exit(1);
   });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    void cleanUp().then(() => process.exit(130));
+    void cleanups.run().then(() => process.exit(130));
   });
 }

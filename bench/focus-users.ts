@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TokenStore } from "@/lib/auth/token-store";
 import { fixture } from "./focus-config";
 import type { EmulatorControl } from "./focus-emulator";
-import { mapLimit } from "./focus-http";
+import { mapLimit } from "./kit";
 
 export type SignedInUser = { userId: string; username: string; sessionId: string; accessToken: string };
 

@@ -28,14 +28,9 @@ import { actionLines, discordLines, header, howMeasured, requestTable, verificat
 import { runScenario } from "./load-scenario";
 import { signInUsers } from "./load-users";
 import { verify } from "./load-verify";
+import { cleanupStack } from "./kit";
 
-const cleanups: (() => Promise<void>)[] = [];
-
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await cleanup().catch((error: unknown) => console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
-  }
-}
+const cleanups = cleanupStack();
 
 function progress(message: string): void {
   process.stderr.write(`[load-test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -54,7 +49,7 @@ async function main(): Promise<boolean> {
   const profile = values.quick ? profiles.quick : profiles.full;
   const watchdog = setTimeout(() => {
     progress(`still running after ${profile.watchdogMs / 1_000} s; stopping`);
-    void cleanUp().then(() => process.exit(1));
+    void cleanups.run().then(() => process.exit(1));
   }, profile.watchdogMs);
   watchdog.unref();
 
@@ -132,17 +127,17 @@ async function main(): Promise<boolean> {
 
 main()
   .then(async (passed) => {
-    await cleanUp();
+    await cleanups.run();
     process.exit(passed ? 0 : 1);
   })
   .catch(async (error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    await cleanUp();
+    await cleanups.run();
     process.exit(1);
   });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    void cleanUp().then(() => process.exit(130));
+    void cleanups.run().then(() => process.exit(130));
   });
 }

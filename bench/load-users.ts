@@ -4,7 +4,8 @@ import { encode } from "next-auth/jwt";
 import { z } from "zod";
 import { createTokenStore } from "@/lib/auth/token-store";
 import { fixture } from "./load-config";
-import { controlCall, mapLimit } from "./load-http";
+import { mapLimit } from "./kit";
+import { controlCall } from "./load-http";
 
 export type LoadUser = { index: number; userId: string; username: string; cookie: string };
 
