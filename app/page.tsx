@@ -3,15 +3,15 @@ import { Dashboard } from "@/components/dashboard/dashboard";
 import { DiscordBusy } from "@/components/discord-busy";
 import { LoginCard } from "@/components/login-card";
 import { Providers } from "@/components/providers";
-import { SessionExpiredError } from "@/lib/auth/errors";
-import { getCurrentUser } from "@/lib/auth/session";
+import { SessionExpiredError, sessionEndMessages } from "@/lib/auth/errors";
+import { getSessionState } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { rolesAnswerFor } from "@/lib/roles";
 
 export const dynamic = "force-dynamic";
 
 const loginErrors: Record<string, string> = {
-  session_expired: "Your Discord login expired or was revoked. Please log in again.",
+  ...sessionEndMessages,
   OAuthCallback: "Discord did not complete the login. Please try again.",
   AccessDenied: "The login was cancelled. Please try again.",
 };
@@ -25,14 +25,17 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function HomePage({ searchParams }: Props) {
   const params = await searchParams;
   const errorCode = typeof params.error === "string" ? params.error : undefined;
-  const user = await getCurrentUser();
-  if (!user) return <LoginCard error={errorCode ? (loginErrors[errorCode] ?? "The login did not work. Please try again.") : undefined} />;
+  const session = await getSessionState();
+  // A cookie whose session has ended: the expired route forgets it (a page cannot set cookies).
+  if (session.kind === "ended") redirect("/api/session/expired");
+  if (session.kind === "none") return <LoginCard error={errorCode ? (Object.hasOwn(loginErrors, errorCode) ? loginErrors[errorCode] : "The login did not work. Please try again.") : undefined} />;
+  const { user } = session;
 
   let result;
   try {
     result = await rolesAnswerFor(user);
   } catch (error) {
-    if (error instanceof SessionExpiredError) redirect("/api/session/expired");
+    if (error instanceof SessionExpiredError) redirect(`/api/session/expired?reason=${error.reason}`);
     throw error;
   }
   if (!result.ok) return <DiscordBusy message={result.unavailable.message} retryAfterSeconds={result.unavailable.retryAfterSeconds} />;

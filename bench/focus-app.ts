@@ -90,6 +90,7 @@ export async function startNextApp(options: { redisUrl: string; emulatorUrl: str
     DISCORD_API_BASE: `${options.emulatorUrl}/api/v10`,
     DISCORD_INVITE_URL: `${options.emulatorUrl}/invite/safa`,
     NEXTAUTH_URL: url,
+    SAFA_DEMO_MODE: "1",
     PORT: String(port),
   };
   const remove = () => rmSync(dir, { recursive: true, force: true });
@@ -102,7 +103,7 @@ export async function startNextApp(options: { redisUrl: string; emulatorUrl: str
       throw new Error(`next build failed for the full app and for its API routes alone; see ${join(options.logDir, "next-build-api.log")}`);
     }
   }
-  const child = spawnChild("next-start", process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawnChild("app", process.execPath, ["--import", "tsx", join(projectRoot, "server", "main.ts"), "--dir", dir, "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: dir,
     env,
     logDir: options.logDir,

@@ -15,6 +15,7 @@ import { readEnvExample as readProjectEnvExample } from "../scripts/env-example"
 const appSources = ["app", "components", "lib", "public", "instrumentation.ts", "middleware.ts", "proxy.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package.json"];
 const buildsRoot = join(projectRoot, ".data", "bench-load");
 const nextBin = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+const serverEntry = join(projectRoot, "server", "main.ts");
 const buildTimeoutMs = 420_000;
 const startTimeoutMs = 120_000;
 /** Written last by a build that succeeded, so a half-built copy is never reused. */
@@ -71,10 +72,14 @@ export async function ensureAppBuild(options: { logDir: string; env: NodeJS.Proc
   return { dir, reused: false };
 }
 
-/** One `next start` on `build`, answering on `port` once /api/health does. */
+/** One app process (server/main.ts, as `npm start`) on `build`, answering on `port` once /api/health does. */
 export async function startAppInstance(build: AppBuild, options: { name: string; port: number; env: NodeJS.ProcessEnv; logDir: string }): Promise<Child> {
   const env = { ...options.env, PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" };
-  const child = spawnChild(options.name, process.execPath, [nextBin, "start", "--port", String(options.port), "--hostname", "127.0.0.1"], { cwd: build.dir, env, logDir: options.logDir });
+  const child = spawnChild(options.name, process.execPath, ["--import", "tsx", serverEntry, "--dir", build.dir, "--port", String(options.port), "--hostname", "127.0.0.1"], {
+    cwd: build.dir,
+    env,
+    logDir: options.logDir,
+  });
   try {
     await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, child, startTimeoutMs);
   } catch (error) {

@@ -84,13 +84,15 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
   let pairs = 0;
 
   const instance = () => pick(instanceUrls) ?? "";
+  const publicOrigin = new URL(instanceUrls[0] ?? "http://127.0.0.1").origin;
 
   async function send(kind: RequestKind, method: string, url: string, user: LoadUser, body?: string): Promise<{ status: number | "no answer"; body: string }> {
     const headers: Record<string, string> = { cookie: user.cookie };
     if (kind === "page") headers.accept = "text/html";
     if (body !== undefined) {
       headers["content-type"] = "application/json";
-      headers.origin = new URL(url).origin;
+      // Browsers send the public origin, whichever instance the load balancer picks.
+      headers.origin = publicOrigin;
     }
     try {
       const answer = await client.send(method, url, { headers, body });

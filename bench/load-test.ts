@@ -81,8 +81,9 @@ async function main(): Promise<boolean> {
     REDIS_URL: redisServer.url,
     DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
     DISCORD_INVITE_URL: `${emulatorUrl}/invite/safa`,
-    // One public address behind the load balancer; each instance also accepts its own host (the origin check).
+    // One public address behind the load balancer: the Origin browsers send to every instance.
     NEXTAUTH_URL: instanceUrls[0],
+    SAFA_DEMO_MODE: "1",
   };
   const build = await ensureAppBuild({ logDir, env, progress });
   progress(build.reused ? `reusing the build in ${build.dir}` : "built");

@@ -30,6 +30,12 @@ const envSchema = z.object({
   TEAM_ROSTER_MAX: z.coerce.number().int().min(2).max(100).default(23),
   /** Discord's global limit for this bot token, requests per second. */
   DISCORD_GLOBAL_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** How many reverse proxies stand in front of the app, each appending to X-Forwarded-For (0: clients connect directly). */
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
+  /** Bearer token Prometheus sends to scrape /api/metrics; without it the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(24, "must be at least 24 characters (try: openssl rand -hex 24)").optional(),
+  /** "1" only for the local demo and the tests: allows the published demo secrets of .env.example. */
+  SAFA_DEMO_MODE: z.enum(["0", "1"], { message: 'must be "0" or "1"' }).default("0"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -41,10 +47,28 @@ export class EnvError extends Error {
   override name = "EnvError";
 }
 
+/**
+ * Session secrets that are public: the demo's (.env.example) and the
+ * tests'. Anyone can mint a session cookie for any user with them, so they
+ * are refused unless the demo or the tests say explicitly that they are.
+ */
+export const publishedDemoSecrets: readonly string[] = [
+  "demo-secret-change-me-0123456789abcdef",
+  "integration-test-secret-0123456789abcdef",
+  "focus-storm-bench-secret-0123456789abcdef",
+];
+
 /** Parses a given environment; the first problem becomes one line naming the variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (result.data.SAFA_DEMO_MODE !== "1" && publishedDemoSecrets.includes(result.data.NEXTAUTH_SECRET)) {
+      throw new EnvError(
+        "Configuration error: NEXTAUTH_SECRET is a published demo value that anyone could sign sessions with; set your own (openssl rand -base64 32). See .env.example.",
+      );
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0];
   const variable = issue?.path.join(".") ?? "environment";
   const problem = source[variable] === undefined || source[variable] === "" ? "is missing" : (issue?.message ?? "is invalid");

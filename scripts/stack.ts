@@ -73,7 +73,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
 }
 
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  // A process group of its own, so stopping it also stops what it spawned (next start forks).
+  // A process group of its own, so stopping it also stops what it spawned (tsx forks).
   const child = spawn(command, args, { cwd: root, env, stdio: values.quiet ? ["ignore", "ignore", "inherit"] : "inherit", detached: true });
   children.push(child);
   child.once("exit", (code, signal) => {
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
     DISCORD_INVITE_URL: `${emulatorUrl}/invite/safa`,
     NEXTAUTH_URL: appUrl,
+    // This is the demo (or the tests): the published demo secrets of .env.example are allowed.
+    SAFA_DEMO_MODE: "1",
     PORT: String(appPort),
     ...(values["log-file"] ? { LOG_FILE: resolve(root, values["log-file"]) } : {}),
   };
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
     const code = await new Promise<number | null>((done) => build.once("exit", done));
     if (code !== 0) throw new Error("next build failed");
   }
-  run("app", npx, ["next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], env);
+  run("app", npx, ["tsx", "server/main.ts", "--port", String(appPort), "--hostname", "127.0.0.1"], env);
   await Promise.all([waitForHttp(`${emulatorUrl}/__emulator/personas`, 60_000), waitForHttp(`${appUrl}/api/health`, 120_000)]);
 
   console.log("");

@@ -10,6 +10,8 @@ export const rateLimitPolicies = {
   actions: { hits: 30, windowMs: 60_000 },
   /** Requests without a session, per client address (signed-in users are limited per user instead). */
   anonymous: { hits: 120, windowMs: 60_000 },
+  /** next-auth's routes (sign-in, callback, session, sign-out), per client address: a login takes about five. */
+  auth: { hits: 60, windowMs: 60_000 },
 } as const;
 
 export type RateLimitPolicyName = keyof typeof rateLimitPolicies;

@@ -1,6 +1,8 @@
 import "server-only";
-import { getCurrentUser, type SessionUser } from "@/lib/auth/session";
+import { createHash } from "node:crypto";
+import { clearedSessionCookie, getSessionState, type SessionUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { clientAddressHeader } from "@/lib/http/gate";
 import { moduleLogger } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
 import { isRedisUnavailable } from "@/lib/redis/connection";
@@ -15,46 +17,52 @@ type Handler = (context: { request: Request; user: SessionUser }) => Promise<Res
 type Options = {
   rateLimit: RateLimitPolicyName;
   /**
-   * Refuse state-changing requests (anything but GET and HEAD) whose `Origin`
-   * is not this app: the session cookie rides along on cross-site requests,
-   * so without this another site could act in the user's name.
+   * Refuse state-changing requests (anything but GET and HEAD) whose
+   * `Origin` is not this app: the session cookie rides along on cross-site
+   * requests, so without this another site could act in the user's name.
+   * On unless a route says otherwise.
    */
   sameOrigin?: boolean;
 };
 
 const readOnlyMethods = new Set(["GET", "HEAD"]);
 
-/** Same origin: the configured public URL, or the host the request was sent to (as Next.js checks Server Actions). */
-function isSameOrigin(request: Request): boolean {
+/**
+ * Same origin: scheme, host and port equal to the configured public URL.
+ * No request header can widen this: `Host` and `X-Forwarded-Host` are the
+ * client's to write.
+ */
+export function isSameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (origin === null || origin === "null") return false;
-  let originUrl: URL;
   try {
-    originUrl = new URL(origin);
+    return new URL(origin).origin === new URL(getEnv().NEXTAUTH_URL).origin;
   } catch {
     return false;
   }
-  if (originUrl.origin === new URL(getEnv().NEXTAUTH_URL).origin) return true;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  return host !== null && originUrl.host === host;
 }
 
 /**
- * The guard every signed-in route goes through: origin (for mutations, when
- * asked), session, per-user rate limit, and error mapping, once, so a
- * handler is one domain call.
+ * The guard every signed-in route goes through: origin (for mutations),
+ * a live server-side session, per-user rate limit, and error mapping,
+ * once, so a handler is one domain call.
  */
 export function withSession(handler: Handler, options: Options) {
   return async (request: Request): Promise<Response> => {
     try {
-      if (options.sameOrigin && !readOnlyMethods.has(request.method) && !isSameOrigin(request)) {
+      if ((options.sameOrigin ?? true) && !readOnlyMethods.has(request.method) && !isSameOrigin(request)) {
         throw new ApiError(403, "cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
       }
-      const user = await getCurrentUser();
-      if (!user) {
+      const state = await getSessionState();
+      if (state.kind !== "signed-in") {
         // Without a session there is no user to limit: limit the client's address instead.
-        throwIfLimited(await limitOrOpen("anonymous", clientAddress(request)));
+        throwIfLimited(await limitOrOpen("anonymous", addressSubject(request)));
+        if (state.kind === "ended") return endedSessionResponse();
         throw new ApiError(401, "unauthenticated", "Please log in with Discord first.");
+      }
+      const { user } = state;
+      if (!user.verified && !readOnlyMethods.has(request.method)) {
+        throw new ApiError(503, "unavailable", "The dashboard is temporarily unavailable. Please try again in a few seconds.", { retryAfterSeconds: 5 });
       }
       throwIfLimited(await limitOrOpen(options.rateLimit, user.id));
       return await handler({ request, user });
@@ -64,27 +72,35 @@ export function withSession(handler: Handler, options: Options) {
   };
 }
 
-function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number }): void {
+/** A cookie whose session has ended (logout, refused grant, left the server): 401, and the browser forgets the cookie. */
+function endedSessionResponse(): Response {
+  const response = errorResponse(new ApiError(401, "session_expired", "Your session has ended. Please log in again."));
+  response.headers.append("Set-Cookie", clearedSessionCookie());
+  return response;
+}
+
+export function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number }): void {
   if (verdict.allowed) return;
   const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
   throw new ApiError(429, "rate_limited", `Too many requests. Please wait ${retryAfterSeconds} s.`, { retryAfterSeconds });
 }
 
 /**
- * The peer address as the server saw it: the last `X-Forwarded-For` entry,
- * which Next.js (or the load balancer in front of it) appends. Entries to
- * its left come from the client and can be forged.
+ * The client's address as the front door (server/main.ts) established it
+ * from the socket and the configured trusted proxies, hashed: a client
+ * string never names a Redis key. Without the front door every anonymous
+ * client shares one limit, which fails closed rather than open.
  */
-function clientAddress(request: Request): string {
-  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
-  return hops.at(-1) ?? "unknown";
+export function addressSubject(request: Request): string {
+  const address = request.headers.get(clientAddressHeader) ?? "unknown";
+  return createHash("sha256").update(address).digest("hex").slice(0, 32);
 }
 
 /**
  * Our own rate limit fails open while Redis is unreachable: it protects
  * Redis, and with Redis away the handlers answer from memory or with a 503.
  */
-async function limitOrOpen(policy: RateLimitPolicyName, subject: string) {
+export async function limitOrOpen(policy: RateLimitPolicyName, subject: string) {
   try {
     return await hitRateLimit(getRedis(), policy, subject);
   } catch (error) {

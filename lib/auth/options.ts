@@ -4,6 +4,7 @@ import type { NextAuthOptions } from "next-auth";
 import DiscordProvider from "next-auth/providers/discord";
 import { getEnv } from "@/lib/env";
 import { moduleLogger } from "@/lib/log";
+import { isRedisUnavailable } from "@/lib/redis/connection";
 import { revokeToken } from "./discord-oauth";
 import { getTokenStore, oauthConfig } from "./index";
 import { safeRedirect } from "./safe-redirect";
@@ -14,6 +15,24 @@ const log = moduleLogger("auth");
 export const discordScopes = "identify guilds.members.read";
 
 export const sessionMaxAgeSeconds = 30 * 24 * 60 * 60;
+
+class SessionEndedError extends Error {
+  override name = "SessionEndedError";
+  constructor() {
+    super("the session has ended server-side");
+  }
+}
+
+/** Whether a cookie's session still exists; while Redis is unreachable a session is taken as alive (nothing can change state then). */
+async function sessionStillAlive(sessionId: unknown): Promise<boolean> {
+  if (typeof sessionId !== "string") return false;
+  try {
+    return await getTokenStore().alive(sessionId);
+  } catch (error) {
+    if (isRedisUnavailable(error)) return true;
+    throw error;
+  }
+}
 
 /**
  * next-auth with Discord. Every Discord URL comes from DISCORD_API_BASE, so
@@ -26,6 +45,14 @@ export function getAuthOptions(): NextAuthOptions {
   const apiOrigin = new URL(env.DISCORD_API_BASE).origin;
   return {
     secret: env.NEXTAUTH_SECRET,
+    logger: {
+      error: (code, metadata) => {
+        if (code === "JWT_SESSION_ERROR") log.info("a cookie of an ended session was refused and cleared");
+        else log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, "next-auth error");
+      },
+      warn: (code) => log.warn({ code }, "next-auth warning"),
+      debug: () => undefined,
+    },
     session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds },
     pages: { signIn: "/", error: "/" },
     providers: [
@@ -40,7 +67,12 @@ export function getAuthOptions(): NextAuthOptions {
     ],
     callbacks: {
       async jwt({ token, account }) {
-        if (!account) return token;
+        if (!account) {
+          // next-auth's own /api/auth/session re-issues the cookie: not for a session that has ended server-side.
+          // Throwing here makes next-auth answer an empty session and clear the cookie.
+          if (!(await sessionStillAlive(token.sid))) throw new SessionEndedError();
+          return token;
+        }
         if (!account.access_token || !account.refresh_token) throw new Error("Discord did not return tokens");
         const sessionId = randomUUID();
         await getTokenStore().save(sessionId, {

@@ -34,6 +34,11 @@ export function tokensKey(sessionId: string): string {
   return `discord_tokens_${sessionId}`;
 }
 
+/** The ids of a user's sessions, so all of them can be ended at once (the member left the server). */
+export function userSessionsKey(userId: string): string {
+  return `discord_sessions_${userId}`;
+}
+
 export type TokenStore = ReturnType<typeof createTokenStore>;
 
 /**
@@ -59,7 +64,12 @@ export function createTokenStore(options: { redis: Redis; secret: string; oauth:
   }
 
   async function write(sessionId: string, tokens: StoredTokens): Promise<void> {
-    await redis.set(tokensKey(sessionId), encryptText(key, JSON.stringify(tokens)), "EX", tokenPolicy.storeTtlSeconds);
+    await redis
+      .multi()
+      .set(tokensKey(sessionId), encryptText(key, JSON.stringify(tokens)), "EX", tokenPolicy.storeTtlSeconds)
+      .sadd(userSessionsKey(tokens.userId), sessionId)
+      .expire(userSessionsKey(tokens.userId), tokenPolicy.storeTtlSeconds)
+      .exec();
   }
 
   /**
@@ -118,7 +128,24 @@ export function createTokenStore(options: { redis: Redis; secret: string; oauth:
     async remove(sessionId: string): Promise<StoredTokens | null> {
       const current = await read(sessionId);
       await redis.del(tokensKey(sessionId));
+      if (current) await redis.srem(userSessionsKey(current.userId), sessionId);
       return current;
+    },
+    /**
+     * Whether the session still exists server-side. The session id travels
+     * only inside the encrypted cookie, so its tokens' presence is the proof;
+     * logout, a refused refresh and `endUserSessions` all delete them.
+     */
+    async alive(sessionId: string): Promise<boolean> {
+      return (await redis.exists(tokensKey(sessionId))) === 1;
+    },
+    /** Ends every session of a user (they left the server): each cookie is refused from its next request on. Returns how many ended. */
+    async endUserSessions(userId: string): Promise<number> {
+      const sessionIds = await redis.smembers(userSessionsKey(userId));
+      const ended = sessionIds.length === 0 ? 0 : await redis.del(...sessionIds.map(tokensKey));
+      await redis.del(userSessionsKey(userId));
+      if (ended > 0) log.info({ userId, sessions: ended }, "every session of the user ended");
+      return ended;
     },
     /** A usable access token, refreshed first if it expires within the margin. */
     async accessToken(sessionId: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { SessionExpiredError } from "@/lib/auth/errors";
 import { tokenDigest } from "@/lib/auth/token-digest";
 import { moduleLogger } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
@@ -50,6 +51,8 @@ export const roleKeys = {
 export type TokenSource = {
   accessToken(sessionId: string): Promise<string>;
   refreshAfterUnauthorized(sessionId: string, rejected: string): Promise<string>;
+  /** Ends every session of a user: called when a member is found to have left the server. */
+  endUserSessions(userId: string): Promise<number>;
 };
 
 /**
@@ -189,6 +192,12 @@ export function createRoleService(options: RoleServiceOptions) {
         const ttl = outcome.kind === "member" ? rolePolicy.cacheTtlSeconds : rolePolicy.notMemberTtlSeconds;
         await finish(userId, accessToken, owner, { snapshot, ttlSeconds: ttl, paceMs, reason: "paced" });
         metrics.roleLookups.inc({ result: "fresh" });
+        if (outcome.kind === "not-member" && cached?.member === true) {
+          // A member who left the server: their sessions end for good (every cookie is refused from now on).
+          await options.tokens.endUserSessions(userId);
+          log.info({ userId }, "member left the server; their sessions ended");
+          throw new SessionExpiredError("left_server");
+        }
         return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + paceMs, how: "fresh" };
       }
       case "unauthorized": {

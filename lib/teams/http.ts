@@ -1,19 +1,16 @@
 import "server-only";
 import type { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
+import { readLimitedText } from "@/lib/http/read-body";
 import type { ActionResult } from "./answer";
 import { fieldErrorsOf } from "./input";
-
-/** Bodies of our own API are small; anything larger is refused before parsing. */
-const maxBodyBytes = 16_384;
 
 /**
  * Reads and validates a JSON body. Anything wrong is a 400 naming the field
  * and saying what to fix, never a 500.
  */
 export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
-  const text = await request.text().catch(() => "");
-  if (text.length > maxBodyBytes) throw new ApiError(400, "invalid_input", "The request is too large.");
+  const text = await readLimitedText(request);
   let json: unknown;
   try {
     json = text.trim() === "" ? {} : JSON.parse(text);

@@ -15,7 +15,11 @@ import { ids, users } from "./teams-world";
  * the REST client and the emulator are real.
  */
 const session: { user: SessionUser | null } = { user: null };
-vi.mock("@/lib/auth/session", () => ({ getCurrentUser: async () => session.user }));
+vi.mock("@/lib/auth/session", () => ({
+  getCurrentUser: async () => session.user,
+  getSessionState: async () => (session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
+  clearedSessionCookie: () => "next-auth.session-token=; Path=/; Max-Age=0",
+}));
 
 const appOrigin = "http://dashboard.test";
 let emu: TestEmulator;
@@ -26,7 +30,7 @@ let disbandRoute: typeof DisbandRoute;
 let profileRoute: typeof ProfileRoute;
 
 function signIn(user: { id: string; name: string }) {
-  session.user = { ...user, sessionId: `session-${user.id}` };
+  session.user = { ...user, sessionId: `session-${user.id}`, verified: true };
 }
 
 function call(method: string, body: unknown, origin: string | null = appOrigin): Request {
@@ -56,6 +60,7 @@ beforeAll(async () => {
     REDIS_URL: inject("redisUrl"),
     NEXTAUTH_URL: appOrigin,
     NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
+    SAFA_DEMO_MODE: "1",
     LOG_LEVEL: "silent",
   });
   teamsRoute = await import("@/app/api/teams/route");

@@ -1,12 +1,21 @@
 import { otherMethods } from "@/lib/api/method-not-allowed";
+import { sessionEndMessages, type SessionEndReason } from "@/lib/auth/errors";
 import { endExpiredSession } from "@/lib/auth/expired-session";
+import { getEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 
-/** Where the dashboard sends a user whose Discord login is gone: forget the session cookie, then the login page says why. */
+/**
+ * Where the dashboard sends a user whose session has ended: forget the
+ * session cookie, then the login page says why. The redirect is built on
+ * the public URL (NEXTAUTH_URL), never on the address the request reached
+ * (`next start` sees `http://localhost:<port>` behind a proxy).
+ */
 export async function GET(request: Request): Promise<Response> {
   await endExpiredSession();
-  return Response.redirect(new URL("/?error=session_expired", request.url), 303);
+  const asked = new URL(request.url).searchParams.get("reason");
+  const reason: SessionEndReason = asked !== null && Object.hasOwn(sessionEndMessages, asked) ? (asked as SessionEndReason) : "session_expired";
+  return Response.redirect(new URL(`/?error=${reason}`, getEnv().NEXTAUTH_URL), 303);
 }
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,0 +1,74 @@
+/**
+ * The app's production entry point (`npm start`): Node's HTTP server with
+ * the front door of lib/http/gate.ts, then Next.js. What it does before
+ * Next.js sees a request:
+ * - the client's address comes from the socket (or the configured trusted
+ *   proxies), never from headers the client wrote;
+ * - a body larger than our API takes, or one without a length, is refused
+ *   before a byte of it is read; Node enforces the declared length;
+ * - headers must arrive within 10 s and the whole request within 15 s;
+ * - methods no route serves (TRACE) are answered here.
+ *
+ * Flags: --port N (default PORT or 3000), --hostname H (default HOSTNAME or
+ * 0.0.0.0), --dir D (the built app, default this checkout).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import next from "next";
+import { EnvError, parseEnv } from "../lib/env";
+import { admitRequest, gatePolicy, sanitiseForwarding, type GateRefusal } from "../lib/http/gate";
+
+const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, dir: { type: "string" } } });
+
+function refuse(response: ServerResponse, refusal: GateRefusal): void {
+  response.writeHead(refusal.status, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-store",
+    // The unread body stays on the socket: close it rather than parse it as the next request.
+    Connection: "close",
+    ...refusal.headers,
+  });
+  response.end(JSON.stringify({ error: refusal.code, message: refusal.message }));
+}
+
+async function main(): Promise<void> {
+  let trustedProxyCount: number;
+  try {
+    trustedProxyCount = parseEnv(process.env).TRUSTED_PROXY_COUNT;
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  const hostname = values.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
+  const app = next({ dev: false, dir: resolve(values.dir ?? resolve(__dirname, "..")), hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer(
+    {
+      headersTimeout: gatePolicy.headersTimeoutMs,
+      requestTimeout: gatePolicy.requestTimeoutMs,
+      connectionsCheckingInterval: gatePolicy.timeoutCheckIntervalMs,
+    },
+    (request: IncomingMessage, response: ServerResponse) => {
+      const refusal = admitRequest(request.method ?? "GET", request.headers);
+      if (refusal) return refuse(response, refusal);
+      sanitiseForwarding(request.headers, request.socket.remoteAddress ?? "unknown", trustedProxyCount);
+      void handle(request, response);
+    },
+  );
+  server.listen(port, hostname, () => console.log(`SAFA Dashboard listening on http://${hostname}:${port}`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
