@@ -16,8 +16,19 @@ export function teamKeyspace(prefix = "safa:") {
     requests: (teamId: string) => `${prefix}team:${teamId}:requests`,
     /** Sorted set: team id -> created at (epoch ms). */
     teamIndex: `${prefix}teams`,
-    /** Hash: normalised team name -> team id; makes names unique regardless of case. */
+    /**
+     * Hash: team name key (`teamNameKey`, a look-alike skeleton) -> team id;
+     * makes names unique regardless of case and look-alike letters.
+     */
     teamNames: `${prefix}team-names`,
+    /** Hash: tag key (`teamTagKey`) -> team id; makes tags unique the same way. */
+    teamTags: `${prefix}team-tags`,
+    /** Hash: gamer tag key (`gamerTagKey`) -> user id; one player per gamer tag and its look-alikes. */
+    gamerTags: `${prefix}gamer-tags`,
+    /** Hash: EA FC ID key (`eaFcIdKey`) -> user id; one player per EA FC ID and its look-alikes. */
+    eaFcIds: `${prefix}ea-fc-ids`,
+    /** String "1" once the profiles stored before `gamerTags` and `eaFcIds` existed are indexed. */
+    profileClaimsIndexed: `${prefix}profile-claims-indexed`,
     /** Hash: user id -> team id; a user is in at most one team. */
     userTeam: `${prefix}user-team`,
     /** Hash: user id -> JSON array of team ids with a pending request from that user. */
@@ -26,9 +37,11 @@ export function teamKeyspace(prefix = "safa:") {
     userNames: `${prefix}user-names`,
     /** Set of role ids of disbanded teams: a stale role cache must never resurrect one. */
     disbandedRoles: `${prefix}disbanded-roles`,
+    /** Hash: role id -> user id of the admin who marked that role (made on Discord) as a team's. */
+    markedTeamRoles: `${prefix}marked-team-roles`,
     /** Hash: journal id -> JSON of an action whose Discord half is not settled yet. */
     journals: `${prefix}journals`,
-    /** The guild's roles (id and name), cached briefly for adopting teams created on Discord. */
+    /** The guild's roles and the bot's highest position, cached briefly for judging team roles made on Discord. */
     guildRoles: `${prefix}guild-roles`,
     /** Stream of audit entries, append-only. */
     audit: `${prefix}audit`,
