@@ -17,14 +17,37 @@ export const ROLE_IDS = {
   teamManager: "1100000000000000104",
   tournamentAdmin: "1100000000000000105",
   lagosLions: "1100000000000000201",
+  moderator: "1100000000000000106",
+  bot: "1100000000000000107",
 } as const;
 
-export type FixtureRole = { id: string; name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string };
+/**
+ * `managed`: Discord made the role for an integration (here the bot's own
+ * role, tagged with its id); nobody can give or take it.
+ */
+export type FixtureRole = {
+  id: string;
+  name: string;
+  color: number;
+  hoist: boolean;
+  mentionable: boolean;
+  permissions: string;
+  managed?: { botId: string };
+};
 
 /** Discord's `@everyone` role always exists and has the guild's id. */
 export const EVERYONE_PERMISSIONS = "2248473465835073";
 
-/** Lowest first: the array index is the role's position. */
+/** Discord's permission bits the fixture uses (a decimal string on the wire). */
+const ADMINISTRATOR = 1n << 3n;
+const MANAGE_ROLES = 1n << 28n;
+
+/**
+ * Lowest first: the array index is the role's position. The bot's role sits
+ * on top, above every role it hands out, as the README's setup asks; a
+ * moderator role with the Administrator permission sits just below it, the
+ * kind of role the bot must never treat as a team's.
+ */
 export const FIXTURE_ROLES: readonly FixtureRole[] = [
   { id: GUILD_ID, name: "@everyone", color: 0, hoist: false, mentionable: false, permissions: EVERYONE_PERMISSIONS },
   { id: ROLE_IDS.updatedProfile, name: "updated-profile", color: 0, hoist: false, mentionable: false, permissions: "0" },
@@ -33,7 +56,12 @@ export const FIXTURE_ROLES: readonly FixtureRole[] = [
   { id: ROLE_IDS.lagosLions, name: "Lagos Lions", color: 0xe6_7e_22, hoist: false, mentionable: true, permissions: "0" },
   { id: ROLE_IDS.teamManager, name: "team manager", color: 0x9b_59_b6, hoist: true, mentionable: true, permissions: "0" },
   { id: ROLE_IDS.tournamentAdmin, name: "tournament admin", color: 0xe7_4c_3c, hoist: true, mentionable: true, permissions: "0" },
+  { id: ROLE_IDS.moderator, name: "Moderator", color: 0xf1_c4_0f, hoist: true, mentionable: false, permissions: String(ADMINISTRATOR) },
+  { id: ROLE_IDS.bot, name: "SAFA Bot", color: 0, hoist: false, mentionable: false, permissions: String(MANAGE_ROLES), managed: { botId: BOT_USER_ID } },
 ];
+
+/** The bot is a member of the guild too, holding its own managed role, as an invited bot does. */
+export const BOT_MEMBER_ROLES: readonly string[] = [ROLE_IDS.bot];
 
 /** `member: false` means the user exists on Discord but never joined the guild. */
 export type FixturePersona = { id: string; username: string; globalName: string; member: boolean; roles: readonly string[] };
@@ -53,7 +81,7 @@ export const PERSONAS: readonly FixturePersona[] = [
     username: "manager",
     globalName: "Manager",
     member: true,
-    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.teamManager, ROLE_IDS.lagosLions],
+    roles: [ROLE_IDS.updatedProfile, ROLE_IDS.teamManager, ROLE_IDS.lagosLions, ROLE_IDS.moderator],
   },
   {
     id: "1200000000000000005",

@@ -1,5 +1,6 @@
 import type { APIGuildMember, APIRole, APIUser, GuildMemberFlags, RoleFlags, UserFlags } from "discord-api-types/v10";
 import {
+  BOT_MEMBER_ROLES,
   BOT_USER_ID,
   BOT_USERNAME,
   FIRST_CREATED_ROLE_ID,
@@ -21,7 +22,7 @@ export type UserRecord = { id: string; username: string; globalName: string | nu
 type MemberRecord = { userId: string; roleIds: Set<string>; joinedAt: string };
 type RoleRecord = Omit<APIRole, "position">;
 
-export type RoleInput = { name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string };
+export type RoleInput = { name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string; managed?: { botId: string } };
 
 /** Discord's epoch (2015-01-01), where a snowflake's timestamp counts from. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
@@ -65,6 +66,8 @@ export function createDirectory(clock: Clock) {
       users.set(persona.id, { id: persona.id, username: persona.username, globalName: persona.globalName, synthetic: false });
       if (persona.member) members.set(persona.id, { userId: persona.id, roleIds: new Set(persona.roles), joinedAt: FIXTURE_JOINED_AT });
     }
+    // The bot is a member (so `GET /guilds/{guild}/members/{bot}` answers) but not a persona anyone logs in as.
+    members.set(BOT_USER_ID, { userId: BOT_USER_ID, roleIds: new Set(BOT_MEMBER_ROLES), joinedAt: FIXTURE_JOINED_AT });
   }
 
   function findRole(roleId: string): RoleRecord | undefined {
@@ -128,10 +131,10 @@ export function createDirectory(clock: Clock) {
 
     toApiMember(userId: string): APIGuildMember | undefined {
       const member = members.get(userId);
-      const user = users.get(userId);
+      const user = userId === BOT_USER_ID ? BOT_USER : users.get(userId);
       if (!member || !user) return undefined;
       return {
-        user: toApiUser(user),
+        user: userId === BOT_USER_ID ? toApiBotUser() : toApiUser(user),
         nick: null,
         avatar: null,
         banner: null,
@@ -158,9 +161,10 @@ function toRoleRecord(id: string, input: RoleInput): RoleRecord {
     icon: null,
     unicode_emoji: null,
     permissions: input.permissions,
-    managed: false,
+    managed: input.managed !== undefined,
     mentionable: input.mentionable,
     flags: NO_ROLE_FLAGS,
+    ...(input.managed ? { tags: { bot_id: input.managed.botId } } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ export const auditActions = [
   "profile.save",
   "team.create",
   "team.adopt",
+  "team.mark",
   "team.request",
   "team.withdraw",
   "team.approve",

@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import { auditJson } from "@/lib/audit/log";
 import { runScript } from "@/lib/redis/scripts";
 import { teamAdoptScript } from "@/lib/redis/scripts/team-adopt";
@@ -7,29 +6,8 @@ import { isConfiguredRole, type TeamContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "./guild-port";
 import { normaliseTeamName } from "./input";
 import { teamPolicy } from "./policy";
-
-const guildRolesSchema = z.array(z.object({ id: z.string(), name: z.string() }));
-
-/** The guild's roles, from a short-lived copy in Redis when there is one. */
-async function guildRoles(context: TeamContext): Promise<{ id: string; name: string }[] | null> {
-  const raw = await context.redis.get(context.keys.guildRoles);
-  if (raw !== null) {
-    try {
-      const parsed = guildRolesSchema.safeParse(JSON.parse(raw));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // fall through to Discord
-    }
-  }
-  try {
-    const roles = await context.guild.listRoles();
-    await context.redis.set(context.keys.guildRoles, JSON.stringify(roles), "EX", teamPolicy.guildRolesCacheSeconds);
-    return roles;
-  } catch (error) {
-    if (error instanceof GuildUnavailableError || error instanceof GuildRejectedError) return null;
-    throw error;
-  }
-}
+import { createTeamStore } from "./store";
+import { readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
 
 /** "Lagos Lions" -> "LL"; a one-word name gives its first letters. */
 export function tagFromName(name: string): string {
@@ -44,37 +22,58 @@ export function tagFromName(name: string): string {
 }
 
 /**
- * Teams made on Discord before this app (the fixture's "Lagos Lions") have
- * no Redis record. When a holder of such a role opens their page, the team
- * is adopted from the role: its name is the role's, the holder joins its
- * roster, as manager if they hold the team manager role. Returns the team id,
- * or null when nothing could be adopted now (Discord busy, no team role).
+ * The name a marked role's team takes, if the role still passes the
+ * team-role checks (it may have gained a permission on Discord since it was
+ * marked). Null: refused, or Discord could not be asked now.
+ */
+async function safeRoleName(context: TeamContext, roleId: string): Promise<string | null> {
+  try {
+    const snapshot = await readGuildSnapshot(context, { fresh: false });
+    const refusal = teamRoleRefusal(context, snapshot, roleId);
+    if (refusal === null) return roleName(snapshot, roleId);
+    context.log.warn({ roleId, refusal }, "not adopting holders of a marked team role that no longer passes the checks");
+    return null;
+  } catch (error) {
+    if (error instanceof GuildUnavailableError || error instanceof GuildRejectedError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Puts a holder of a team's role on its roster when Redis does not list
+ * them yet: a team made on Discord whose role a tournament admin marked (the
+ * fixture's "Lagos Lions"), recorded the first time a holder shows up, or a
+ * role someone gave on Discord by hand. Only roles that are teams, or marked
+ * as such, count: any other role a member holds (a moderator's, say) is
+ * never made a team. A team made on Discord is judged again each time (no
+ * permission, below the bot, ...). Returns the team id, or null when nothing
+ * could be adopted now.
  */
 export async function adoptTeamFromRoles(context: TeamContext, user: { id: string; name: string }, roles: readonly string[]): Promise<string | null> {
-  const candidates = roles.filter((roleId) => !isConfiguredRole(context, roleId));
-  if (candidates.length === 0) return null;
-  const known = await guildRoles(context);
-  if (known === null) return null;
+  const store = createTeamStore(context.redis, context.keys);
   const isManager = roles.includes(context.roleIds.teamManager);
-  for (const roleId of candidates) {
-    const role = known.find((entry) => entry.id === roleId);
-    if (!role) continue;
-    const name = role.name.slice(0, 100);
+  for (const roleId of roles) {
+    if (isConfiguredRole(context, roleId)) continue;
+    const team = await store.team(roleId);
+    if (!team && !(await store.isMarkedTeamRole(roleId))) continue;
+    const name = team && !team.adopted ? team.name : await safeRoleName(context, roleId);
+    if (name === null) continue;
+    const teamName = (team?.name ?? name).slice(0, 100);
     const now = context.now();
     const entry = auditJson(
-      { actorId: user.id, actorName: user.name, action: "team.adopt", teamId: roleId, teamName: name, targetId: user.id, detail: isManager ? "as manager" : "as player" },
+      { actorId: user.id, actorName: user.name, action: "team.adopt", teamId: roleId, teamName, targetId: user.id, detail: isManager ? "as manager" : "as player" },
       now,
     );
     const keys = context.keys;
     const reply = await runScript(
       context.redis,
       teamAdoptScript,
-      [keys.team(roleId), keys.members(roleId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.disbandedRoles, keys.audit],
-      [roleId, name, normaliseTeamName(name), tagFromName(name), user.id, isManager ? "1" : "0", now, entry, teamPolicy.auditEntriesMax],
+      [keys.team(roleId), keys.members(roleId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
+      [roleId, teamName, normaliseTeamName(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, teamPolicy.auditEntriesMax],
     );
     if (reply === "adopted" || reply === "unchanged") {
       await context.redis.hset(keys.userNames, user.id, user.name.slice(0, 100));
-      context.log.info({ teamId: roleId, userId: user.id, reply }, "team adopted from its Discord role");
+      context.log.info({ teamId: roleId, userId: user.id, reply }, "a team role's holder joined its roster");
       return roleId;
     }
   }

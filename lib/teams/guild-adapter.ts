@@ -9,7 +9,7 @@ import {
   RateLimitedError,
   type DiscordRest,
 } from "@/lib/discord/rest";
-import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
+import { GuildRejectedError, GuildUnavailableError, type GuildPort, type GuildRole } from "./guild-port";
 
 /** Discord's JSON error codes this adapter answers without an error. */
 const unknownMember = 10_007;
@@ -20,6 +20,8 @@ const unavailableRetryMs = 5_000;
 
 const memberPayload = z.object({ roles: z.array(z.string()) });
 const rolePayload = z.object({ id: z.string(), name: z.string() });
+const guildRolePayload = rolePayload.extend({ permissions: z.string(), managed: z.boolean(), position: z.number().int() });
+const userPayload = z.object({ id: z.string() });
 
 /**
  * The guild port over the shared REST client: every call uses the bot token
@@ -29,6 +31,8 @@ const rolePayload = z.object({ id: z.string(), name: z.string() });
 export function createGuildAdapter(options: { rest: DiscordRest; guildId: string; deadlineMs: number }): GuildPort {
   const { rest, guildId, deadlineMs } = options;
   const call = { deadlineMs, reason: "SAFA Dashboard action" };
+  /** The bot's user id never changes while the token stays the same: asked once per process. */
+  let botUserId: Promise<string> | undefined;
 
   async function parsed<T>(schema: z.ZodType<T>, promise: Promise<unknown>, what: string): Promise<T> {
     const value = await translate(promise);
@@ -37,15 +41,25 @@ export function createGuildAdapter(options: { rest: DiscordRest; guildId: string
     return result.data;
   }
 
+  async function memberRoles(userId: string): Promise<string[] | null> {
+    try {
+      const member = await parsed(memberPayload, rest.get(`/guilds/${guildId}/members/${userId}`, { deadlineMs }), "a member");
+      return member.roles;
+    } catch (error) {
+      if (error instanceof GuildRejectedError && error.status === 404 && error.code === unknownMember) return null;
+      throw error;
+    }
+  }
+
   return {
-    async getMemberRoles(userId) {
-      try {
-        const member = await parsed(memberPayload, rest.get(`/guilds/${guildId}/members/${userId}`, { deadlineMs }), "a member");
-        return member.roles;
-      } catch (error) {
-        if (error instanceof GuildRejectedError && error.status === 404 && error.code === unknownMember) return null;
+    getMemberRoles: memberRoles,
+    async getBotRoles() {
+      botUserId ??= parsed(userPayload, rest.get("/users/@me", { deadlineMs }), "the bot's user").then((user) => user.id);
+      const id = await botUserId.catch((error: unknown) => {
+        botUserId = undefined;
         throw error;
-      }
+      });
+      return (await memberRoles(id)) ?? [];
     },
     async addRole(userId, roleId) {
       await translate(rest.put(`/guilds/${guildId}/members/${userId}/roles/${roleId}`, call));
@@ -54,7 +68,9 @@ export function createGuildAdapter(options: { rest: DiscordRest; guildId: string
       await translate(rest.delete(`/guilds/${guildId}/members/${userId}/roles/${roleId}`, call));
     },
     async createRole(name) {
-      const role = await parsed(rolePayload, rest.post(`/guilds/${guildId}/roles`, { ...call, body: { name, mentionable: true, hoist: false } }), "a new role");
+      // "0": a team role grants nothing; left out, Discord would copy @everyone's permissions into it.
+      const body = { name, mentionable: true, hoist: false, permissions: "0" };
+      const role = await parsed(rolePayload, rest.post(`/guilds/${guildId}/roles`, { ...call, body }), "a new role");
       return role.id;
     },
     async deleteRole(roleId) {
@@ -65,9 +81,9 @@ export function createGuildAdapter(options: { rest: DiscordRest; guildId: string
         throw error;
       }
     },
-    async listRoles() {
-      const roles = await parsed(z.array(rolePayload), rest.get(`/guilds/${guildId}/roles`, { deadlineMs }), "the role list");
-      return roles.map(({ id, name }) => ({ id, name }));
+    async listRoles(): Promise<GuildRole[]> {
+      const roles = await parsed(z.array(guildRolePayload), rest.get(`/guilds/${guildId}/roles`, { deadlineMs }), "the role list");
+      return roles.map(({ id, name, permissions, managed, position }) => ({ id, name, permissions, managed, position }));
     },
   };
 }

@@ -1,3 +1,15 @@
+/** A guild role as the teams feature judges it: may it be a team's? */
+export type GuildRole = {
+  id: string;
+  name: string;
+  /** Discord's permission bit set, a decimal string; "0" grants nothing. */
+  permissions: string;
+  /** Made by an integration (a bot's own role, the booster role): nobody may hand it out. */
+  managed: boolean;
+  /** Higher is more powerful; a bot can only manage roles below its own highest. */
+  position: number;
+};
+
 /**
  * What the teams feature needs from Discord, and nothing more. The domain is
  * written against this port; `guild-adapter.ts` implements it over the shared
@@ -14,8 +26,10 @@ export type GuildPort = {
   createRole(name: string): Promise<string>;
   /** Deleting a role that is already gone succeeds. */
   deleteRole(roleId: string): Promise<void>;
-  /** Every role of the guild (id and name), for adopting teams made on Discord. */
-  listRoles(): Promise<{ id: string; name: string }[]>;
+  /** Every role of the guild, to judge whether a role made on Discord may be a team's. */
+  listRoles(): Promise<GuildRole[]>;
+  /** The bot's own roles in the guild, whose highest position bounds what it may hand out. */
+  getBotRoles(): Promise<string[]>;
 };
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { auditActions, auditJson, type AuditInput } from "@/lib/audit/log";
+import type { RoleIds } from "@/lib/roles/view";
 import { commitSpecSchema, runCommit, type CommitRefusal, type CommitSpec } from "./commit";
 import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
 import type { TeamKeys } from "./keys";
@@ -51,14 +52,28 @@ export type Journal = z.infer<typeof journalSchema>;
 
 export type Plan = { settlement: Settlement; steps: Step[]; commit: CommitSpec; audit: AuditInput; subjects: readonly string[] };
 
-export type SagaDeps = { redis: Redis; keys: TeamKeys; guild: GuildPort; log: Logger; now: () => number };
+export type SagaDeps = { redis: Redis; keys: TeamKeys; guild: GuildPort; log: Logger; now: () => number; roleIds: RoleIds };
+
+/**
+ * A step would give, take or delete a role that is not the bot's to manage.
+ * Thrown before any step runs, so there is nothing to undo.
+ */
+export class ForeignRoleError extends ApiError {
+  override name = "ForeignRoleError";
+  constructor(readonly roleId: string) {
+    super(409, "role_not_allowed", "The dashboard only hands out its own roles and team roles, and this role is neither. Nothing was changed.");
+  }
+}
 
 export type SagaResult = { createdRoleId: string | null };
 
 /** What a commit refusal tells the user; the Discord half was undone before this is thrown. */
-const refusalMessages: Record<CommitRefusal, [number, string]> = {
+const refusalMessages: Record<CommitRefusal, [number, string, field?: string]> = {
   "lost-lock": [409, "This change took too long and was undone. Please try again."],
-  "name-taken": [409, "A team with this name already exists."],
+  "name-taken": [409, "A team with this name, or one that looks the same, already exists. Pick another name.", "name"],
+  "tag-taken": [409, "A team with this tag, or one that looks the same, already exists. Pick another tag.", "tag"],
+  "gamer-tag-taken": [409, "Another player already uses this gamer tag, or one that looks the same. Pick another gamer tag.", "gamerTag"],
+  "ea-fc-id-taken": [409, "This EA FC ID, or one that looks the same, is already on another player's profile. Check it, or ask a tournament admin if it is yours.", "eaFcId"],
   "in-team": [409, "This player is already in a team."],
   gone: [404, "This team no longer exists."],
   "no-request": [404, "There is no pending request from this player."],
@@ -91,6 +106,10 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
   try {
     await applySteps(deps, journal);
   } catch (error) {
+    if (error instanceof ForeignRoleError) {
+      await deps.redis.hdel(deps.keys.journals, journal.id);
+      throw error;
+    }
     await settleAfterFailure(deps, journal);
     throw discordFailure(error, journal.settlement);
   }
@@ -105,8 +124,8 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
   if (outcome !== "ok") {
     if (journal.settlement === "finish") throw new ApiError(409, outcome, refusalMessages[outcome][1]);
     await settleAfterFailure(deps, journal);
-    const [status, message] = refusalMessages[outcome];
-    throw new ApiError(status, outcome, message);
+    const [status, message, field] = refusalMessages[outcome];
+    throw new ApiError(status, outcome, message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
   }
   return { createdRoleId: journal.createdRoleId };
 }
@@ -130,6 +149,14 @@ export async function settleLeftovers(deps: SagaDeps, held: HeldSubjects): Promi
     for (const subject of journal.subjects) mine = mine && (await held.tryAdd(subject));
     if (!mine) continue;
     deps.log.warn({ journal: id, settlement: journal.settlement, action: journal.audit.action }, "settling an action left half-done");
+    try {
+      await refuseForeignRoles(deps, journal);
+    } catch (error) {
+      if (!(error instanceof ForeignRoleError)) throw error;
+      deps.log.error({ journal: id, roleId: error.roleId }, "dropping a journal whose steps touch a role that is not the bot's to manage");
+      await deps.redis.hdel(deps.keys.journals, journal.id);
+      continue;
+    }
     if (journal.settlement === "undo") {
       await undoSteps(deps, journal);
       await deps.redis.hdel(deps.keys.journals, journal.id);
@@ -204,8 +231,29 @@ function resolveRole(journal: Journal, roleId: string): string | null {
   return roleId === createdRole ? journal.createdRoleId : roleId;
 }
 
+/**
+ * The one gate between a plan and Discord: the bot gives or takes only the
+ * dashboard's everyday roles and team roles (a role with a team record, or
+ * the one this very action created), and deletes only team roles. Whatever
+ * role a planning bug or a forged journal names (a moderator's, the admin
+ * role), it never reaches Discord.
+ */
+async function refuseForeignRoles(deps: SagaDeps, journal: Journal): Promise<void> {
+  const ids = deps.roleIds;
+  const everyday = new Set([ids.updatedProfile, ids.freeAgent, ids.player, ids.teamManager]);
+  for (const step of journal.steps) {
+    if (step.kind === "create-role") continue;
+    const roleId = resolveRole(journal, step.roleId);
+    if (roleId === null || roleId === journal.createdRoleId) continue;
+    if (step.kind !== "delete-role" && everyday.has(roleId)) continue;
+    if ((await deps.redis.exists(deps.keys.team(roleId))) === 1) continue;
+    throw new ForeignRoleError(roleId);
+  }
+}
+
 /** Runs every step in order; each is idempotent, so a retry may run them all again. */
 async function applySteps(deps: SagaDeps, journal: Journal): Promise<void> {
+  await refuseForeignRoles(deps, journal);
   for (const step of journal.steps) {
     switch (step.kind) {
       case "create-role": {
@@ -237,6 +285,7 @@ async function applySteps(deps: SagaDeps, journal: Journal): Promise<void> {
 
 /** Reverts the steps last to first; a step that never ran is reverted harmlessly. */
 async function undoSteps(deps: SagaDeps, journal: Journal): Promise<void> {
+  await refuseForeignRoles(deps, journal);
   for (const step of [...journal.steps].reverse()) {
     switch (step.kind) {
       case "create-role":

@@ -74,6 +74,9 @@ export function createTeamStore(redis: Redis, keys: TeamKeys) {
     async hasRequest(teamId: string, userId: string): Promise<boolean> {
       return (await redis.zscore(keys.requests(teamId), userId)) !== null;
     },
+    async isMarkedTeamRole(roleId: string): Promise<boolean> {
+      return (await redis.hexists(keys.markedTeamRoles, roleId)) === 1;
+    },
     async wasDisbanded(teamId: string): Promise<boolean> {
       return (await redis.sismember(keys.disbandedRoles, teamId)) === 1;
     },

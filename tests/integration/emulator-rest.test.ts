@@ -4,7 +4,13 @@ import { startEmulator, type EmulatorHandle } from "@/emulator/server";
 
 const guildId = "1100000000000000001";
 const personas = { outsider: "1200000000000000001", newcomer: "1200000000000000002", freeagent: "1200000000000000003", manager: "1200000000000000004" };
-const roles = { updatedProfile: "1100000000000000101", freeAgent: "1100000000000000102", teamManager: "1100000000000000104", lagosLions: "1100000000000000201" };
+const roles = {
+  updatedProfile: "1100000000000000101",
+  freeAgent: "1100000000000000102",
+  teamManager: "1100000000000000104",
+  moderator: "1100000000000000106",
+  lagosLions: "1100000000000000201",
+};
 const bot = { Authorization: "Bot emulator-bot-token" };
 
 type Personas = { guild: { id: string; name: string; roles: { id: string; name: string }[] }; personas: { id: string; username: string; member: boolean; roles: string[] }[] };
@@ -68,7 +74,7 @@ describe("emulator user routes", () => {
     expect(response.status).toBe(200);
     const member = (await response.json()) as APIGuildMember;
     expect(member).toMatchObject({ user: { id: personas.manager, username: "manager" }, nick: null, deaf: false, mute: false, flags: 0 });
-    expect(member.roles.sort()).toEqual([roles.updatedProfile, roles.teamManager, roles.lagosLions].sort());
+    expect(member.roles.sort()).toEqual([roles.updatedProfile, roles.teamManager, roles.lagosLions, roles.moderator].sort());
     expect(member.joined_at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
@@ -142,8 +148,8 @@ describe("emulator bot routes", () => {
     expect(role).toMatchObject({ name: "Abuja Eagles", color: 0x00_80_00, hoist: true, mentionable: true, permissions: "0", managed: false, position: 1 });
     expect(role.id).toMatch(/^\d{17,20}$/);
     const listed = (await (await fetch(`${api}/guilds/${guildId}/roles`, { headers: bot })).json()) as APIRole[];
-    expect(listed.map((entry) => entry.name)).toEqual(["@everyone", "Abuja Eagles", "updated-profile", "free-agent", "player", "Lagos Lions", "team manager", "tournament admin"]);
-    expect(listed.map((entry) => entry.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(listed.map((entry) => entry.name)).toEqual(["@everyone", "Abuja Eagles", "updated-profile", "free-agent", "player", "Lagos Lions", "team manager", "tournament admin", "Moderator", "SAFA Bot"]);
+    expect(listed.map((entry) => entry.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it("rejects a bad role body with Discord's Invalid Form Body shape", async () => {
@@ -162,13 +168,13 @@ describe("emulator bot routes", () => {
     expect(await notJson.json()).toEqual({ message: "The request body contains invalid JSON.", code: 50109 });
     const badColor = await post(JSON.stringify({ name: "ok", color: "red" }));
     expect(await badColor.json()).toMatchObject({ errors: { color: { _errors: [{ code: "NUMBER_TYPE_COERCE" }] } } });
-    expect((await (await fetch(`${api}/guilds/${guildId}/roles`, { headers: bot })).json()) as APIRole[]).toHaveLength(7);
+    expect((await (await fetch(`${api}/guilds/${guildId}/roles`, { headers: bot })).json()) as APIRole[]).toHaveLength(9);
   });
 
   it("deletes a role and takes it from every member", async () => {
     const response = await fetch(`${api}/guilds/${guildId}/roles/${roles.lagosLions}`, { method: "DELETE", headers: bot });
     expect(response.status).toBe(204);
-    expect(await personaRoles(personas.manager)).toEqual([roles.updatedProfile, roles.teamManager]);
+    expect(await personaRoles(personas.manager)).toEqual([roles.updatedProfile, roles.teamManager, roles.moderator]);
     const again = await fetch(`${api}/guilds/${guildId}/roles/${roles.lagosLions}`, { method: "DELETE", headers: bot });
     expect(await again.json()).toEqual({ message: "Unknown Role", code: 10011 });
   });

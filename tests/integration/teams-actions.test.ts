@@ -128,6 +128,7 @@ describe("the team lifecycle", () => {
   });
 
   it("adopts the fixture's Lagos Lions from Discord roles when its members show up", async () => {
+    await world.seedDemoTeams();
     await world.roleCache.writeThrough(users.manager.id, [ids.updatedProfile, ids.teamManager, ids.lagosLions]);
     await world.roleCache.writeThrough(users.player.id, [ids.updatedProfile, ids.player, ids.lagosLions]);
     const managerView = await world.service.myTeam(users.manager);
@@ -150,6 +151,7 @@ describe("authorization", () => {
     await world.service.requestToJoin(users.freeagent2, teamId);
     await world.service.approveRequest(users.freeagent, teamId, users.freeagent2.id);
     await world.service.requestToJoin(users.freeagent3, teamId);
+    await world.seedDemoTeams();
     await world.roleCache.writeThrough(users.manager.id, [ids.updatedProfile, ids.teamManager, ids.lagosLions]);
     await world.service.myTeam(users.manager);
     const before = await world.snapshot();

@@ -137,6 +137,7 @@ describe("a failure half-way", () => {
         createRole: (name) => gate(() => guild.createRole(name)),
         deleteRole: (roleId) => gate(() => guild.deleteRole(roleId)),
         listRoles: () => gate(() => guild.listRoles()),
+        getBotRoles: () => gate(() => guild.getBotRoles()),
       };
       return port;
     });

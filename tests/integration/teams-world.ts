@@ -8,6 +8,7 @@ import type { TeamContext } from "@/lib/teams/context";
 import { createGuildAdapter } from "@/lib/teams/guild-adapter";
 import { teamKeyspace } from "@/lib/teams/keys";
 import { createTeamService } from "@/lib/teams/service";
+import { seedDemoTeams } from "../../scripts/seed-demo";
 import { appServices, emulator, freshRedis, guildId, type TestEmulator } from "../helpers/harness";
 
 /**
@@ -16,13 +17,14 @@ import { appServices, emulator, freshRedis, guildId, type TestEmulator } from ".
  * real role cache, random key prefixes. Shared by the teams-* test files.
  */
 
-export const ids: RoleIds & { lagosLions: string } = {
+export const ids: RoleIds & { lagosLions: string; moderator: string } = {
   updatedProfile: "1100000000000000101",
   freeAgent: "1100000000000000102",
   player: "1100000000000000103",
   teamManager: "1100000000000000104",
   tournamentAdmin: "1100000000000000105",
   lagosLions: "1100000000000000201",
+  moderator: "1100000000000000106",
 };
 
 export const users = {
@@ -97,6 +99,8 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
     service: main.service,
     process,
     roleCache,
+    /** Marks Lagos Lions as a team, as the demo's stack does at start-up (an admin would in the admin area). */
+    seedDemoTeams: () => seedDemoTeams(main.context),
     guildState,
     async rolesOf(userId: string): Promise<string[]> {
       const persona = (await guildState()).personas.find((entry) => entry.id === userId);

@@ -2,10 +2,11 @@ import type { LuaScript } from "./index";
 import { dropUserRequestsLua } from "./team-drop-user-requests";
 
 /**
- * Adopts a team that exists only on Discord (a team role made before this
- * app, like the fixture's "Lagos Lions") when one of its holders shows up:
- * creates the record if needed and puts the holder on the roster, as manager
- * if they hold the team manager role and the team has none yet.
+ * Puts a holder of a team's role on its roster when Redis does not list them
+ * yet, as manager if they hold the team manager role and the team has none
+ * yet. A team made on Discord (the fixture's "Lagos Lions") is recorded here
+ * the first time one of its holders shows up, but only if a tournament admin
+ * marked its role as a team's: no other role ever becomes a team here.
  *
  * KEYS[1]  <prefix>team:<id>
  * KEYS[2]  <prefix>team:<id>:members
@@ -14,7 +15,8 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
  * KEYS[5]  <prefix>user-team
  * KEYS[6]  <prefix>user-requests
  * KEYS[7]  <prefix>disbanded-roles
- * KEYS[8]  <prefix>audit
+ * KEYS[8]  <prefix>marked-team-roles
+ * KEYS[9]  <prefix>audit
  * ARGV[1]  team id (the role id)
  * ARGV[2]  name (the role's name)
  * ARGV[3]  normalised name
@@ -25,36 +27,42 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
  * ARGV[8]  audit entry, JSON
  * ARGV[9]  audit entries kept (approximate MAXLEN)
  * Also drops the holder's requests to other teams when they join the roster (see team-drop-user-requests.ts).
- * Returns "adopted", "unchanged", "disbanded", "name-taken" or "in-team" (in another team).
+ * Returns "adopted", "unchanged", "unknown" (neither a team nor marked), "disbanded", "name-taken" or "in-team" (in another team).
  */
 export const teamAdoptScript: LuaScript = {
   name: "safaTeamAdopt",
-  numberOfKeys: 8,
+  numberOfKeys: 9,
   lua: `${dropUserRequestsLua}
-if redis.call("SISMEMBER", KEYS[7], ARGV[1]) == 1 then return "disbanded" end
-local current = redis.call("HGET", KEYS[5], ARGV[5])
-if current and current ~= ARGV[1] then return "in-team" end
+local teamKey, membersKey, indexKey, namesKey, userTeamKey, userRequestsKey, disbandedKey, markedKey, auditKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local teamId, name, normalised, tag, userId, asManager, now, entry, auditMax =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+if redis.call("SISMEMBER", disbandedKey, teamId) == 1 then return "disbanded" end
+local current = redis.call("HGET", userTeamKey, userId)
+if current and current ~= teamId then return "in-team" end
 local changed = false
-if redis.call("EXISTS", KEYS[1]) == 0 then
-  if redis.call("HEXISTS", KEYS[4], ARGV[3]) == 1 then return "name-taken" end
-  redis.call("HSET", KEYS[1], "id", ARGV[1], "name", ARGV[2], "normalizedName", ARGV[3], "tag", ARGV[4],
-    "managerId", "", "createdBy", "", "createdAt", ARGV[7], "adopted", "1")
-  redis.call("ZADD", KEYS[3], ARGV[7], ARGV[1])
-  redis.call("HSET", KEYS[4], ARGV[3], ARGV[1])
+if redis.call("EXISTS", teamKey) == 0 then
+  local markedBy = redis.call("HGET", markedKey, teamId)
+  if not markedBy then return "unknown" end
+  if redis.call("HEXISTS", namesKey, normalised) == 1 then return "name-taken" end
+  redis.call("HSET", teamKey, "id", teamId, "name", name, "normalizedName", normalised, "tag", tag,
+    "managerId", "", "createdBy", markedBy, "createdAt", now, "adopted", "1")
+  redis.call("ZADD", indexKey, now, teamId)
+  redis.call("HSET", namesKey, normalised, teamId)
   changed = true
 end
 if not current then
-  redis.call("ZADD", KEYS[2], ARGV[7], ARGV[5])
-  redis.call("HSET", KEYS[5], ARGV[5], ARGV[1])
-  drop_user_requests(KEYS[1], ARGV[1], KEYS[6], ARGV[5])
+  redis.call("ZADD", membersKey, now, userId)
+  redis.call("HSET", userTeamKey, userId, teamId)
+  drop_user_requests(teamKey, teamId, userRequestsKey, userId)
   changed = true
 end
-if ARGV[6] == "1" and (redis.call("HGET", KEYS[1], "managerId") or "") == "" then
-  redis.call("HSET", KEYS[1], "managerId", ARGV[5])
+if asManager == "1" and (redis.call("HGET", teamKey, "managerId") or "") == "" then
+  redis.call("HSET", teamKey, "managerId", userId)
   changed = true
 end
 if not changed then return "unchanged" end
-redis.call("XADD", KEYS[8], "MAXLEN", "~", ARGV[9], "*", "entry", ARGV[8])
+redis.call("XADD", auditKey, "MAXLEN", "~", auditMax, "*", "entry", entry)
 return "adopted"
 `,
 };

@@ -1,0 +1,62 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { auditJson } from "@/lib/audit/log";
+import { runScript } from "@/lib/redis/scripts";
+import { teamMarkScript } from "@/lib/redis/scripts/team-mark";
+import { freshActor } from "./actor";
+import type { ActionResult } from "./answer";
+import type { TeamContext } from "./context";
+import { normaliseTeamName } from "./input";
+import { teamPolicy } from "./policy";
+import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
+
+/** Who marks a role: a tournament admin, or the demo's seed speaking for one. */
+export type Marker = { id: string; name: string };
+
+/**
+ * Makes a role created on Discord a team, after judging it fresh from
+ * Discord: it must grant no permission, belong to no integration, be none of
+ * the dashboard's own roles nor `@everyone`, and sit below the bot's highest
+ * role. The team is recorded, and its holders join its roster, when they
+ * next open their page, where the role is judged again. The
+ * caller has checked the marker's rights (see `markTeamRoleAsAdmin`).
+ */
+export async function markTeamRole(context: TeamContext, marker: Marker, roleId: string): Promise<ActionResult> {
+  const snapshot = await readGuildSnapshot(context, { fresh: true }).catch((error: unknown) => {
+    throw guildReadFailure(error);
+  });
+  const refusal = teamRoleRefusal(context, snapshot, roleId);
+  if (refusal !== null) throw new ApiError(409, "not_a_team_role", refusal);
+  const name = (roleName(snapshot, roleId) ?? roleId).slice(0, 100);
+  const now = context.now();
+  const entry = auditJson({ actorId: marker.id, actorName: marker.name, action: "team.mark", teamId: roleId, teamName: name, targetId: null, detail: "marked as a team" }, now);
+  const keys = context.keys;
+  const reply = await runScript(
+    context.redis,
+    teamMarkScript,
+    [keys.team(roleId), keys.teamNames, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
+    [roleId, normaliseTeamName(name), marker.id, entry, teamPolicy.auditEntriesMax],
+  );
+  switch (reply) {
+    case "marked":
+      context.log.info({ teamId: roleId, markedBy: marker.id }, "a Discord role was marked as a team");
+      return { ok: true, applied: true, teamId: roleId, message: `${name} is now a team. Its members join the roster when they next open the dashboard.` };
+    case "unchanged":
+      return { ok: true, applied: false, teamId: roleId, message: `${name} is already a team.` };
+    case "name-taken":
+      throw new ApiError(409, "name_taken", `A team named ${name} already exists. Rename the role on Discord first.`);
+    default:
+      throw new ApiError(409, "disbanded", `${name} was a team that has been disbanded; its role cannot become a team again.`);
+  }
+}
+
+/**
+ * The admin area's "mark as a team": the admin's roles are read fresh
+ * through the bot first; anyone else is answered as if the route did not
+ * exist, as the admin page answers them.
+ */
+export async function markTeamRoleAsAdmin(context: TeamContext, user: Marker, roleId: string): Promise<ActionResult> {
+  const actor = await freshActor(context, user);
+  if (!actor.isAdmin) throw new ApiError(404, "not_found", "There is nothing here.");
+  return markTeamRole(context, user, roleId);
+}
