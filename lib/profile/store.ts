@@ -2,17 +2,23 @@ import "server-only";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { TeamKeys } from "@/lib/teams/keys";
-import { profileSchema, type ProfileInput } from "./schema";
+import { eaFcIdKey, gamerTagKey, profileSchema, type ProfileInput } from "./schema";
 
-const storedProfileSchema = profileSchema.extend({ updatedAt: z.number() });
+/**
+ * `gamerTagKey` and `eaFcIdKey` name the index entries the profile holds, so
+ * the commit script can free them when the profile changes; profiles stored
+ * before those indexes existed have neither until they are indexed.
+ */
+const storedProfileSchema = profileSchema.extend({ updatedAt: z.number(), gamerTagKey: z.string().optional(), eaFcIdKey: z.string().optional() });
 export type StoredProfile = z.infer<typeof storedProfileSchema>;
 
-/** The JSON a profile is stored as (by the profile commit script). */
+/** The JSON a profile is stored as (by the profile commit script), with the keys it claims. */
 export function profileJson(profile: ProfileInput, updatedAt: number): string {
-  return JSON.stringify({ ...profile, updatedAt });
+  return JSON.stringify({ ...profile, updatedAt, gamerTagKey: gamerTagKey(profile.gamerTag), eaFcIdKey: eaFcIdKey(profile.eaFcId) });
 }
 
-function parseStored(raw: string | null): StoredProfile | null {
+/** A stored profile's JSON, parsed; null when absent or not a profile. */
+export function parseStoredProfile(raw: string | null): StoredProfile | null {
   if (raw === null) return null;
   try {
     const parsed = storedProfileSchema.safeParse(JSON.parse(raw));
@@ -26,14 +32,14 @@ function parseStored(raw: string | null): StoredProfile | null {
 export function createProfileStore(redis: Redis, keys: TeamKeys) {
   return {
     async get(userId: string): Promise<StoredProfile | null> {
-      return parseStored(await redis.get(keys.profile(userId)));
+      return parseStoredProfile(await redis.get(keys.profile(userId)));
     },
     async many(userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
       const profiles = new Map<string, StoredProfile>();
       if (userIds.length === 0) return profiles;
       const values = await redis.mget(...userIds.map((userId) => keys.profile(userId)));
       userIds.forEach((userId, index) => {
-        const profile = parseStored(values[index] ?? null);
+        const profile = parseStoredProfile(values[index] ?? null);
         if (profile) profiles.set(userId, profile);
       });
       return profiles;

@@ -8,6 +8,7 @@ import { teamJoinCommitScript } from "@/lib/redis/scripts/team-join-commit";
 import { teamLeaveCommitScript } from "@/lib/redis/scripts/team-leave-commit";
 import { teamProfileCommitScript } from "@/lib/redis/scripts/team-profile-commit";
 import { teamTransferCommitScript } from "@/lib/redis/scripts/team-transfer-commit";
+import { teamTagKey } from "./input";
 import type { TeamKeys } from "./keys";
 import type { Fence } from "./locks";
 import { teamPolicy } from "./policy";
@@ -28,7 +29,7 @@ export const commitSpecSchema = z.discriminatedUnion("kind", [
 export type CommitSpec = z.infer<typeof commitSpecSchema>;
 
 /** Why a commit wrote nothing; each becomes a sentence for the user in the service. */
-export type CommitRefusal = "lost-lock" | "name-taken" | "in-team" | "gone" | "no-request" | "full" | "not-member" | "is-manager" | "not-manager";
+export type CommitRefusal = "lost-lock" | "name-taken" | "tag-taken" | "gamer-tag-taken" | "ea-fc-id-taken" | "in-team" | "gone" | "no-request" | "full" | "not-member" | "is-manager" | "not-manager";
 
 type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number };
 
@@ -47,14 +48,14 @@ export async function runCommit(redis: Redis, keys: TeamKeys, spec: CommitSpec, 
 function scriptFor(keys: TeamKeys, spec: CommitSpec, frame: Frame): [LuaScript, string[], (string | number)[]] {
   switch (spec.kind) {
     case "profile":
-      return [teamProfileCommitScript, [keys.profile(spec.userId)], [spec.profileJson]];
+      return [teamProfileCommitScript, [keys.profile(spec.userId), keys.gamerTags, keys.eaFcIds], [spec.profileJson, spec.userId]];
     case "create-team": {
       if (frame.createdRoleId === null) throw new Error("a team is committed only after its role was created");
       const teamId = frame.createdRoleId;
       return [
         teamCreateCommitScript,
-        [keys.team(teamId), keys.members(teamId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests],
-        [teamId, spec.normalizedName, spec.name, spec.tag, spec.userId, frame.now],
+        [keys.team(teamId), keys.members(teamId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.teamTags],
+        [teamId, spec.normalizedName, spec.name, spec.tag, spec.userId, frame.now, teamTagKey(spec.tag)],
       ];
     }
     case "join":
@@ -79,6 +80,7 @@ function scriptFor(keys: TeamKeys, spec: CommitSpec, frame: Frame): [LuaScript, 
           keys.userTeam,
           keys.userRequests,
           keys.disbandedRoles,
+          keys.teamTags,
         ],
         [spec.teamId],
       ];

@@ -4,7 +4,7 @@ import { readAudit } from "@/lib/audit/log";
 import { createProfileStore } from "@/lib/profile/store";
 import { createRoleService } from "@/lib/roles/service";
 import { commitSpecSchema } from "@/lib/teams/commit";
-import { snowflakeSchema } from "@/lib/teams/input";
+import { snowflakeSchema, teamTagKey } from "@/lib/teams/input";
 import { teamKeyspace } from "@/lib/teams/keys";
 import { teamPolicy } from "@/lib/teams/policy";
 import { createTeamStore } from "@/lib/teams/store";
@@ -132,6 +132,21 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       for (const [name, teamId] of Object.entries(teamNames)) {
         if ((await teams.team(teamId))?.normalizedName !== name) fail(key, `name "${name}" points to team ${teamId}, which is not so named`);
       }
+    } else if (rest === "team-tags") {
+      count("team tags");
+      for (const [tagKey, teamId] of Object.entries(await redis.hgetall(key))) {
+        const record = await teams.team(teamId);
+        if (record === null || teamTagKey(record.tag) !== tagKey) fail(key, `tag key "${tagKey}" points to team ${teamId}, which has no such tag`);
+      }
+    } else if (rest === "gamer-tags" || rest === "ea-fc-ids") {
+      const field = rest === "gamer-tags" ? "gamerTagKey" : "eaFcIdKey";
+      count(rest === "gamer-tags" ? "gamer tags" : "EA FC IDs");
+      for (const [claimKey, userId] of Object.entries(await redis.hgetall(key))) {
+        if ((await profiles.get(userId))?.[field] !== claimKey) fail(key, `"${claimKey}" points to ${userId}, whose profile does not hold it`);
+      }
+    } else if (rest === "profile-claims-indexed") {
+      count("index markers");
+      if ((await redis.get(key)) !== "1") fail(key, "marker is not \"1\"");
     } else if (rest === "user-team") {
       count("user-team index");
       for (const [userId, teamId] of Object.entries(userTeam)) {

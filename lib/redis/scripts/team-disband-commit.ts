@@ -3,8 +3,9 @@ import { teamCommitPrelude } from "./team-prelude";
 
 /**
  * Removes every record of a team once its Discord role is deleted and its
- * members are free agents again. Safe to run twice: a retry that completes
- * an interrupted disband finds nothing left and still closes the journal.
+ * members are free agents again, and frees its name and tag keys for other
+ * teams. Safe to run twice: a retry that completes an interrupted disband
+ * finds nothing left and still closes the journal.
  *
  * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
  * KEYS[5]   <prefix>team:<id>
@@ -15,26 +16,33 @@ import { teamCommitPrelude } from "./team-prelude";
  * KEYS[10]  <prefix>user-team
  * KEYS[11]  <prefix>user-requests
  * KEYS[12]  <prefix>disbanded-roles
+ * KEYS[13]  <prefix>team-tags
  * ARGV[6]   team id
  * Returns "ok" or "lost-lock".
  */
 export const teamDisbandCommitScript: LuaScript = {
   name: "safaTeamDisbandCommit",
-  numberOfKeys: 12,
+  numberOfKeys: 13,
   lua: `${teamCommitPrelude}
+local teamKey, membersKey, requestsKey, indexKey, namesKey, userTeamKey, userRequestsKey, disbandedKey, tagsKey =
+  KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+local teamId = ARGV[6]
+local function release(indexHash, field)
+  if field and redis.call("HGET", indexHash, field) == teamId then redis.call("HDEL", indexHash, field) end
+end
 if not holds_locks() then return "lost-lock" end
-for _, member in ipairs(redis.call("ZRANGE", KEYS[6], 0, -1)) do
-  if redis.call("HGET", KEYS[10], member) == ARGV[6] then redis.call("HDEL", KEYS[10], member) end
+for _, member in ipairs(redis.call("ZRANGE", membersKey, 0, -1)) do
+  if redis.call("HGET", userTeamKey, member) == teamId then redis.call("HDEL", userTeamKey, member) end
 end
-for _, requester in ipairs(redis.call("ZRANGE", KEYS[7], 0, -1)) do
-  local kept = without(redis.call("HGET", KEYS[11], requester), ARGV[6])
-  if #kept == 0 then redis.call("HDEL", KEYS[11], requester) else redis.call("HSET", KEYS[11], requester, cjson.encode(kept)) end
+for _, requester in ipairs(redis.call("ZRANGE", requestsKey, 0, -1)) do
+  local kept = without(redis.call("HGET", userRequestsKey, requester), teamId)
+  if #kept == 0 then redis.call("HDEL", userRequestsKey, requester) else redis.call("HSET", userRequestsKey, requester, cjson.encode(kept)) end
 end
-local normalized = redis.call("HGET", KEYS[5], "normalizedName")
-if normalized and redis.call("HGET", KEYS[9], normalized) == ARGV[6] then redis.call("HDEL", KEYS[9], normalized) end
-redis.call("DEL", KEYS[5], KEYS[6], KEYS[7])
-redis.call("ZREM", KEYS[8], ARGV[6])
-redis.call("SADD", KEYS[12], ARGV[6])
+release(namesKey, redis.call("HGET", teamKey, "normalizedName"))
+release(tagsKey, redis.call("HGET", teamKey, "tagKey"))
+redis.call("DEL", teamKey, membersKey, requestsKey)
+redis.call("ZREM", indexKey, teamId)
+redis.call("SADD", disbandedKey, teamId)
 close_journal_and_audit()
 return "ok"
 `,

@@ -1,0 +1,59 @@
+import "server-only";
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { runScript } from "@/lib/redis/scripts";
+import { teamIndexKeysScript } from "@/lib/redis/scripts/team-index-keys";
+import type { TeamContext } from "./context";
+import { teamNameKey, teamTagKey, type CreateTeamInput } from "./input";
+import { createTeamStore } from "./store";
+
+const indexedFieldsSchema = z.tuple([z.string().nullable(), z.string().nullable(), z.string().nullable(), z.string().nullable()]);
+
+/**
+ * Claims lazily, on each create, the name and tag keys of teams recorded
+ * without them: teams from before keys were look-alike skeletons, and teams
+ * a path recorded without a tag key. Teams are few, and one HMGET each is
+ * all an indexed team costs.
+ */
+async function indexTeamKeys(context: TeamContext): Promise<void> {
+  const teamIds = await context.redis.zrange(context.keys.teamIndex, 0, "-1");
+  for (const teamId of teamIds) {
+    const fields = indexedFieldsSchema.safeParse(await context.redis.hmget(context.keys.team(teamId), "name", "tag", "normalizedName", "tagKey"));
+    if (!fields.success) continue;
+    const [name, tag, nameKey, tagKey] = fields.data;
+    if (name === null || tag === null) continue;
+    if (nameKey === teamNameKey(name) && (tag === "" || tagKey === teamTagKey(tag))) continue;
+    const reply = await runScript(
+      context.redis,
+      teamIndexKeysScript,
+      [context.keys.team(teamId), context.keys.teamNames, context.keys.teamTags],
+      [teamId, name, tag, teamNameKey(name), teamTagKey(tag)],
+    );
+    if (reply === "shared") context.log.warn({ teamId, name, tag }, "a team from before look-alike checks shares its name or tag with another; left as it is");
+  }
+}
+
+/**
+ * Refuses a team name or tag that another team holds, or one that looks the
+ * same ("Abuja EagIes" beside "Abuja Eagles"), naming the field. The create
+ * commit script checks again atomically.
+ */
+export async function requireUniqueNameAndTag(context: TeamContext, input: CreateTeamInput): Promise<void> {
+  await indexTeamKeys(context);
+  const store = createTeamStore(context.redis, context.keys);
+  const [nameHolder, tagHolder] = await Promise.all([store.teamIdByName(teamNameKey(input.name)), context.redis.hget(context.keys.teamTags, teamTagKey(input.tag))]);
+  if (nameHolder !== null) {
+    const holder = await store.team(nameHolder);
+    const message = holder
+      ? `A team with a name that looks the same already exists: ${holder.name}. Pick another name.`
+      : "A team with this name, or one that looks the same, already exists. Pick another name.";
+    throw new ApiError(409, "name_taken", message, { field: "name", fieldErrors: { name: message } });
+  }
+  if (tagHolder !== null) {
+    const holder = await store.team(tagHolder);
+    const message = holder
+      ? `${holder.name} already uses a tag that looks the same: ${holder.tag}. Pick another tag.`
+      : "Another team already uses this tag, or one that looks the same. Pick another tag.";
+    throw new ApiError(409, "tag_taken", message, { field: "tag", fieldErrors: { tag: message } });
+  }
+}
