@@ -8,6 +8,14 @@ export const rateLimitPolicies = {
   roles: { hits: 60, windowMs: 60_000 },
   /** Mutations (profile, teams). */
   actions: { hits: 30, windowMs: 60_000 },
+  /**
+   * Team and profile actions refused to a user (403, 404, 409): someone
+   * probing for teams or people they have no right to. Past this, their
+   * actions answer 429 until the window ends.
+   */
+  refusals: { hits: 20, windowMs: 600_000 },
+  /** Join requests filed by one user: asking and withdrawing in a loop would flood the audit log. */
+  joinRequests: { hits: 20, windowMs: 3_600_000 },
   /** Requests without a session, per client address (signed-in users are limited per user instead). */
   anonymous: { hits: 120, windowMs: 60_000 },
   /** next-auth's routes (sign-in, callback, session, sign-out), per client address: a login takes about five. */

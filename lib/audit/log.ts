@@ -43,9 +43,32 @@ export function auditJson(input: AuditInput, at: number): string {
   return JSON.stringify(auditEntrySchema.parse({ ...input, at }));
 }
 
-/** The newest entries first; an entry that does not parse is skipped rather than hiding the rest. */
+/**
+ * Join requests and withdrawals are written to a stream of their own beside
+ * the audit stream: any free agent can make them in numbers, and each stream
+ * is trimmed at the same length, so a flood of them pushes out only their
+ * like, never an admin's or a Discord-changing entry.
+ */
+export function requestStreamOf(auditKey: string): string {
+  return `${auditKey}:requests`;
+}
+
+type StreamRow = [id: string, fields: string[]];
+
+/** Stream ids are `<ms>-<seq>`; newer first. */
+function newerFirst([a]: StreamRow, [b]: StreamRow): number {
+  const [aMs = 0, aSeq = 0] = a.split("-").map(Number);
+  const [bMs = 0, bSeq = 0] = b.split("-").map(Number);
+  return bMs - aMs || bSeq - aSeq;
+}
+
+/**
+ * The newest entries of the audit stream and its request stream, merged,
+ * newest first; an entry that does not parse is skipped rather than hiding the rest.
+ */
 export async function readAudit(redis: Redis, key: string, count: number): Promise<AuditEntry[]> {
-  const rows = await redis.xrevrange(key, "+", "-", "COUNT", count);
+  const [main, requests] = await Promise.all([redis.xrevrange(key, "+", "-", "COUNT", count), redis.xrevrange(requestStreamOf(key), "+", "-", "COUNT", count)]);
+  const rows = [...main, ...requests].sort(newerFirst).slice(0, count);
   const entries: AuditEntry[] = [];
   for (const [, fields] of rows) {
     const index = fields.indexOf("entry");

@@ -1,9 +1,11 @@
 import "server-only";
 import { freshActor, grant, rolesAfter } from "@/lib/teams/actor";
+import { admitDiscordAction, countingRefusals } from "@/lib/teams/admission";
 import type { ActionResult } from "@/lib/teams/answer";
 import type { TeamContext } from "@/lib/teams/context";
 import { subjects } from "@/lib/teams/locks";
 import { runExclusive, runSaga } from "@/lib/teams/saga";
+import { requireUniqueClaims } from "./require-unique-claims";
 import type { ProfileInput } from "./schema";
 import { createProfileStore, profileJson, type StoredProfile } from "./store";
 
@@ -11,21 +13,43 @@ function sameProfile(stored: StoredProfile | null, profile: ProfileInput): boole
   return stored !== null && (Object.keys(profile) as (keyof ProfileInput)[]).every((field) => stored[field] === profile[field]);
 }
 
+/** The role changes a save makes: updated-profile, and free-agent unless the user is in a team. */
+async function profileSteps(context: TeamContext, userId: string, roles: readonly string[]) {
+  const ids = context.roleIds;
+  const inTeam = (await context.redis.hexists(context.keys.userTeam, userId)) === 1 || roles.includes(ids.player) || roles.includes(ids.teamManager);
+  return [...grant(roles, userId, ids.updatedProfile), ...(inTeam ? [] : grant(roles, userId, ids.freeAgent))];
+}
+
+const unchanged: ActionResult = { ok: true, applied: false, teamId: null, message: "Profile saved." };
+
 /**
  * Saves the profile and gives the roles that come with it: updated-profile,
  * and free-agent unless the user is already in a team. Discord first, then
  * the stored profile, as one saga, so a failure leaves neither half behind.
+ * A save that changes nothing by what is known (cached roles, the stored
+ * profile) takes no lock and spends no Discord call; any other is admitted
+ * against the guild's shared Discord budget first.
  */
 export async function saveProfile(context: TeamContext, user: { id: string; name: string }, profile: ProfileInput): Promise<ActionResult> {
-  const ids = context.roleIds;
+  return countingRefusals(context, user.id, async () => {
+    const cached = await context.roleCache.cached(user.id);
+    if (cached && (await profileSteps(context, user.id, cached.roles)).length === 0 && sameProfile(await createProfileStore(context.redis, context.keys).get(user.id), profile)) {
+      return unchanged;
+    }
+    await admitDiscordAction(context, user.id);
+    return saveUnderLock(context, user, profile);
+  });
+}
+
+async function saveUnderLock(context: TeamContext, user: { id: string; name: string }, profile: ProfileInput): Promise<ActionResult> {
   return runExclusive(context, [subjects.user(user.id)], async (held) => {
     const actor = await freshActor(context, user);
-    const inTeam = (await context.redis.hexists(context.keys.userTeam, actor.id)) === 1 || actor.roles.includes(ids.player) || actor.roles.includes(ids.teamManager);
-    const steps = [...grant(actor.roles, actor.id, ids.updatedProfile), ...(inTeam ? [] : grant(actor.roles, actor.id, ids.freeAgent))];
+    const steps = await profileSteps(context, actor.id, actor.roles);
     // A double submit or a retry of a save that went through changes nothing and is not audited twice.
     if (steps.length === 0 && sameProfile(await createProfileStore(context.redis, context.keys).get(actor.id), profile)) {
-      return { ok: true, applied: false, teamId: null, message: "Profile saved." };
+      return unchanged;
     }
+    await requireUniqueClaims(context, actor.id, profile);
     await runSaga(context, held, {
       settlement: "undo",
       subjects: held.subjects,

@@ -4,7 +4,7 @@ import { runScript } from "@/lib/redis/scripts";
 import { teamAdoptScript } from "@/lib/redis/scripts/team-adopt";
 import { isConfiguredRole, type TeamContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "./guild-port";
-import { normaliseTeamName } from "./input";
+import { teamNameKey } from "./input";
 import { teamPolicy } from "./policy";
 import { createTeamStore } from "./store";
 import { readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
@@ -69,7 +69,7 @@ export async function adoptTeamFromRoles(context: TeamContext, user: { id: strin
       context.redis,
       teamAdoptScript,
       [keys.team(roleId), keys.members(roleId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
-      [roleId, teamName, normaliseTeamName(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, teamPolicy.auditEntriesMax],
+      [roleId, teamName, teamNameKey(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, teamPolicy.auditEntriesMax],
     );
     if (reply === "adopted" || reply === "unchanged") {
       await context.redis.hset(keys.userNames, user.id, user.name.slice(0, 100));

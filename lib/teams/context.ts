@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { RoleIds } from "@/lib/roles/view";
 import type { GuildPort } from "./guild-port";
 import type { TeamKeys } from "./keys";
+import type { AdmissionPolicy } from "./policy";
 import type { SagaDeps } from "./saga";
 
 /** The role cache as actions use it: read a user's last roles, store their new ones. */
@@ -21,6 +22,8 @@ export type TeamContext = SagaDeps & {
   roleIds: RoleIds;
   guildId: string;
   rosterMax: number;
+  /** How fast actions may spend the bot's Discord budget (teamPolicy.admission; tests may loosen it). */
+  admission: AdmissionPolicy;
   log: Logger;
   now: () => number;
 };

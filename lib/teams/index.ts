@@ -34,6 +34,7 @@ export function getTeamContext(): TeamContext {
       roleIds: configuredRoleIds(),
       guildId: env.DISCORD_GUILD_ID,
       rosterMax: env.TEAM_ROSTER_MAX,
+      admission: teamPolicy.admission,
       log: moduleLogger("teams"),
       now: Date.now,
     };

@@ -43,8 +43,16 @@ export function teamKeyspace(prefix = "safa:") {
     journals: `${prefix}journals`,
     /** The guild's roles and the bot's highest position, cached briefly for judging team roles made on Discord. */
     guildRoles: `${prefix}guild-roles`,
-    /** Stream of audit entries, append-only. */
+    /**
+     * Stream of audit entries, append-only. Join requests and withdrawals go
+     * to a stream of their own beside it (`requestStreamOf` in lib/audit/log.ts),
+     * so a flood of them cannot push admin and Discord-changing entries out.
+     */
     audit: `${prefix}audit`,
+    /** Token bucket admitting Discord-spending actions: `guild`, or `user:<id>` (see team-admit.ts). */
+    admission: (subject: string) => `${prefix}admission:${subject}`,
+    /** Fixed-window count of a user's refused actions (`rateLimitPolicies.refusals`). */
+    refusals: (userId: string) => `${prefix}refusals:${userId}`,
     /** Lease lock of one action subject (`team:<id>`, `user:<id>`, `team-name:<name>`). */
     lock: (subject: string) => `${prefix}lock:${subject}`,
   };

@@ -6,7 +6,7 @@ import { teamMarkScript } from "@/lib/redis/scripts/team-mark";
 import { freshActor } from "./actor";
 import type { ActionResult } from "./answer";
 import type { TeamContext } from "./context";
-import { normaliseTeamName } from "./input";
+import { teamNameKey } from "./input";
 import { teamPolicy } from "./policy";
 import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
 
@@ -35,7 +35,7 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
     context.redis,
     teamMarkScript,
     [keys.team(roleId), keys.teamNames, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
-    [roleId, normaliseTeamName(name), marker.id, entry, teamPolicy.auditEntriesMax],
+    [roleId, teamNameKey(name), marker.id, entry, teamPolicy.auditEntriesMax],
   );
   switch (reply) {
     case "marked":

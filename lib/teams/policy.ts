@@ -24,4 +24,19 @@ export const teamPolicy = {
   auditEntriesMax: 10_000,
   /** Audit entries the admin area shows. */
   auditEntriesShown: 100,
+  admission: {
+    /**
+     * Discord gives the bot 10 role changes per 10 s for the whole guild (and
+     * 5 member reads per 5 s); an action spends about one read and one to
+     * three changes. The users' actions are admitted at 0.8 a second with a
+     * burst of 8, leaving the rest for retries, undos and settling journals.
+     */
+    guildPerSecond: 0.8,
+    guildBurst: 8,
+    /** One user may spend at most a sixth of that: one action every 5 s, 5 in a row. */
+    userPerSecond: 0.2,
+    userBurst: 5,
+  },
 } as const;
+
+export type AdmissionPolicy = { guildPerSecond: number; guildBurst: number; userPerSecond: number; userBurst: number };

@@ -1,17 +1,20 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { auditJson, type AuditInput } from "@/lib/audit/log";
+import { auditJson, requestStreamOf, type AuditInput } from "@/lib/audit/log";
+import { hitRateLimit } from "@/lib/api/rate-limit";
 import { createProfileStore, type StoredProfile } from "@/lib/profile/store";
 import { runScript } from "@/lib/redis/scripts";
 import { teamDropRequestScript } from "@/lib/redis/scripts/team-drop-request";
 import { teamRequestJoinScript } from "@/lib/redis/scripts/team-request-join";
 import { freshActor, freshRoles, grant, revoke, rolesAfter, type Actor } from "./actor";
+import { admitDiscordAction, countingRefusals } from "./admission";
 import { adoptTeamFromRoles } from "./adopt";
 import type { ActionResult, JoinRequest, MyTeam, Person, RosterEntry, TeamDetail, TeamList, TeamSummary } from "./answer";
 import type { TeamContext } from "./context";
-import { normaliseTeamName, type CreateTeamInput } from "./input";
+import { teamNameKey, type CreateTeamInput } from "./input";
 import { subjects } from "./locks";
 import { teamPolicy } from "./policy";
+import { requireUniqueNameAndTag } from "./require-unique-name";
 import { createdRole, runExclusive, runSaga, teamsWithOpenJournals, type Step } from "./saga";
 import { createTeamStore, type Membership, type TeamRecord } from "./store";
 
@@ -22,9 +25,14 @@ function done(applied: boolean, teamId: string | null, message: string): ActionR
 }
 
 /**
- * Every team action. Each one re-reads the actor's roles fresh through the
- * bot, checks their rights and the team's state while holding the locks of
- * the team and users it touches, changes Discord and Redis through a saga
+ * Every team action. Each one first judges the caller's rights and the
+ * request from what is known (Redis records, the caller's cached roles), so
+ * a caller without rights, or a request that changes nothing, takes no lock
+ * and spends no Discord call; refusals count against the caller. An action
+ * that will change something is admitted against the guild's shared Discord
+ * budget, then re-reads the actor's roles fresh through the bot and checks
+ * their rights and the team's state again while holding the locks of the
+ * team and users it touches, changes Discord and Redis through a saga
  * (never half-applied), audits the change in the same atomic step, and writes
  * the new roles through to the role cache so the next page shows them.
  * Each is idempotent: when the end state already holds, it answers
@@ -55,6 +63,34 @@ export function createTeamService(context: TeamContext) {
     if (inTeam) throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
   }
 
+  /**
+   * The caller's roles as last seen, from the role cache (their page keeps
+   * it fresh), for judging rights before any lock is taken or any Discord
+   * call is spent. Read fresh, and admitted, only when there is none.
+   */
+  async function knownRoles(user: SessionActor): Promise<string[]> {
+    const cached = await context.roleCache.cached(user.id);
+    if (cached) return cached.roles;
+    await admitDiscordAction(context, user.id);
+    const roles = await freshRoles(context, user.id);
+    if (roles === null) throw new ApiError(403, "not_in_server", "Join the SAFA Discord server first, then try again.");
+    return roles;
+  }
+
+  /** Rights judged before locking: whoever may not manage the team never holds its locks. Judged again, fresh, under them. */
+  async function requireKnownManage(user: SessionActor, team: TeamRecord): Promise<void> {
+    if (team.managerId === user.id) return;
+    if ((await knownRoles(user)).includes(ids.tournamentAdmin)) return;
+    throw new ApiError(403, "forbidden", "Only this team's manager or a tournament admin can do that.");
+  }
+
+  /** `requireFreeAgent` from what is known, before locking. */
+  async function requireKnownFreeAgent(user: SessionActor, roles: readonly string[]): Promise<void> {
+    if (!roles.includes(ids.updatedProfile)) throw new ApiError(403, "profile_required", "Complete your player profile first.");
+    const inTeam = (await store.teamOf(user.id)) !== null || roles.includes(ids.player) || roles.includes(ids.teamManager);
+    if (inTeam) throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+  }
+
   function audit(actor: SessionActor, action: AuditInput["action"], team: { id: string | null; name: string | null }, targetId: string | null, detail: string | null): AuditInput {
     return { actorId: actor.id, actorName: actor.name, action, teamId: team.id, teamName: team.name, targetId, detail };
   }
@@ -63,7 +99,7 @@ export function createTeamService(context: TeamContext) {
     const reply = await runScript(
       context.redis,
       teamDropRequestScript,
-      [context.keys.requests(teamId), context.keys.userRequests, context.keys.audit],
+      [context.keys.requests(teamId), context.keys.userRequests, entry.action === "team.withdraw" ? requestStreamOf(context.keys.audit) : context.keys.audit],
       [teamId, userId, auditJson(entry, context.now()), teamPolicy.auditEntriesMax],
     );
     return reply === "ok";
@@ -119,7 +155,7 @@ export function createTeamService(context: TeamContext) {
     };
   }
 
-  return {
+  const service = {
     /** Every team, for free agents browsing: name, tag, manager, roster size, open or full. */
     async listTeams(user: SessionActor): Promise<TeamList> {
       const teamIds = await store.teamIds();
@@ -168,19 +204,23 @@ export function createTeamService(context: TeamContext) {
     },
 
     async createTeam(user: SessionActor, input: CreateTeamInput): Promise<ActionResult> {
-      const normalised = normaliseTeamName(input.name);
+      const normalised = teamNameKey(input.name);
+      const current = await store.teamOf(user.id);
+      const currentTeam = current === null ? null : await store.team(current);
+      if (!(currentTeam && teamNameKey(currentTeam.name) === normalised && currentTeam.managerId === user.id)) {
+        await requireKnownFreeAgent(user, await knownRoles(user));
+        await requireUniqueNameAndTag(context, input);
+        await admitDiscordAction(context, user.id);
+      }
       return runExclusive(context, [subjects.user(user.id), subjects.teamName(normalised)], async (held) => {
         const actor = await freshActor(context, user);
         const current = await store.teamOf(actor.id);
         const currentTeam = current === null ? null : await store.team(current);
-        if (currentTeam && currentTeam.normalizedName === normalised && currentTeam.managerId === actor.id) {
+        if (currentTeam && teamNameKey(currentTeam.name) === normalised && currentTeam.managerId === actor.id) {
           return done(false, currentTeam.id, `${currentTeam.name} already exists and you manage it.`);
         }
         await requireFreeAgent(actor);
-        if ((await store.teamIdByName(normalised)) !== null) {
-          const message = "A team with this name already exists. Pick another name.";
-          throw new ApiError(409, "name_taken", message, { field: "name", fieldErrors: { name: message } });
-        }
+        await requireUniqueNameAndTag(context, input);
         const steps: Step[] = [
           { kind: "create-role", name: input.name },
           { kind: "add-role", userId: actor.id, roleId: createdRole },
@@ -200,21 +240,43 @@ export function createTeamService(context: TeamContext) {
       });
     },
 
+    /**
+     * Filing a request changes nothing on Discord, so it is judged from the
+     * caller's cached roles (read fresh only when there are none): a burst
+     * of repeats spends no Discord call. The approval reads the player's
+     * roles fresh before anything is given. Filing is limited per user, so
+     * asking and withdrawing in a loop cannot flood the audit log.
+     */
     async requestToJoin(user: SessionActor, teamId: string): Promise<ActionResult> {
-      const actor = await freshActor(context, user);
       const team = await requireTeam(teamId);
-      await requireFreeAgent(actor);
+      if ((await store.teamOf(user.id)) !== null) throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+      if (await store.hasRequest(teamId, user.id)) return done(false, teamId, `Your request to ${team.name} is already pending.`);
+      const roles = await knownRoles(user);
+      await requireKnownFreeAgent(user, roles);
+      const verdict = await hitRateLimit(context.redis, "joinRequests", user.id);
+      if (!verdict.allowed) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
+        throw new ApiError(429, "too_many_join_requests", `You have asked to join teams too often. Please wait ${Math.ceil(retryAfterSeconds / 60)} min.`, { retryAfterSeconds });
+      }
+      await context.redis.hset(context.keys.userNames, user.id, user.name.slice(0, 100));
       const reply = await runScript(
         context.redis,
         teamRequestJoinScript,
-        [context.keys.team(teamId), context.keys.members(teamId), context.keys.requests(teamId), context.keys.userTeam, context.keys.userRequests, context.keys.audit],
+        [
+          context.keys.team(teamId),
+          context.keys.members(teamId),
+          context.keys.requests(teamId),
+          context.keys.userTeam,
+          context.keys.userRequests,
+          requestStreamOf(context.keys.audit),
+        ],
         [
           teamId,
-          actor.id,
+          user.id,
           context.rosterMax,
           teamPolicy.pendingRequestsPerUserMax,
           context.now(),
-          auditJson(audit(user, "team.request", team, actor.id, null), context.now()),
+          auditJson(audit(user, "team.request", team, user.id, null), context.now()),
           teamPolicy.auditEntriesMax,
         ],
       );
@@ -243,6 +305,9 @@ export function createTeamService(context: TeamContext) {
 
     /** Under the same locks as an approval, so an approve and a decline of one request cannot interleave. */
     async declineRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      await requireKnownManage(user, await requireTeam(teamId));
+      if (!(await store.hasRequest(teamId, userId))) return done(false, teamId, "There is no pending request from this player.");
+      await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async () => {
         const actor = await freshActor(context, user);
         const team = await requireTeam(teamId);
@@ -254,6 +319,10 @@ export function createTeamService(context: TeamContext) {
     },
 
     async approveRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      await requireKnownManage(user, await requireTeam(teamId));
+      if ((await store.teamOf(userId)) === teamId) return done(false, teamId, "This player is already on the roster.");
+      if (!(await store.hasRequest(teamId, userId))) throw new ApiError(404, "no_request", "There is no pending request from this player.");
+      await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
         const actor = await freshActor(context, user);
         const team = await requireTeam(teamId);
@@ -288,6 +357,17 @@ export function createTeamService(context: TeamContext) {
 
     /** Removing a player (manager or admin), or leaving (the player themself): back to free agent. */
     async removeMember(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      const known = await requireTeam(teamId);
+      const leavingNow = userId === user.id;
+      if (!leavingNow) await requireKnownManage(user, known);
+      if ((await store.teamOf(userId)) !== teamId) {
+        return done(false, teamId, leavingNow ? "You are not on this team any more." : "This player is not on the team.");
+      }
+      if (known.managerId === userId) {
+        const message = leavingNow ? "You manage this team: hand over management or disband it first." : "The manager cannot be removed: hand over management first.";
+        throw new ApiError(409, "is_manager", message);
+      }
+      await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
         const actor = await freshActor(context, user);
         const team = await requireTeam(teamId);
@@ -315,6 +395,11 @@ export function createTeamService(context: TeamContext) {
     },
 
     async transferManager(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+      const known = await requireTeam(teamId);
+      await requireKnownManage(user, known);
+      if (known.managerId === userId) return done(false, teamId, "This player already manages the team.");
+      if ((await store.teamOf(userId)) !== teamId) throw new ApiError(409, "not_member", "Only a player on the team can become its manager.");
+      await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
         const actor = await freshActor(context, user);
         const team = await requireTeam(teamId);
@@ -346,6 +431,13 @@ export function createTeamService(context: TeamContext) {
      * finished by the next attempt rather than undone.
      */
     async disbandTeam(user: SessionActor, teamId: string): Promise<ActionResult> {
+      const known = await store.team(teamId);
+      if (!known) {
+        if (await store.wasDisbanded(teamId)) return done(false, null, "This team is already disbanded.");
+        throw new ApiError(404, "team_not_found", "This team does not exist.");
+      }
+      await requireKnownManage(user, known);
+      await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId)], async (held) => {
         const actor = await freshActor(context, user);
         const team = await store.team(teamId);
@@ -377,6 +469,23 @@ export function createTeamService(context: TeamContext) {
         return done(true, null, `${team.name} is disbanded; its members are free agents again.`);
       });
     },
+  };
+
+  /** An action whose refusals count against the caller (see `countingRefusals`). */
+  function counted<A extends unknown[]>(action: (user: SessionActor, ...args: A) => Promise<ActionResult>) {
+    return (user: SessionActor, ...args: A) => countingRefusals(context, user.id, () => action(user, ...args));
+  }
+
+  return {
+    ...service,
+    createTeam: counted(service.createTeam),
+    requestToJoin: counted(service.requestToJoin),
+    withdrawRequest: counted(service.withdrawRequest),
+    declineRequest: counted(service.declineRequest),
+    approveRequest: counted(service.approveRequest),
+    removeMember: counted(service.removeMember),
+    transferManager: counted(service.transferManager),
+    disbandTeam: counted(service.disbandTeam),
   };
 }
 

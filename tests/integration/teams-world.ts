@@ -7,6 +7,7 @@ import type { GuildPort } from "@/lib/teams/guild-port";
 import type { TeamContext } from "@/lib/teams/context";
 import { createGuildAdapter } from "@/lib/teams/guild-adapter";
 import { teamKeyspace } from "@/lib/teams/keys";
+import type { AdmissionPolicy } from "@/lib/teams/policy";
 import { createTeamService } from "@/lib/teams/service";
 import { seedDemoTeams } from "../../scripts/seed-demo";
 import { appServices, emulator, freshRedis, guildId, type TestEmulator } from "../helpers/harness";
@@ -49,6 +50,9 @@ const roomyRoutes = {
   "DELETE /guilds/:guild_id/roles/:role_id": roomyLimit,
 } as const;
 
+/** Admission as generous as the limits above; the admission tests pass the real policy. */
+const roomyAdmission: AdmissionPolicy = { guildPerSecond: 1_000, guildBurst: 1_000, userPerSecond: 1_000, userBurst: 1_000 };
+
 type Personas = { guild: { roles: { id: string; name: string }[] }; personas: { id: string; username: string; member: boolean; roles: string[] }[] };
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
@@ -56,8 +60,9 @@ export type World = Awaited<ReturnType<typeof createWorld>>;
 /**
  * `redis`: a connection of the caller's own (say, to a redis-server it
  * crashes on purpose) instead of the run's shared Redis; the caller closes it.
+ * `admission`: how fast actions may spend Discord calls (roomy unless given).
  */
-export async function createWorld(options: { rosterMax?: number; discordLimits?: "roomy" | "realistic"; redis?: Redis } = {}) {
+export async function createWorld(options: { rosterMax?: number; discordLimits?: "roomy" | "realistic"; redis?: Redis; admission?: AdmissionPolicy } = {}) {
   const redis: Redis = options.redis ?? (await freshRedis());
   const emu: TestEmulator = await emulator(options.discordLimits === "realistic" ? {} : { routeLimits: roomyRoutes });
   const prefix = `t${randomBytes(4).toString("hex")}:`;
@@ -77,6 +82,7 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
       roleIds: ids,
       guildId,
       rosterMax: options.rosterMax ?? 23,
+      admission: options.admission ?? roomyAdmission,
       log,
       now: Date.now,
     };
@@ -121,9 +127,14 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
     async clearFaults() {
       await emu.control("faults", { method: "DELETE" });
     },
-    /** Everything the product stores for itself, minus locks and display names, to prove an action changed nothing. */
+    /**
+     * Everything the product stores for itself, minus locks, display names
+     * and the admission and refusal counters (bookkeeping of who asked, like
+     * the locks), to prove an action changed nothing.
+     */
     async snapshot(): Promise<Record<string, unknown>> {
-      const keys = (await redis.keys(`${prefix}safa:*`)).filter((key) => !key.includes(":lock:") && !key.endsWith("user-names")).sort();
+      const bookkeeping = [":lock:", ":admission:", ":refusals:"];
+      const keys = (await redis.keys(`${prefix}safa:*`)).filter((key) => !bookkeeping.some((part) => key.includes(part)) && !key.endsWith("user-names")).sort();
       const dump: Record<string, unknown> = {};
       for (const key of keys) {
         const type = await redis.type(key);

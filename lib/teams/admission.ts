@@ -1,0 +1,71 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
+import { runScript } from "@/lib/redis/scripts";
+import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
+import { teamAdmitScript } from "@/lib/redis/scripts/team-admit";
+import type { TeamContext } from "./context";
+
+const admitReply = (reply: unknown): [number, number, string] => reply as [number, number, string];
+
+/**
+ * Admits an action that is about to spend the bot's Discord budget, which
+ * every user of the guild shares: at most the guild's share per second, and
+ * at most a user's share of that per user. Checked in Redis, so every app
+ * process admits against the same buckets. Fails closed: without Redis the
+ * action could not be recorded anyway.
+ */
+export async function admitDiscordAction(context: TeamContext, userId: string): Promise<void> {
+  const policy = context.admission;
+  const [admitted, waitMs, bucket] = admitReply(
+    await runScript(
+      context.redis,
+      teamAdmitScript,
+      [context.keys.admission(`user:${userId}`), context.keys.admission("guild")],
+      [context.now(), policy.userPerSecond, policy.userBurst, policy.guildPerSecond, policy.guildBurst],
+    ),
+  );
+  if (admitted === 1) return;
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1_000));
+  if (bucket === "user") {
+    throw new ApiError(429, "too_many_changes", `You are making changes faster than Discord lets us apply them. Please wait ${retryAfterSeconds} s and try again.`, {
+      retryAfterSeconds,
+    });
+  }
+  throw new ApiError(503, "discord_busy", `Discord is busy with other players' changes right now, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, {
+    retryAfterSeconds,
+  });
+}
+
+/**
+ * Refusals that are the caller's doing (no right, nothing there, a rule
+ * broken); not "busy", a lost lease or Discord's own refusals.
+ */
+function isRefusal(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  if (error.status !== 403 && error.status !== 404 && error.status !== 409) return false;
+  return !["busy", "lost-lock", "discord_rejected", "discord_incomplete", "cross_origin"].includes(error.code);
+}
+
+/**
+ * Runs an action, counting it against the caller when it is refused; a user
+ * refused too often in the window is answered 429 without running anything,
+ * so probing for teams and people one has no right to stays cheap for us.
+ */
+export async function countingRefusals<T>(context: TeamContext, userId: string, action: () => Promise<T>): Promise<T> {
+  const policy = rateLimitPolicies.refusals;
+  const key = context.keys.refusals(userId);
+  const [count, ttlMs] = await Promise.all([context.redis.get(key), context.redis.pttl(key)]);
+  if (count !== null && Number(count) >= policy.hits) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : policy.windowMs) / 1_000));
+    throw new ApiError(429, "too_many_refusals", `Too many of your recent requests were refused. Please wait ${retryAfterSeconds} s before trying again.`, {
+      retryAfterSeconds,
+    });
+  }
+  try {
+    return await action();
+  } catch (error) {
+    if (isRefusal(error)) await runScript(context.redis, fixedWindowScript, [key], [policy.windowMs, policy.hits]).catch(() => undefined);
+    throw error;
+  }
+}
