@@ -41,10 +41,10 @@ export function CreateTeamForm({ onCreated }: { onCreated: () => unknown }) {
 
   return (
     <form noValidate onSubmit={submit} className="flex flex-col gap-4" aria-label="Create a team">
-      <Field id={`${id}-name`} name="name" label="Team name" hint={`${teamNameLength.min} to ${teamNameLength.max} characters; must be unique.`} error={errors.name}>
+      <Field id={`${id}-name`} name="name" label="Team name" hint={`${teamNameLength.min} to ${teamNameLength.max} characters; must not look like another team's name.`} error={errors.name}>
         {(control) => <input {...control} type="text" required autoComplete="off" maxLength={teamNameLength.max * 2} className={inputClass} />}
       </Field>
-      <Field id={`${id}-tag`} name="tag" label="Short tag" hint={`${teamTagLength.min} to ${teamTagLength.max} letters, e.g. LL.`} error={errors.tag}>
+      <Field id={`${id}-tag`} name="tag" label="Short tag" hint={`${teamTagLength.min} to ${teamTagLength.max} letters, e.g. LL; must not look like another team's tag.`} error={errors.tag}>
         {(control) => <input {...control} type="text" required autoComplete="off" autoCapitalize="characters" maxLength={10} className={`${inputClass} uppercase`} />}
       </Field>
       {serverMessage && (

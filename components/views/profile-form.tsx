@@ -43,7 +43,10 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
 
   function showErrors(form: HTMLFormElement, fieldErrors: ProfileFieldErrors, message: string | null) {
     // Rendered before focusing, so the focused field already announces its error.
-    flushSync(() => setState({ status: "idle", fieldErrors, message: message ?? (Object.keys(fieldErrors).length > 0 ? null : saveFailedMessage) }));
+    // A message already shown beside its field (a taken gamer tag, say) is not repeated above the form.
+    const shownBesideField = message !== null && Object.values(fieldErrors).includes(message);
+    const summary = shownBesideField ? null : (message ?? (Object.keys(fieldErrors).length > 0 ? null : saveFailedMessage));
+    flushSync(() => setState({ status: "idle", fieldErrors, message: summary }));
     const first = fieldOrder.find((field) => fieldErrors[field] !== undefined);
     const control = first ? form.elements.namedItem(first) : null;
     if (control instanceof HTMLElement) control.focus();
@@ -72,7 +75,7 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
       )}
 
       <form noValidate onSubmit={handleSubmit} onChange={clearErrorOf} className="mt-5 grid gap-5 sm:grid-cols-2">
-        <Field id={`${id}-gamerTag`} name="gamerTag" label="Gamer tag" hint={`${gamerTagLength.min} to ${gamerTagLength.max} characters: letters, digits, _ - .`} error={errors.gamerTag}>
+        <Field id={`${id}-gamerTag`} name="gamerTag" label="Gamer tag" hint={`${gamerTagLength.min} to ${gamerTagLength.max} characters: letters, digits, _ - . Must not look like another player's.`} error={errors.gamerTag}>
           {(control) => (
             <input {...control} type="text" required defaultValue={initial.gamerTag} autoComplete="nickname" autoCapitalize="none" spellCheck={false} className={inputClass} />
           )}
@@ -91,7 +94,7 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
           )}
         </Field>
 
-        <Field id={`${id}-eaFcId`} name="eaFcId" label="EA FC ID" hint={`Your EA account name, ${eaFcIdLength.min} to ${eaFcIdLength.max} characters.`} error={errors.eaFcId}>
+        <Field id={`${id}-eaFcId`} name="eaFcId" label="EA FC ID" hint={`Your EA account name, ${eaFcIdLength.min} to ${eaFcIdLength.max} characters. One profile per EA FC ID.`} error={errors.eaFcId}>
           {(control) => <input {...control} type="text" required defaultValue={initial.eaFcId} autoComplete="off" autoCapitalize="none" spellCheck={false} className={inputClass} />}
         </Field>
 
