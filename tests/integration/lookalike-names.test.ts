@@ -5,7 +5,7 @@ import { createProfileStore } from "@/lib/profile/store";
 import { teamNameKey, teamTagKey } from "@/lib/teams/input";
 import { checkProductRecords } from "../helpers/product-records";
 import { guildId } from "../helpers/harness";
-import { createWorld, users, type World } from "./teams-world";
+import { createWorld, ids, users, type World } from "./teams-world";
 
 let world: World;
 
@@ -135,6 +135,20 @@ describe("team names that look alike", () => {
     expect([error.status, error.code, error.extra.field]).toEqual([409, "tag-taken", "tag"]);
     expect(await world.guildRoleNames()).not.toContain("Benin Bees");
     expect(await world.redis.hgetall(world.keys.teamTags)).toEqual({ [teamTagKey("LL")]: expect.any(String) });
+    await expectNoRecordProblems();
+  });
+
+  it("still marks and adopts Lagos Lions when its derived tag LL is taken, and then guards its name", async () => {
+    await createTeam(users.freeagent, "Lucky Legends", "LL");
+    await world.seedDemoTeams();
+    await world.roleCache.writeThrough(users.manager.id, [ids.updatedProfile, ids.teamManager, ids.lagosLions]);
+    const adopted = await world.service.myTeam(users.manager);
+    expect(adopted.team).toMatchObject({ id: ids.lagosLions, name: "Lagos Lions" });
+    const name = await rejection(world.service.createTeam(users.freeagent2, { name: "Lagos LIons", tag: "XY" }));
+    expect(name.message).toBe("A team with a name that looks the same already exists: Lagos Lions. Pick another name.");
+    const tag = await rejection(world.service.createTeam(users.freeagent2, { name: "Benin Bees", tag: "LL" }));
+    expect(tag.extra.field).toBe("tag");
+    expect(await world.redis.hget(world.keys.teamTags, teamTagKey("LL"))).not.toBe(ids.lagosLions);
     await expectNoRecordProblems();
   });
 });
