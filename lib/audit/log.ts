@@ -62,13 +62,22 @@ function newerFirst([a]: StreamRow, [b]: StreamRow): number {
   return bMs - aMs || bSeq - aSeq;
 }
 
+/** The newest `count` entries of one stream, newest first; an entry that does not parse is skipped rather than hiding the rest. */
+export async function readAuditStream(redis: Redis, key: string, count: number): Promise<AuditEntry[]> {
+  return parseRows(await redis.xrevrange(key, "+", "-", "COUNT", count));
+}
+
 /**
- * The newest entries of the audit stream and its request stream, merged,
- * newest first; an entry that does not parse is skipped rather than hiding the rest.
+ * The newest `count` entries of the audit stream and the newest `count` of
+ * its request stream, merged, newest first: however many requests there
+ * were, the admin and Discord-changing entries still show.
  */
 export async function readAudit(redis: Redis, key: string, count: number): Promise<AuditEntry[]> {
   const [main, requests] = await Promise.all([redis.xrevrange(key, "+", "-", "COUNT", count), redis.xrevrange(requestStreamOf(key), "+", "-", "COUNT", count)]);
-  const rows = [...main, ...requests].sort(newerFirst).slice(0, count);
+  return parseRows([...main, ...requests].sort(newerFirst));
+}
+
+function parseRows(rows: readonly StreamRow[]): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const [, fields] of rows) {
     const index = fields.indexOf("entry");

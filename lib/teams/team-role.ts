@@ -8,7 +8,8 @@ import { teamPolicy } from "./policy";
 /** The guild's roles and the bot's place among them, as read together from Discord. */
 export type GuildSnapshot = { roles: GuildRole[]; botTopPosition: number };
 
-const snapshotSchema = z.object({
+/** The shape of the cached snapshot (keys.guildRoles); the record checker parses it with this too. */
+export const guildSnapshotSchema = z.object({
   roles: z.array(z.object({ id: z.string(), name: z.string(), permissions: z.string(), managed: z.boolean(), position: z.number().int() })),
   botTopPosition: z.number().int(),
 });
@@ -17,7 +18,7 @@ async function readCached(context: TeamContext): Promise<GuildSnapshot | null> {
   const raw = await context.redis.get(context.keys.guildRoles);
   if (raw === null) return null;
   try {
-    const parsed = snapshotSchema.safeParse(JSON.parse(raw));
+    const parsed = guildSnapshotSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

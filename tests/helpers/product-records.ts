@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { readAudit } from "@/lib/audit/log";
+import { readAuditStream } from "@/lib/audit/log";
 import { createProfileStore } from "@/lib/profile/store";
 import { createRoleService } from "@/lib/roles/service";
 import { commitSpecSchema } from "@/lib/teams/commit";
@@ -8,6 +8,7 @@ import { snowflakeSchema, teamTagKey } from "@/lib/teams/input";
 import { teamKeyspace } from "@/lib/teams/keys";
 import { teamPolicy } from "@/lib/teams/policy";
 import { createTeamStore } from "@/lib/teams/store";
+import { guildSnapshotSchema } from "@/lib/teams/team-role";
 
 /**
  * Reads every record the product keeps in Redis (profiles, teams, rosters,
@@ -37,7 +38,6 @@ export type RecordScope = {
 };
 
 const userRequestsSchema = z.array(snowflakeSchema).min(1).max(teamPolicy.pendingRequestsPerUserMax);
-const guildRolesSchema = z.array(z.object({ id: snowflakeSchema, name: z.string() }));
 const journalSchema = z.object({ id: z.string(), subjects: z.array(z.string()), commit: commitSpecSchema });
 
 async function scanAll(redis: Redis, match: string): Promise<string[]> {
@@ -142,7 +142,7 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       const field = rest === "gamer-tags" ? "gamerTagKey" : "eaFcIdKey";
       count(rest === "gamer-tags" ? "gamer tags" : "EA FC IDs");
       for (const [claimKey, userId] of Object.entries(await redis.hgetall(key))) {
-        if ((await profiles.get(userId))?.[field] !== claimKey) fail(key, `"${claimKey}" points to ${userId}, whose profile does not hold it`);
+        if ((await profiles.claims(userId))?.[field] !== claimKey) fail(key, `"${claimKey}" points to ${userId}, whose profile does not hold it`);
       }
     } else if (rest === "profile-claims-indexed") {
       count("index markers");
@@ -179,12 +179,21 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       }
     } else if (rest === "guild-roles") {
       count("guild roles cache");
-      if (!parsesAs(guildRolesSchema, (await redis.get(key)) ?? "")) fail(key, "cached guild roles do not parse");
-    } else if (rest === "audit") {
+      if (!parsesAs(guildSnapshotSchema, (await redis.get(key)) ?? "")) fail(key, "cached guild roles do not parse");
+    } else if (rest === "marked-team-roles") {
+      for (const [roleId, markedBy] of Object.entries(await redis.hgetall(key))) {
+        count("marked team roles");
+        if (!snowflakeSchema.safeParse(roleId).success || !/^\d{1,20}$/.test(markedBy)) fail(key, `marked role ${roleId.slice(0, 40)} is not a snowflake marked by a user id`);
+      }
+    } else if (rest === "audit" || rest === "audit:requests") {
       const length = await redis.xlen(key);
-      checked["audit entry"] = length;
-      const parsed = await readAudit(redis, key, Math.max(1, length));
+      const kind = rest === "audit" ? "audit entry" : "request audit entry";
+      checked[kind] = length;
+      const parsed = await readAuditStream(redis, key, Math.max(1, length));
       if (parsed.length !== length) fail(key, `${length - parsed.length} of ${length} audit entries do not parse`);
+    } else if (rest.startsWith("admission:") || rest.startsWith("refusals:")) {
+      count(rest.startsWith("admission:") ? "admission buckets" : "refusal counters");
+      if ((await redis.pttl(key)) < 0) fail(key, "admission or refusal counter without an expiry: it would never be forgotten");
     } else if (rest.startsWith("lock:")) {
       count("lock");
       liveLocks += 1;
