@@ -5,7 +5,7 @@ import { runScript } from "@/lib/redis/scripts";
 import { profileIndexClaimsScript } from "@/lib/redis/scripts/profile-index-claims";
 import type { TeamKeys } from "@/lib/teams/keys";
 import { eaFcIdKey, gamerTagKey } from "./schema";
-import { parseStoredProfile, profileJson } from "./store";
+import { parseProfileClaims, parseStoredProfile, profileJson } from "./store";
 
 type Deps = { redis: Redis; keys: TeamKeys; log: Logger };
 
@@ -39,7 +39,7 @@ async function indexAll({ redis, keys, log }: Deps): Promise<void> {
     for (const key of batch) {
       const raw = await redis.get(key);
       const profile = parseStoredProfile(raw);
-      if (raw === null || profile === null || profile.gamerTagKey !== undefined) continue;
+      if (raw === null || profile === null || parseProfileClaims(raw) !== null) continue;
       const reply = await runScript(
         redis,
         profileIndexClaimsScript,

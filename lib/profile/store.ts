@@ -4,17 +4,33 @@ import { z } from "zod";
 import type { TeamKeys } from "@/lib/teams/keys";
 import { eaFcIdKey, gamerTagKey, profileSchema, type ProfileInput } from "./schema";
 
-/**
- * `gamerTagKey` and `eaFcIdKey` name the index entries the profile holds, so
- * the commit script can free them when the profile changes; profiles stored
- * before those indexes existed have neither until they are indexed.
- */
-const storedProfileSchema = profileSchema.extend({ updatedAt: z.number(), gamerTagKey: z.string().optional(), eaFcIdKey: z.string().optional() });
+const storedProfileSchema = profileSchema.extend({ updatedAt: z.number() });
 export type StoredProfile = z.infer<typeof storedProfileSchema>;
+
+/**
+ * The index entries a stored profile holds (`gamerTagKey`, `eaFcIdKey`),
+ * named in its JSON so the commit script can free them when the profile
+ * changes. Kept apart from `StoredProfile`: they are bookkeeping, not the
+ * player's answers. Profiles stored before those indexes existed name none
+ * until they are indexed.
+ */
+const profileClaimsSchema = z.object({ gamerTagKey: z.string(), eaFcIdKey: z.string() });
+export type ProfileClaims = z.infer<typeof profileClaimsSchema>;
 
 /** The JSON a profile is stored as (by the profile commit script), with the keys it claims. */
 export function profileJson(profile: ProfileInput, updatedAt: number): string {
   return JSON.stringify({ ...profile, updatedAt, gamerTagKey: gamerTagKey(profile.gamerTag), eaFcIdKey: eaFcIdKey(profile.eaFcId) });
+}
+
+/** The index keys a stored profile's JSON names; null when it names none (or is no profile). */
+export function parseProfileClaims(raw: string | null): ProfileClaims | null {
+  if (raw === null) return null;
+  try {
+    const parsed = profileClaimsSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A stored profile's JSON, parsed; null when absent or not a profile. */
@@ -33,6 +49,9 @@ export function createProfileStore(redis: Redis, keys: TeamKeys) {
   return {
     async get(userId: string): Promise<StoredProfile | null> {
       return parseStoredProfile(await redis.get(keys.profile(userId)));
+    },
+    async claims(userId: string): Promise<ProfileClaims | null> {
+      return parseProfileClaims(await redis.get(keys.profile(userId)));
     },
     async many(userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
       const profiles = new Map<string, StoredProfile>();

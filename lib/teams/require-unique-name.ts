@@ -7,20 +7,24 @@ import type { TeamContext } from "./context";
 import { teamNameKey, teamTagKey, type CreateTeamInput } from "./input";
 import { createTeamStore } from "./store";
 
-const indexedFieldsSchema = z.tuple([z.string().nullable(), z.string().nullable(), z.string().nullable(), z.string().nullable()]);
+const indexedFieldsSchema = z.tuple([z.null(), z.tuple([z.string().nullable(), z.string().nullable(), z.string().nullable(), z.string().nullable()])]);
 
 /**
  * Claims lazily, on each create, the name and tag keys of teams recorded
  * without them: teams from before keys were look-alike skeletons, and teams
- * a path recorded without a tag key. Teams are few, and one HMGET each is
- * all an indexed team costs.
+ * a path recorded without a tag key. Teams are few, and one pipelined HMGET
+ * each is all an indexed team costs.
  */
 async function indexTeamKeys(context: TeamContext): Promise<void> {
   const teamIds = await context.redis.zrange(context.keys.teamIndex, 0, "-1");
-  for (const teamId of teamIds) {
-    const fields = indexedFieldsSchema.safeParse(await context.redis.hmget(context.keys.team(teamId), "name", "tag", "normalizedName", "tagKey"));
+  if (teamIds.length === 0) return;
+  const pipeline = context.redis.pipeline();
+  for (const teamId of teamIds) pipeline.hmget(context.keys.team(teamId), "name", "tag", "normalizedName", "tagKey");
+  const replies = (await pipeline.exec()) ?? [];
+  for (const [index, teamId] of teamIds.entries()) {
+    const fields = indexedFieldsSchema.safeParse(replies[index]);
     if (!fields.success) continue;
-    const [name, tag, nameKey, tagKey] = fields.data;
+    const [name, tag, nameKey, tagKey] = fields.data[1];
     if (name === null || tag === null) continue;
     if (nameKey === teamNameKey(name) && (tag === "" || tagKey === teamTagKey(tag))) continue;
     const reply = await runScript(
