@@ -1,14 +1,15 @@
 import Link from "next/link";
-import type { AdminHealth, AuditRow, TeamDetail } from "@/lib/teams/answer";
+import type { AdminHealth, AuditRow, TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
 import { cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 import { AdminTeams } from "./admin-teams";
 import { AuditLog } from "./audit-log";
 import { HealthPanel } from "./health-panel";
+import { TeamRoles } from "./team-roles";
 
-export type AdminAreaProps = { userName: string; teams: TeamDetail[]; audit: AuditRow[]; health: AdminHealth };
+export type AdminAreaProps = { userName: string; teams: TeamDetail[]; teamRoles: TeamRoleOption[]; audit: AuditRow[]; health: AdminHealth };
 
-/** The tournament admin area: health, every team with the manager's actions, and the audit log. */
-export function AdminArea({ userName, teams, audit, health }: AdminAreaProps) {
+/** The tournament admin area: health, every team with the manager's actions, roles that may become teams, and the audit log. */
+export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAreaProps) {
   return (
     <div data-view="admin">
       <header className="border-b border-slate-200 bg-white">
@@ -39,6 +40,14 @@ export function AdminArea({ userName, teams, audit, health }: AdminAreaProps) {
             Teams ({teams.length})
           </h2>
           <AdminTeams teams={teams} />
+        </section>
+        <section aria-labelledby="team-roles-heading" className={cardClass}>
+          <h2 id="team-roles-heading" className={sectionHeadingClass}>
+            Discord roles that can be teams
+          </h2>
+          <div className="mt-3">
+            <TeamRoles roles={teamRoles} />
+          </div>
         </section>
         <section aria-labelledby="audit-heading" className={cardClass}>
           <h2 id="audit-heading" className={sectionHeadingClass}>

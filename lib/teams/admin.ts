@@ -2,8 +2,9 @@ import "server-only";
 import { readAudit } from "@/lib/audit/log";
 import { getDiscordRest } from "@/lib/discord";
 import { metrics } from "@/lib/metrics";
-import type { AdminHealth, AuditRow, TeamDetail } from "./answer";
+import type { AdminHealth, AuditRow, TeamDetail, TeamRoleOption } from "./answer";
 import { getTeamContext, getTeamService } from "./index";
+import { teamRoleCandidates } from "./mark-team-role";
 import { teamPolicy } from "./policy";
 import { countOpenJournals } from "./saga";
 import { createTeamStore } from "./store";
@@ -82,21 +83,22 @@ async function auditRows(): Promise<AuditRow[]> {
   }));
 }
 
-export type AdminOverview = { teams: TeamDetail[]; audit: AuditRow[]; health: AdminHealth };
+export type AdminOverview = { teams: TeamDetail[]; teamRoles: TeamRoleOption[]; audit: AuditRow[]; health: AdminHealth };
 
 /** Everything the admin area shows, in one call. */
 export async function adminOverview(): Promise<AdminOverview> {
   const context = getTeamContext();
-  const [teams, audit, redis, discord, roleCache, openJournals] = await Promise.all([
+  const [teams, teamRoles, audit, redis, discord, roleCache, openJournals] = await Promise.all([
     // With Redis away the lists are empty and the health panel says why.
     getTeamService()
       .allTeams()
       .catch(() => []),
+    teamRoleCandidates(context).catch(() => []),
     auditRows().catch(() => []),
     redisHealth(),
     discordHealth(),
     roleCacheHealth(),
     countOpenJournals(context.redis, context.keys).catch(() => 0),
   ]);
-  return { teams, audit, health: { redis, discord, roleCache, openJournals } };
+  return { teams, teamRoles, audit, health: { redis, discord, roleCache, openJournals } };
 }

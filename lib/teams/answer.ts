@@ -84,6 +84,9 @@ export const apiErrorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
+/** A Discord role the admin area offers to mark as a team: it grants nothing and sits below the bot. */
+export type TeamRoleOption = { id: string; name: string; marked: boolean };
+
 /** One line of the audit log as the admin area shows it. */
 export type AuditRow = {
   at: string;

@@ -4,10 +4,12 @@ import { auditJson } from "@/lib/audit/log";
 import { runScript } from "@/lib/redis/scripts";
 import { teamMarkScript } from "@/lib/redis/scripts/team-mark";
 import { freshActor } from "./actor";
+import { admitDiscordAction, countingRefusals } from "./admission";
 import type { ActionResult } from "./answer";
 import type { TeamContext } from "./context";
 import { teamNameKey } from "./input";
 import { teamPolicy } from "./policy";
+import { createTeamStore } from "./store";
 import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
 
 /** Who marks a role: a tournament admin, or the demo's seed speaking for one. */
@@ -51,12 +53,38 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
 }
 
 /**
- * The admin area's "mark as a team": the admin's roles are read fresh
- * through the bot first; anyone else is answered as if the route did not
- * exist, as the admin page answers them.
+ * The admin area's "mark as a team". Anyone whose cached roles show no admin
+ * is answered at once, as if the route did not exist (as the admin page
+ * answers them), without a Discord call; an admin's roles are then read
+ * fresh through the bot before anything is judged. Refusals count against
+ * the caller.
  */
 export async function markTeamRoleAsAdmin(context: TeamContext, user: Marker, roleId: string): Promise<ActionResult> {
-  const actor = await freshActor(context, user);
-  if (!actor.isAdmin) throw new ApiError(404, "not_found", "There is nothing here.");
-  return markTeamRole(context, user, roleId);
+  return countingRefusals(context, user.id, async () => {
+    const cached = await context.roleCache.cached(user.id);
+    if (cached && !cached.roles.includes(context.roleIds.tournamentAdmin)) throw notFound();
+    await admitDiscordAction(context, user.id);
+    const actor = await freshActor(context, user);
+    if (!actor.isAdmin) throw notFound();
+    return markTeamRole(context, user, roleId);
+  });
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, "not_found", "There is nothing here.");
+}
+
+/** A role the admin area offers to mark: it passes every check and is not a team yet. */
+export type TeamRoleCandidate = { id: string; name: string; marked: boolean };
+
+/** Roles that may become teams, for the admin area (from the guild snapshot, at most a minute old). */
+export async function teamRoleCandidates(context: TeamContext): Promise<TeamRoleCandidate[]> {
+  const snapshot = await readGuildSnapshot(context, { fresh: false });
+  const store = createTeamStore(context.redis, context.keys);
+  const candidates: TeamRoleCandidate[] = [];
+  for (const role of snapshot.roles) {
+    if (teamRoleRefusal(context, snapshot, role.id) !== null || (await store.team(role.id)) !== null) continue;
+    candidates.push({ id: role.id, name: role.name, marked: await store.isMarkedTeamRole(role.id) });
+  }
+  return candidates.sort((a, b) => a.name.localeCompare(b.name));
 }

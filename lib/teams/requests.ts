@@ -7,3 +7,6 @@ import { snowflakeSchema } from "./input";
  */
 export const teamTargetSchema = z.object({ teamId: snowflakeSchema });
 export const teamMemberTargetSchema = z.object({ teamId: snowflakeSchema, userId: snowflakeSchema });
+
+/** The admin area's "mark this Discord role as a team". */
+export const teamRoleTargetSchema = z.object({ roleId: snowflakeSchema });

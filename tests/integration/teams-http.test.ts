@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
+import type * as TeamRolesRoute from "@/app/api/admin/team-roles/route";
 import type * as ProfileRoute from "@/app/api/profile/route";
 import type * as TeamsRoute from "@/app/api/teams/route";
 import type * as DisbandRoute from "@/app/api/teams/disband/route";
@@ -28,6 +29,7 @@ let requestsRoute: typeof RequestsRoute;
 let approveRoute: typeof ApproveRoute;
 let disbandRoute: typeof DisbandRoute;
 let profileRoute: typeof ProfileRoute;
+let teamRolesRoute: typeof TeamRolesRoute;
 
 function signIn(user: { id: string; name: string }) {
   session.user = { ...user, sessionId: `session-${user.id}`, verified: true };
@@ -68,6 +70,7 @@ beforeAll(async () => {
   approveRoute = await import("@/app/api/teams/requests/approve/route");
   disbandRoute = await import("@/app/api/teams/disband/route");
   profileRoute = await import("@/app/api/profile/route");
+  teamRolesRoute = await import("@/app/api/admin/team-roles/route");
   // The app's connection fails fast instead of queueing, so wait until it is up.
   const { getRedis } = await import("@/lib/redis/client");
   const redis = getRedis();
@@ -165,5 +168,18 @@ describe("hostile input", () => {
     const response = await answer(await disbandRoute.POST(call("POST", { teamId: ids.lagosLions })));
     expect(response.status).toBe(404);
     expect(String(response.body.message)).toMatch(/does not exist/);
+  });
+});
+
+describe("marking a Discord role as a team", () => {
+  it("answers 404 to anyone but a tournament admin, refuses another site and a role with permissions, and marks Lagos Lions", async () => {
+    signIn(users.manager);
+    expect(await answer(await teamRolesRoute.POST(call("POST", { roleId: ids.lagosLions })))).toMatchObject({ status: 404 });
+    signIn(users.admin);
+    expect(await answer(await teamRolesRoute.POST(call("POST", { roleId: ids.lagosLions }, "http://evil.test")))).toMatchObject({ status: 403, body: { error: "cross_origin" } });
+    expect(await answer(await teamRolesRoute.POST(call("POST", { roleId: ids.moderator })))).toMatchObject({ status: 409, body: { error: "not_a_team_role" } });
+    expect(await answer(await teamRolesRoute.POST(call("POST", { roleId: "../../x" })))).toMatchObject({ status: 400 });
+    expect(await answer(await teamRolesRoute.POST(call("POST", { roleId: ids.lagosLions })))).toMatchObject({ status: 200, body: { applied: true, teamId: ids.lagosLions } });
+    expect((await teamRolesRoute.GET(call("GET", undefined))).status).toBe(405);
   });
 });
