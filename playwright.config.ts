@@ -6,6 +6,8 @@ import { defineConfig } from "@playwright/test";
  */
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 3101);
+// The app's /api/metrics scrape token; the test workers read it from here too.
+process.env.E2E_METRICS_TOKEN ??= "e2e-metrics-scrape-token-0123456789";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -27,7 +29,7 @@ export default defineConfig({
     timeout: 300_000,
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    env: { E2E_EMULATOR_URL: `http://127.0.0.1:${emulatorPort}` },
+    env: { E2E_EMULATOR_URL: `http://127.0.0.1:${emulatorPort}`, METRICS_TOKEN: process.env.E2E_METRICS_TOKEN },
   },
 });
 

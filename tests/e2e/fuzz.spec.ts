@@ -7,7 +7,7 @@ import { createTokenStore } from "@/lib/auth/token-store";
 import { actionResultSchema } from "@/lib/teams/answer";
 import type { RecordReport } from "../helpers/product-records";
 import { recordsReport } from "../helpers/records-report";
-import { clearApiRateLimits, emulatorStats, emulatorUrl, logIn, resetEmulator, roles, stackRedisUrl } from "./support";
+import { clearApiRateLimits, emulatorStats, emulatorUrl, logIn, metricsToken, resetEmulator, roles, stackRedisUrl } from "./support";
 
 /**
  * Every route handler of the API, over HTTP against the real app, gets
@@ -218,6 +218,8 @@ type Call = { method: string; path: string; query: string; body: string | undefi
 async function send(call: Call, session: Session): Promise<APIResponse> {
   const headers: Record<string, string> = {};
   if (call.frame.cookie === "session") headers.cookie = session.cookie;
+  // The metrics' credential is the scrape token, sent wherever a proper call would send its session.
+  if (call.frame.cookie === "session" && call.path === "/api/metrics") headers.authorization = `Bearer ${metricsToken}`;
   if (call.frame.cookie === "garbage") headers.cookie = "next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..forged.forged.forged";
   const origins: Record<string, string | undefined> = { same: appUrl, none: undefined, foreign: "https://evil.example", null: "null", garbage: "::not a url::" };
   const origin = origins[call.frame.origin];

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { emulatorUrl, logIn, stackRedisUrl } from "./support";
+import { emulatorUrl, logIn, metricsToken, stackRedisUrl } from "./support";
 
 /**
  * After real logins, refreshes, lookups and a logout, no token or secret
@@ -16,7 +16,9 @@ test("no token or secret leaks into logs, metrics, error pages or Redis keys", a
   await other.getByRole("button", { name: "Sign out" }).click();
   await expect(other.getByRole("button", { name: "Log in with Discord" })).toBeVisible();
 
-  const metrics = await (await page.request.get("/api/metrics")).text();
+  const scraped = await page.request.get("/api/metrics", { headers: { authorization: `Bearer ${metricsToken}` } });
+  expect(scraped.status()).toBe(200);
+  const metrics = await scraped.text();
   const errorPage = await (await page.request.get("/no-such-page")).text();
   const badApi = await (await page.request.get("/api/roles?x=%00")).text();
 

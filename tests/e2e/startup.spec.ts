@@ -6,7 +6,7 @@ import { readEnvExample } from "../../scripts/env-example";
 function startApp(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const port = String(3250 + Math.floor(Math.random() * 40));
-    const child = spawn("node_modules/.bin/next", ["start", "--port", port, "--hostname", "127.0.0.1"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--port", port, "--hostname", "127.0.0.1"], {
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -35,4 +35,11 @@ test("a malformed variable stops the app at start and says what is wrong", async
   const { code, stderr } = await startApp({ ...readEnvExample(), NEXTAUTH_SECRET: "too-short" });
   expect(code).toBe(1);
   expect(stderr).toContain("Configuration error: NEXTAUTH_SECRET must be at least 32 characters");
+});
+
+test("the published demo secret stops the app unless it is told it is the demo", async () => {
+  test.setTimeout(60_000);
+  const { code, stderr } = await startApp(readEnvExample());
+  expect(code).toBe(1);
+  expect(stderr).toContain("Configuration error: NEXTAUTH_SECRET is a published demo value");
 });

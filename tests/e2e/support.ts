@@ -7,6 +7,8 @@ export const emulatorUrl = `http://127.0.0.1:${process.env.E2E_EMULATOR_PORT ?? 
 export const memberRoute = "GET /users/@me/guilds/:guild_id/member";
 export const guildId = GUILD_ID;
 export const roles = ROLE_IDS;
+/** The scrape token the e2e stack's app is started with (playwright.config.ts). */
+export const metricsToken = process.env.E2E_METRICS_TOKEN ?? "";
 
 type Stats = { requests: number; rateLimited: number; invalid: number; routes: Record<string, { requests: number; rateLimited: number }> };
 type Personas = { personas: { id: string; username: string; member: boolean; roles: string[] }[] };
