@@ -17,6 +17,7 @@ import { teamPolicy } from "./policy";
 import { requireUniqueNameAndTag } from "./require-unique-name";
 import { createdRole, runExclusive, runSaga, teamsWithOpenJournals, type Step } from "./saga";
 import { createTeamStore, type Membership, type TeamRecord } from "./store";
+import { requireSafeTeamRole } from "./team-role";
 
 export type SessionActor = { id: string; name: string };
 
@@ -319,9 +320,12 @@ export function createTeamService(context: TeamContext) {
     },
 
     async approveRequest(user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
-      await requireKnownManage(user, await requireTeam(teamId));
+      const known = await requireTeam(teamId);
+      await requireKnownManage(user, known);
       if ((await store.teamOf(userId)) === teamId) return done(false, teamId, "This player is already on the roster.");
       if (!(await store.hasRequest(teamId, userId))) throw new ApiError(404, "no_request", "There is no pending request from this player.");
+      // A role made on Discord is judged again before the bot hands it out: it may have gained a permission since it was marked.
+      if (known.adopted) await requireSafeTeamRole(context, teamId);
       await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
         const actor = await freshActor(context, user);
@@ -437,6 +441,8 @@ export function createTeamService(context: TeamContext) {
         throw new ApiError(404, "team_not_found", "This team does not exist.");
       }
       await requireKnownManage(user, known);
+      // Nor does the bot delete a role made on Discord that has become more than a team's since it was marked.
+      if (known.adopted) await requireSafeTeamRole(context, teamId);
       await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.team(teamId)], async (held) => {
         const actor = await freshActor(context, user);

@@ -95,6 +95,22 @@ describe("which roles are teams", () => {
     expect((await strengthened.service.myTeam(users.manager)).team).toBeNull();
     expect(await world.redis.exists(world.keys.team(ids.lagosLions))).toBe(0);
   });
+
+  it("neither hands out nor deletes a marked team's role that has gained a permission since", async () => {
+    await world.seedDemoTeams();
+    await world.roleCache.writeThrough(users.manager.id, managerRoles);
+    await world.service.myTeam(users.manager);
+    await world.service.requestToJoin(users.freeagent, ids.lagosLions);
+    await world.redis.del(world.keys.guildRoles);
+    const strengthened = world.process((guild) => ({
+      ...guild,
+      listRoles: async () => (await guild.listRoles()).map((role) => (role.id === ids.lagosLions ? { ...role, permissions: "8" } : role)),
+    }));
+    expect(await rejection(strengthened.service.approveRequest(users.manager, ids.lagosLions, users.freeagent.id))).toMatchObject({ status: 409, code: "unsafe_team_role" });
+    expect(await rejection(strengthened.service.disbandTeam(users.manager, ids.lagosLions))).toMatchObject({ status: 409, code: "unsafe_team_role" });
+    expect(await world.rolesOf(users.freeagent.id)).toEqual(sorted([ids.updatedProfile, ids.freeAgent]));
+    expect(await world.guildRoleNames()).toContain("Lagos Lions");
+  });
 });
 
 describe("the saga's role guard", () => {
