@@ -37,6 +37,16 @@ export type ScenarioResult = { samples: Sample[]; actions: ActionRecord[]; start
 
 type TeamView = { name: string; managerId: string; members: Set<string>; requests: Set<string> };
 
+/** Letters no other letter (or pair) looks like, so tags made from them never clash as look-alikes (I/L, O, RN/M, VV/W are out). */
+const distinctLetters = "ABCDEFGHJKPQSTUXYZ";
+
+/** A tag per team of a run, unique by look-alike skeleton: "L" and the team's number in base 18, three letters. */
+function distinctTag(teamNumber: number): string {
+  let tag = "";
+  for (let rest = teamNumber, digit = 0; digit < 3; digit += 1, rest = Math.floor(rest / distinctLetters.length)) tag = (distinctLetters[rest % distinctLetters.length] ?? "A") + tag;
+  return `L${tag}`;
+}
+
 const actionAnswer = z.object({ ok: z.literal(true), applied: z.boolean(), teamId: z.string().nullable() });
 const errorAnswer = z.object({ error: z.string() });
 
@@ -160,7 +170,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
           if (!actor) return null;
           teamsNamed += 1;
           const name = `Load ${options.runId} ${String.fromCharCode(65 + (teamsNamed % 26))}${teamsNamed}`;
-          return { kind: "create", actor, teamId: null, targetId: null, body: { name, tag: `L${String.fromCharCode(65 + (teamsNamed % 26))}` }, gamerTag: null };
+          return { kind: "create", actor, teamId: null, targetId: null, body: { name, tag: distinctTag(teamsNamed) }, gamerTag: null };
         },
       });
     }
