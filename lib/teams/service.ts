@@ -208,11 +208,12 @@ export function createTeamService(context: TeamContext) {
       const normalised = teamNameKey(input.name);
       const current = await store.teamOf(user.id);
       const currentTeam = current === null ? null : await store.team(current);
-      if (!(currentTeam && teamNameKey(currentTeam.name) === normalised && currentTeam.managerId === user.id)) {
-        await requireKnownFreeAgent(user, await knownRoles(user));
-        await requireUniqueNameAndTag(context, input);
-        await admitDiscordAction(context, user.id);
+      if (currentTeam && teamNameKey(currentTeam.name) === normalised && currentTeam.managerId === user.id) {
+        return done(false, currentTeam.id, `${currentTeam.name} already exists and you manage it.`);
       }
+      await requireKnownFreeAgent(user, await knownRoles(user));
+      await requireUniqueNameAndTag(context, input);
+      await admitDiscordAction(context, user.id);
       return runExclusive(context, [subjects.user(user.id), subjects.teamName(normalised)], async (held) => {
         const actor = await freshActor(context, user);
         const current = await store.teamOf(actor.id);
