@@ -227,7 +227,7 @@ async function compareDiscord(emulatorUrl: string, model: Model, users: readonly
     if (!sameSet(actual, expected)) problems.push(`${user.username}: [${actual.join(", ")}] on Discord, [${expected.join(", ")}] by Redis`);
   }
   const known = new Set<string>([fixture.guildId, ...Object.values(ids)]);
-  const fixtureRoles = new Set(["Lagos Lions"]);
+  const fixtureRoles = new Set(["Lagos Lions", "Moderator", "SAFA Bot"]);
   const teamRoles = guild.guild.roles.filter((role) => !known.has(role.id) && !fixtureRoles.has(role.name)).map((role) => role.id);
   if (!sameSet(teamRoles, model.teams.keys())) problems.push(`team roles on Discord [${teamRoles.join(", ")}], teams in Redis [${[...model.teams.keys()].join(", ")}]`);
   return [{ name: "Discord agrees with Redis (every user's roles, one role per team, none left over)", ok: problems.length === 0, detail: problems.length === 0 ? `${users.length} members and ${teamRoles.length} team roles checked` : sample(problems, String) }];

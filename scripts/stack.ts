@@ -99,6 +99,16 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * Marks the emulator's "Lagos Lions" as a team, as a tournament admin would
+ * in the admin area (scripts/seed-demo.ts; marking twice changes nothing).
+ */
+async function seedDemoTeams(env: NodeJS.ProcessEnv): Promise<void> {
+  const seed = spawn("npx", ["tsx", "--conditions=react-server", "scripts/seed-demo.ts"], { cwd: root, env, stdio: values.quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+  const code = await new Promise<number | null>((done) => seed.once("exit", done));
+  if (code !== 0) throw new Error("marking the demo's team roles failed");
+}
+
 async function main(): Promise<void> {
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
@@ -141,6 +151,7 @@ async function main(): Promise<void> {
   }
   run("app", npx, ["tsx", "server/main.ts", "--port", String(appPort), "--hostname", "127.0.0.1"], env);
   await Promise.all([waitForHttp(`${emulatorUrl}/__emulator/personas`, 60_000), waitForHttp(`${appUrl}/api/health`, 120_000)]);
+  await seedDemoTeams(env);
 
   console.log("");
   console.log(`SAFA Dashboard is running: open ${appUrl}`);
