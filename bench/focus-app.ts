@@ -10,7 +10,7 @@ export type AppVariant = "full app" | "API routes only";
 export type NextApp = {
   url: string;
   variant: AppVariant;
-  /** CPU time of the `next start` process so far, milliseconds (null off Linux). */
+  /** CPU time of the app process (server/main.ts) so far, milliseconds (null off Linux). */
   cpuMs(): number | null;
   stop(): Promise<void>;
 };
@@ -74,7 +74,7 @@ async function build(dir: string, variant: AppVariant, env: NodeJS.ProcessEnv, l
 
 /**
  * Builds the app for production in a private copy (the shared `.next` may be
- * serving someone's e2e run) and starts it with `next start`, wired to the
+ * serving someone's e2e run) and starts it as `npm start` does (server/main.ts), wired to the
  * bench's Redis and emulator.
  */
 export async function startNextApp(options: { redisUrl: string; emulatorUrl: string; logDir: string }): Promise<NextApp> {

@@ -52,7 +52,7 @@ export function floorLines(floor: FloorResult | Error): string[] {
   const verdict = floor.ratio >= targets.floorRatio ? "meets" : "misses";
   return [
     `Floor: GET /api/roles on a cache hit ${floor.roles.perSecond.toFixed(0)} req/s vs GET /api/health ${floor.health.perSecond.toFixed(0)} req/s of the same Next app: ratio ${floor.ratio.toFixed(2)} (target >= ${targets.floorRatio}: ${valid ? verdict : "INVALID, see the checks below"})`,
-    `- setup: ${floor.variant}, production build, one \`next start\` process; closed loop on ${floor.concurrency} keep-alive connections; ${floor.roles.requests} roles requests in ${(floor.roles.elapsedMs / 1_000).toFixed(1)} s spread over ${floor.users} signed-in users, ${floor.health.requests} health requests in ${(floor.health.elapsedMs / 1_000).toFixed(1)} s${floor.cutShort ? `; rounds cut short: ${floor.cutShort}` : ""}`,
+    `- setup: ${floor.variant}, production build, one app process (\`npm start\`: server/main.ts); closed loop on ${floor.concurrency} keep-alive connections; ${floor.roles.requests} roles requests in ${(floor.roles.elapsedMs / 1_000).toFixed(1)} s spread over ${floor.users} signed-in users, ${floor.health.requests} health requests in ${(floor.health.elapsedMs / 1_000).toFixed(1)} s${floor.cutShort ? `; rounds cut short: ${floor.cutShort}` : ""}`,
     `- steadiness: ratio per alternating round ${floor.roundRatios.map((ratio) => ratio.toFixed(2)).join(", ")}; host load average ${floor.loadAverage.toFixed(2)} on ${cpus().length} CPUs when it began`,
     `- ${cpuLine(floor)}`,
     `- checks: roles answers that were not a cache hit ${floor.roles.bad}, health failures ${floor.health.bad}, Discord calls during the measurement ${floor.discordCallsDuring}`,

@@ -8,7 +8,7 @@ import { readEnvExample as readProjectEnvExample } from "../scripts/env-example"
  * The app as the load test runs it: a production build in a private copy
  * under `.data/bench-load/` (the shared `.next` may be serving, or being
  * rebuilt by, someone's end-to-end run), reused while the sources are
- * unchanged, and any number of `next start` processes on it.
+ * unchanged, and any number of app processes (server/main.ts, as `npm start`) on it.
  */
 
 /** Top-level files and folders the app is built from (absent ones are skipped). */

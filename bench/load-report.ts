@@ -19,7 +19,7 @@ function ms(value: number): string {
 export function header(profile: LoadProfile, instances: number, result: ScenarioResult): string[] {
   const seconds = Math.round((result.endedAt - result.startedAt) / 1_000);
   return [
-    `${profile.users} signed-in users for ${profile.durationMs / 1_000} s (${seconds} s with the last answers) against ${instances} app instances (next start, production build) sharing one Redis and the Discord emulator (default limits), all on loopback.`,
+    `${profile.users} signed-in users for ${profile.durationMs / 1_000} s (${seconds} s with the last answers) against ${instances} app instances (npm start: server/main.ts, production build) sharing one Redis and the Discord emulator (default limits), all on loopback.`,
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * The load test of the reliability issue: 500 signed-in users for 2 minutes
- * against two app instances (production build, `next start`) sharing one
+ * against two app instances (production build, `npm start`) sharing one
  * Redis and the Discord emulator, mixing page loads, focus refetches and
  * team actions, then checking that every action answered "applied" is
  * applied exactly once and every refusal changed nothing. Loopback only;

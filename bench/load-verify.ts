@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { requestStreamOf } from "@/lib/audit/streams";
 import { teamKeyspace } from "@/lib/teams/keys";
 import { recordsReport } from "../tests/helpers/records-report";
 import { fixture, rosterMax } from "./load-config";
@@ -83,8 +84,11 @@ function sample<T>(items: readonly T[], show: (item: T) => string): string {
   return items.length === 0 ? "" : `${items.slice(0, 3).map(show).join("; ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}`;
 }
 
+/** Both audit streams (actions, and join requests and withdrawals), merged in the order they were written. */
 async function readAuditLog(redis: Redis, key: string): Promise<AuditEntry[]> {
-  const rows = await redis.xrange(key, "-", "+");
+  const streams = await Promise.all([key, requestStreamOf(key)].map((stream) => redis.xrange(stream, "-", "+")));
+  const order = ([id]: [string, string[]]) => id.split("-").map(Number) as [number, number];
+  const rows = streams.flat().sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
   return rows.flatMap(([, fields]) => {
     const parsed = auditEntry.safeParse(safeJson(fields[fields.indexOf("entry") + 1] ?? ""));
     return parsed.success ? [parsed.data] : [];

@@ -1,6 +1,9 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { requestStreamOf } from "./streams";
+
+export { requestStreamOf };
 
 /** Every action the audit log names; the admin area shows them as written. */
 export const auditActions = [
@@ -41,16 +44,6 @@ export type AuditInput = Omit<AuditEntry, "at">;
  */
 export function auditJson(input: AuditInput, at: number): string {
   return JSON.stringify(auditEntrySchema.parse({ ...input, at }));
-}
-
-/**
- * Join requests and withdrawals are written to a stream of their own beside
- * the audit stream: any free agent can make them in numbers, and each stream
- * is trimmed at the same length, so a flood of them pushes out only their
- * like, never an admin's or a Discord-changing entry.
- */
-export function requestStreamOf(auditKey: string): string {
-  return `${auditKey}:requests`;
 }
 
 type StreamRow = [id: string, fields: string[]];
