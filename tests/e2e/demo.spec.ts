@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
 /**
- * `npm run demo` is ensure-deps, `next build`, then scripts/stack.ts. The
- * build already exists here (the e2e web server made it), so this starts the
+ * `npm run demo` is ensure-deps, `next build`, then scripts/stack.ts, which
+ * runs the app as `npm start` does (server/main.ts). The build already exists here (the e2e web server made it), so this starts the
  * stack itself on other ports, checks the pages, and stops it with SIGTERM.
  */
 function pids(pattern: string): number[] {
@@ -44,7 +44,7 @@ test("the demo stack serves the app and the authorize page, then stops cleanly o
     await expect(page.getByRole("button", { name: "newcomer", exact: true })).toBeVisible();
 
     const before = {
-      app: pids(`next start --port ${appPort}`),
+      app: pids(`server/main.ts --port ${appPort}`),
       emulator: pids(`emulator/main.ts --port ${emulatorPort}`),
       redis: pids(`redis-server 127.0.0.1:${redisPort}`),
     };
@@ -55,7 +55,7 @@ test("the demo stack serves the app and the authorize page, then stops cleanly o
     stack.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => stack.once("exit", resolve));
     expect(code).toBe(0);
-    expect(pids(`next start --port ${appPort}`)).toEqual([]);
+    expect(pids(`server/main.ts --port ${appPort}`)).toEqual([]);
     expect(pids(`emulator/main.ts --port ${emulatorPort}`)).toEqual([]);
     expect(pids(`redis-server 127.0.0.1:${redisPort}`)).toEqual([]);
   } finally {
