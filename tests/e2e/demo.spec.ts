@@ -6,8 +6,9 @@ import { expect, test } from "@playwright/test";
 
 /**
  * `npm run demo` is ensure-deps, `next build`, then scripts/stack.ts, which
- * runs the app as `npm start` does (server/main.ts). The build already exists here (the e2e web server made it), so this starts the
- * stack itself on other ports, checks the pages, and stops it with SIGTERM.
+ * runs the app as `npm start` does (server/main.ts). The build already
+ * exists here (the e2e web server made it), so this starts the stack itself
+ * on other ports, checks the pages, and stops it with SIGTERM.
  */
 function pids(pattern: string): number[] {
   try {
