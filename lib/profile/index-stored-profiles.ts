@@ -3,11 +3,10 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { runScript } from "@/lib/redis/scripts";
 import { profileIndexClaimsScript } from "@/lib/redis/scripts/profile-index-claims";
-import type { TeamKeys } from "@/lib/teams/keys";
-import { eaFcIdKey, gamerTagKey } from "./schema";
+import { eaFcIdKey, gamerTagKey, type ProductKeys } from "@/lib/actions/keys";
 import { parseProfileClaims, parseStoredProfile, profileJson } from "./store";
 
-type Deps = { redis: Redis; keys: TeamKeys; log: Logger };
+type Deps = { redis: Redis; keys: ProductKeys; log: Logger };
 
 /** One pass per keyspace at a time in this process; other processes may run theirs too (it is idempotent). */
 const running = new Map<string, Promise<void>>();

@@ -1,8 +1,9 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import type { TeamContext } from "@/lib/teams/context";
+import type { ActionContext } from "@/lib/actions/context";
+import { eaFcIdKey, gamerTagKey } from "@/lib/actions/keys";
 import { indexStoredProfiles } from "./index-stored-profiles";
-import { eaFcIdKey, gamerTagKey, type ProfileInput } from "./schema";
+import type { ProfileInput } from "./schema";
 import { createProfileStore } from "./store";
 
 /**
@@ -11,7 +12,7 @@ import { createProfileStore } from "./store";
  * The profile commit script checks again atomically (a racing save can
  * still lose there). The user's own current values are theirs to keep.
  */
-export async function requireUniqueClaims(context: TeamContext, userId: string, profile: ProfileInput): Promise<void> {
+export async function requireUniqueClaims(context: ActionContext, userId: string, profile: ProfileInput): Promise<void> {
   await indexStoredProfiles(context);
   const [gamerTagHolder, eaFcIdHolder] = await Promise.all([
     context.redis.hget(context.keys.gamerTags, gamerTagKey(profile.gamerTag)),

@@ -1,10 +1,10 @@
 import "server-only";
-import { freshActor, grant, rolesAfter } from "@/lib/teams/actor";
-import { admitDiscordAction, countingRefusals } from "@/lib/teams/admission";
+import { freshActor, grant, rolesAfter } from "@/lib/actions/actor";
+import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
+import type { ActionContext } from "@/lib/actions/context";
+import { subjects } from "@/lib/actions/locks";
+import { runExclusive, runSaga } from "@/lib/actions/saga";
 import type { ActionResult } from "@/lib/teams/answer";
-import type { TeamContext } from "@/lib/teams/context";
-import { subjects } from "@/lib/teams/locks";
-import { runExclusive, runSaga } from "@/lib/teams/saga";
 import { requireUniqueClaims } from "./require-unique-claims";
 import type { ProfileInput } from "./schema";
 import { createProfileStore, profileJson, type StoredProfile } from "./store";
@@ -14,7 +14,7 @@ function sameProfile(stored: StoredProfile | null, profile: ProfileInput): boole
 }
 
 /** The role changes a save makes: updated-profile, and free-agent unless the user is in a team. */
-async function profileSteps(context: TeamContext, userId: string, roles: readonly string[]) {
+async function profileSteps(context: ActionContext, userId: string, roles: readonly string[]) {
   const ids = context.roleIds;
   const inTeam = (await context.redis.hexists(context.keys.userTeam, userId)) === 1 || roles.includes(ids.player) || roles.includes(ids.teamManager);
   return [...grant(roles, userId, ids.updatedProfile), ...(inTeam ? [] : grant(roles, userId, ids.freeAgent))];
@@ -30,7 +30,7 @@ const unchanged: ActionResult = { ok: true, applied: false, teamId: null, messag
  * profile) takes no lock and spends no Discord call; any other is admitted
  * against the guild's shared Discord budget first.
  */
-export async function saveProfile(context: TeamContext, user: { id: string; name: string }, profile: ProfileInput): Promise<ActionResult> {
+export async function saveProfile(context: ActionContext, user: { id: string; name: string }, profile: ProfileInput): Promise<ActionResult> {
   return countingRefusals(context, user.id, async () => {
     const cached = await context.roleCache.cached(user.id);
     if (cached && (await profileSteps(context, user.id, cached.roles)).length === 0 && sameProfile(await createProfileStore(context.redis, context.keys).get(user.id), profile)) {
@@ -41,7 +41,7 @@ export async function saveProfile(context: TeamContext, user: { id: string; name
   });
 }
 
-async function saveUnderLock(context: TeamContext, user: { id: string; name: string }, profile: ProfileInput): Promise<ActionResult> {
+async function saveUnderLock(context: ActionContext, user: { id: string; name: string }, profile: ProfileInput): Promise<ActionResult> {
   return runExclusive(context, [subjects.user(user.id)], async (held) => {
     const actor = await freshActor(context, user);
     const steps = await profileSteps(context, actor.id, actor.roles);

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { skeleton } from "@/lib/text/skeleton";
 import { countryCodes } from "./countries";
 
 /**
@@ -50,18 +49,6 @@ export const profileSchema = z.object({
 
 export type ProfileInput = z.infer<typeof profileSchema>;
 
-/**
- * What a gamer tag is unique by across profiles (the field of `gamer-tags`):
- * its look-alike skeleton, so "Ace_I0" clashes with "ace_l0".
- */
-export function gamerTagKey(gamerTag: string): string {
-  return skeleton(gamerTag);
-}
-
-/** What an EA FC ID is unique by across profiles (the field of `ea-fc-ids`): its look-alike skeleton. */
-export function eaFcIdKey(eaFcId: string): string {
-  return skeleton(eaFcId);
-}
 export type ProfileField = keyof ProfileInput;
 export type ProfileFieldErrors = Partial<Record<ProfileField, string>>;
 

@@ -1,8 +1,8 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { TeamKeys } from "@/lib/teams/keys";
-import { eaFcIdKey, gamerTagKey, profileSchema, type ProfileInput } from "./schema";
+import { eaFcIdKey, gamerTagKey, type ProductKeys } from "@/lib/actions/keys";
+import { profileSchema, type ProfileInput } from "./schema";
 
 const storedProfileSchema = profileSchema.extend({ updatedAt: z.number() });
 export type StoredProfile = z.infer<typeof storedProfileSchema>;
@@ -45,7 +45,7 @@ export function parseStoredProfile(raw: string | null): StoredProfile | null {
 }
 
 /** Profiles as stored in Redis (`<prefix>profile:<user>`), parsed on the way out. */
-export function createProfileStore(redis: Redis, keys: TeamKeys) {
+export function createProfileStore(redis: Redis, keys: ProductKeys) {
   return {
     async get(userId: string): Promise<StoredProfile | null> {
       return parseStoredProfile(await redis.get(keys.profile(userId)));

@@ -5,8 +5,8 @@ import { metrics } from "@/lib/metrics";
 import type { AdminHealth, AuditRow, TeamDetail, TeamRoleOption } from "./answer";
 import { getTeamContext, getTeamService } from "./index";
 import { teamRoleCandidates } from "./mark-team-role";
-import { teamPolicy } from "./policy";
-import { countOpenJournals } from "./saga";
+import { actionPolicy } from "@/lib/actions/policy";
+import { countOpenJournals } from "@/lib/actions/saga";
 import { createTeamStore } from "./store";
 
 /** A health probe never holds the admin page up for longer than this. */
@@ -70,7 +70,7 @@ async function roleCacheHealth(): Promise<AdminHealth["roleCache"]> {
 
 async function auditRows(): Promise<AuditRow[]> {
   const context = getTeamContext();
-  const entries = await readAudit(context.redis, context.keys.audit, teamPolicy.auditEntriesShown);
+  const entries = await readAudit(context.redis, context.keys.audit, actionPolicy.auditEntriesShown);
   const targets = [...new Set(entries.map((entry) => entry.targetId).filter((id): id is string => id !== null))];
   const names = await createTeamStore(context.redis, context.keys).displayNames(targets);
   return entries.map((entry) => ({

@@ -3,9 +3,9 @@ import { auditJson } from "@/lib/audit/log";
 import { runScript } from "@/lib/redis/scripts";
 import { teamAdoptScript } from "@/lib/redis/scripts/team-adopt";
 import { isConfiguredRole, type TeamContext } from "./context";
-import { GuildRejectedError, GuildUnavailableError } from "./guild-port";
-import { teamNameKey } from "./input";
-import { teamPolicy } from "./policy";
+import { GuildRejectedError, GuildUnavailableError } from "@/lib/actions/guild-port";
+import { teamNameKey } from "@/lib/actions/keys";
+import { actionPolicy } from "@/lib/actions/policy";
 import { createTeamStore } from "./store";
 import { readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
 
@@ -69,7 +69,7 @@ export async function adoptTeamFromRoles(context: TeamContext, user: { id: strin
       context.redis,
       teamAdoptScript,
       [keys.team(roleId), keys.members(roleId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
-      [roleId, teamName, teamNameKey(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, teamPolicy.auditEntriesMax],
+      [roleId, teamName, teamNameKey(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, actionPolicy.auditEntriesMax],
     );
     if (reply === "adopted" || reply === "unchanged") {
       await context.redis.hset(keys.userNames, user.id, user.name.slice(0, 100));

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { skeleton } from "@/lib/text/skeleton";
 
 /**
  * Team input rules, shared by the browser (instant feedback) and the server
@@ -49,20 +48,6 @@ export const snowflakeSchema = z.string().regex(/^\d{17,20}$/, "must be a Discor
 /** Names compare without case and with runs of spaces as one, so "Lagos  lions" clashes with "Lagos Lions". */
 export function normaliseTeamName(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase();
-}
-
-/**
- * What a team name is unique by (the field of `team-names`): its look-alike
- * skeleton, so "Abuja EagIes", "Abuja Eag1es" and one with a Cyrillic "а"
- * all clash with "Abuja Eagles", as do case and spacing variants.
- */
-export function teamNameKey(name: string): string {
-  return skeleton(name);
-}
-
-/** What a tag is unique by (the field of `team-tags`): its look-alike skeleton, so "lI" clashes with "LL". */
-export function teamTagKey(tag: string): string {
-  return skeleton(tag);
 }
 
 /** The first message per field, as forms and API answers show them. */

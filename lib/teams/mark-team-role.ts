@@ -3,12 +3,12 @@ import { ApiError } from "@/lib/api/errors";
 import { auditJson } from "@/lib/audit/log";
 import { runScript } from "@/lib/redis/scripts";
 import { teamMarkScript } from "@/lib/redis/scripts/team-mark";
-import { freshActor } from "./actor";
-import { admitDiscordAction, countingRefusals } from "./admission";
+import { freshActor } from "@/lib/actions/actor";
+import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
+import { teamNameKey } from "@/lib/actions/keys";
+import { actionPolicy } from "@/lib/actions/policy";
 import type { ActionResult } from "./answer";
 import type { TeamContext } from "./context";
-import { teamNameKey } from "./input";
-import { teamPolicy } from "./policy";
 import { createTeamStore } from "./store";
 import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
 
@@ -37,7 +37,7 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
     context.redis,
     teamMarkScript,
     [keys.team(roleId), keys.teamNames, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
-    [roleId, teamNameKey(name), marker.id, entry, teamPolicy.auditEntriesMax],
+    [roleId, teamNameKey(name), marker.id, entry, actionPolicy.auditEntriesMax],
   );
   switch (reply) {
     case "marked":

@@ -4,7 +4,8 @@ import { ApiError } from "@/lib/api/errors";
 import { runScript } from "@/lib/redis/scripts";
 import { teamIndexKeysScript } from "@/lib/redis/scripts/team-index-keys";
 import type { TeamContext } from "./context";
-import { teamNameKey, teamTagKey, type CreateTeamInput } from "./input";
+import { teamNameKey, teamTagKey } from "@/lib/actions/keys";
+import type { CreateTeamInput } from "./input";
 import { createTeamStore } from "./store";
 
 const indexedFieldsSchema = z.tuple([z.null(), z.tuple([z.string().nullable(), z.string().nullable(), z.string().nullable(), z.string().nullable()])]);

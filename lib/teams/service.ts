@@ -6,16 +6,18 @@ import { createProfileStore, type StoredProfile } from "@/lib/profile/store";
 import { runScript } from "@/lib/redis/scripts";
 import { teamDropRequestScript } from "@/lib/redis/scripts/team-drop-request";
 import { teamRequestJoinScript } from "@/lib/redis/scripts/team-request-join";
-import { freshActor, freshRoles, grant, revoke, rolesAfter, type Actor } from "./actor";
-import { admitDiscordAction, countingRefusals } from "./admission";
+import { freshActor, freshRoles, grant, revoke, rolesAfter, type Actor } from "@/lib/actions/actor";
+import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
+import { teamNameKey } from "@/lib/actions/keys";
+import { subjects } from "@/lib/actions/locks";
+import { actionPolicy } from "@/lib/actions/policy";
+import { createdRole, runExclusive, runSaga, teamsWithOpenJournals, type Step } from "@/lib/actions/saga";
 import { adoptTeamFromRoles } from "./adopt";
 import type { ActionResult, JoinRequest, MyTeam, Person, RosterEntry, TeamDetail, TeamList, TeamSummary } from "./answer";
 import type { TeamContext } from "./context";
-import { teamNameKey, type CreateTeamInput } from "./input";
-import { subjects } from "./locks";
+import type { CreateTeamInput } from "./input";
 import { teamPolicy } from "./policy";
 import { requireUniqueNameAndTag } from "./require-unique-name";
-import { createdRole, runExclusive, runSaga, teamsWithOpenJournals, type Step } from "./saga";
 import { createTeamStore, type Membership, type TeamRecord } from "./store";
 import { requireSafeTeamRole } from "./team-role";
 
@@ -101,7 +103,7 @@ export function createTeamService(context: TeamContext) {
       context.redis,
       teamDropRequestScript,
       [context.keys.requests(teamId), context.keys.userRequests, entry.action === "team.withdraw" ? requestStreamOf(context.keys.audit) : context.keys.audit],
-      [teamId, userId, auditJson(entry, context.now()), teamPolicy.auditEntriesMax],
+      [teamId, userId, auditJson(entry, context.now()), actionPolicy.auditEntriesMax],
     );
     return reply === "ok";
   }
@@ -279,7 +281,7 @@ export function createTeamService(context: TeamContext) {
           teamPolicy.pendingRequestsPerUserMax,
           context.now(),
           auditJson(audit(user, "team.request", team, user.id, null), context.now()),
-          teamPolicy.auditEntriesMax,
+          actionPolicy.auditEntriesMax,
         ],
       );
       switch (reply) {

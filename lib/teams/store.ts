@@ -1,7 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { TeamKeys } from "./keys";
+import type { ProductKeys } from "@/lib/actions/keys";
 
 const teamRecordSchema = z.object({
   id: z.string(),
@@ -31,7 +31,7 @@ function parseScored(reply: unknown): Membership[] {
 }
 
 /** Reads of the product's team records; every value is parsed, since Redis is a boundary too. */
-export function createTeamStore(redis: Redis, keys: TeamKeys) {
+export function createTeamStore(redis: Redis, keys: ProductKeys) {
   async function scored(key: string): Promise<Membership[]> {
     const reply: unknown = await redis.zrange(key, 0, "-1", "WITHSCORES");
     return parseScored(reply);

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { isConfiguredRole, type TeamContext } from "./context";
-import { GuildRejectedError, GuildUnavailableError, type GuildRole } from "./guild-port";
+import { GuildRejectedError, GuildUnavailableError, type GuildRole } from "@/lib/actions/guild-port";
 import { teamPolicy } from "./policy";
 
 /** The guild's roles and the bot's place among them, as read together from Discord. */

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { saveProfile } from "@/lib/profile/save-profile";
-import { eaFcIdKey, gamerTagKey } from "@/lib/profile/schema";
 import { createProfileStore } from "@/lib/profile/store";
-import { teamNameKey, teamTagKey } from "@/lib/teams/input";
-import { checkProductRecords } from "../helpers/product-records";
+import { eaFcIdKey, gamerTagKey, teamNameKey, teamTagKey } from "@/lib/actions/keys";
+import { checkProductRecords } from "../../scripts/records/product-records";
 import { guildId } from "../helpers/harness";
 import { createWorld, ids, users, type World } from "./teams-world";
 

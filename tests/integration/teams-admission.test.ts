@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { saveProfile } from "@/lib/profile/save-profile";
-import { teamPolicy } from "@/lib/teams/policy";
+import { actionPolicy } from "@/lib/actions/policy";
 import { createWorld, ids, users, type World } from "./teams-world";
 
 const memberRead = "GET /guilds/:guild_id/members/:user_id";
@@ -82,7 +82,7 @@ describe("rights before locks", () => {
 
 describe("the bot's Discord budget", () => {
   it("answers a burst of 30 repeated join requests without Discord calls after the first, and another user's action still goes through", async () => {
-    world = await createWorld({ discordLimits: "realistic", admission: teamPolicy.admission });
+    world = await createWorld({ discordLimits: "realistic", admission: actionPolicy.admission });
     const teamId = (await world.service.createTeam(users.freeagent, { name: "Enugu Rangers", tag: "ER" })).teamId ?? "";
     const asker = await world.newMember("eager", [ids.updatedProfile, ids.freeAgent]);
 
@@ -97,9 +97,9 @@ describe("the bot's Discord budget", () => {
   });
 
   it("caps one user's Discord-spending actions with a 429 and a wait, leaving the guild's budget to others", async () => {
-    world = await createWorld({ admission: teamPolicy.admission });
+    world = await createWorld({ admission: actionPolicy.admission });
     const outcomes: (unknown | ApiError)[] = [];
-    for (let round = 0; round < teamPolicy.admission.userBurst + 2; round += 1) {
+    for (let round = 0; round < actionPolicy.admission.userBurst + 2; round += 1) {
       outcomes.push(await settled(saveProfile(world.context, users.freeagent, { ...profile, gamerTag: `Busy_${round}` })));
     }
     const limited = outcomes.filter((outcome): outcome is ApiError => outcome instanceof ApiError);

@@ -3,7 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { auditJson, readAudit, requestStreamOf } from "@/lib/audit/log";
 import { markTeamRoleAsAdmin } from "@/lib/teams/mark-team-role";
-import { teamPolicy } from "@/lib/teams/policy";
+import { actionPolicy } from "@/lib/actions/policy";
 import { createWorld, ids, users, type World } from "./teams-world";
 
 let world: World;
@@ -42,7 +42,7 @@ describe("the audit log under a flood of join requests", () => {
     expect(await world.redis.xlen(world.keys.audit)).toBe(mainBefore);
     expect(await world.redis.xlen(requestStreamOf(world.keys.audit))).toBe(2 * cycles);
     // The admin area still shows requests and withdrawals, merged in time order.
-    const shown = await readAudit(world.redis, world.keys.audit, teamPolicy.auditEntriesShown);
+    const shown = await readAudit(world.redis, world.keys.audit, actionPolicy.auditEntriesShown);
     expect(shown.slice(0, 2).map((entry) => entry.action)).toEqual(["team.withdraw", "team.request"]);
   });
 
@@ -55,12 +55,12 @@ describe("the audit log under a flood of join requests", () => {
       { actorId: users.freeagent3.id, actorName: "Free Agent 3", action: "team.request", teamId: null, teamName: null, targetId: users.freeagent3.id, detail: null },
       Date.now(),
     );
-    for (let index = 0; index < teamPolicy.auditEntriesMax + 500; index += 1) {
-      flood.xadd(requestStreamOf(world.keys.audit), "MAXLEN", "~", teamPolicy.auditEntriesMax, "*", "entry", entry);
+    for (let index = 0; index < actionPolicy.auditEntriesMax + 500; index += 1) {
+      flood.xadd(requestStreamOf(world.keys.audit), "MAXLEN", "~", actionPolicy.auditEntriesMax, "*", "entry", entry);
     }
     await flood.exec();
 
-    const shown = await readAudit(world.redis, world.keys.audit, teamPolicy.auditEntriesShown);
+    const shown = await readAudit(world.redis, world.keys.audit, actionPolicy.auditEntriesShown);
     const actions = shown.map((row) => row.action);
     expect(actions).toContain("team.mark");
     expect(actions).toContain("team.create");

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
-import { GuildUnavailableError, type GuildPort } from "@/lib/teams/guild-port";
-import { subjects } from "@/lib/teams/locks";
+import { GuildUnavailableError, type GuildPort } from "@/lib/actions/guild-port";
+import { subjects } from "@/lib/actions/locks";
 import { createWorld, ids, sorted, users, type World } from "./teams-world";
 
 const memberRoleRoutes = {

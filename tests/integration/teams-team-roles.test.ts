@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { readAudit } from "@/lib/audit/log";
-import { subjects } from "@/lib/teams/locks";
+import { subjects } from "@/lib/actions/locks";
 import { markTeamRole, markTeamRoleAsAdmin } from "@/lib/teams/mark-team-role";
-import { ForeignRoleError, runExclusive, runSaga } from "@/lib/teams/saga";
+import { ForeignRoleError, runExclusive, runSaga } from "@/lib/actions/saga";
 import { GUILD_ID, ROLE_IDS } from "../../emulator/fixture";
 import { createWorld, ids, sorted, users, type World } from "./teams-world";
 

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import pino from "pino";
+import { createGuildAdapter } from "@/lib/actions/guild-adapter";
+import type { GuildPort } from "@/lib/actions/guild-port";
+import { productKeyspace } from "@/lib/actions/keys";
+import type { AdmissionPolicy } from "@/lib/actions/policy";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import type { RoleIds } from "@/lib/roles/view";
-import type { GuildPort } from "@/lib/teams/guild-port";
 import type { TeamContext } from "@/lib/teams/context";
-import { createGuildAdapter } from "@/lib/teams/guild-adapter";
-import { teamKeyspace } from "@/lib/teams/keys";
-import type { AdmissionPolicy } from "@/lib/teams/policy";
 import { createTeamService } from "@/lib/teams/service";
 import { seedDemoTeams } from "../../scripts/seed-demo";
 import { appServices, emulator, freshRedis, guildId, type TestEmulator } from "../helpers/harness";
@@ -76,7 +76,7 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
     rests.push(rest);
     const context: TeamContext = {
       redis,
-      keys: teamKeyspace(`${prefix}safa:`),
+      keys: productKeyspace(`${prefix}safa:`),
       guild: createGuildAdapter({ rest, guildId, deadlineMs: 8_000 }),
       roleCache,
       roleIds: ids,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { eaFcIdKey, gamerTagKey, profileSchema } from "@/lib/profile/schema";
-import { createTeamSchema, teamNameKey, teamTagKey } from "@/lib/teams/input";
+import { eaFcIdKey, gamerTagKey, teamNameKey, teamTagKey } from "@/lib/actions/keys";
+import { profileSchema } from "@/lib/profile/schema";
+import { createTeamSchema } from "@/lib/teams/input";
 
 describe("team name and tag keys", () => {
   it.each(["Abuja EagIes", "Abuja Eag1es", "Abuj\u0430 Eagles", "ABUJA  eagles", " abuja eagles "])("gives %j the key of Abuja Eagles", (name) => {

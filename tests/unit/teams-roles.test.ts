@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { grant, revoke, rolesAfter } from "@/lib/teams/actor";
+import { grant, revoke, rolesAfter } from "@/lib/actions/actor";
 import { tagFromName } from "@/lib/teams/adopt";
-import { createdRole } from "@/lib/teams/saga";
+import { createdRole } from "@/lib/actions/saga";
 
 describe("planning role steps", () => {
   it("plans a step only when it changes something, so undoing it restores exactly what was there", () => {

@@ -1,11 +1,15 @@
+import { skeleton } from "@/lib/text/skeleton";
+
 /**
  * Every Redis key of the product's own records (profiles, teams, join
- * requests, action locks, journals, audit). The prefix lets tests isolate
- * themselves; the app uses `safa:`. A team's id is its Discord role's id.
+ * requests, action locks, journals, audit), in one place because the action
+ * engine, the teams and the profiles all write them in the same atomic
+ * scripts. The prefix lets tests isolate themselves; the app uses `safa:`.
+ * A team's id is its Discord role's id.
  */
-export type TeamKeys = ReturnType<typeof teamKeyspace>;
+export type ProductKeys = ReturnType<typeof productKeyspace>;
 
-export function teamKeyspace(prefix = "safa:") {
+export function productKeyspace(prefix = "safa:") {
   return {
     profile: (userId: string) => `${prefix}profile:${userId}`,
     /** Hash: id, name, tag, managerId, createdAt, createdBy, adopted. */
@@ -49,11 +53,37 @@ export function teamKeyspace(prefix = "safa:") {
      * so a flood of them cannot push admin and Discord-changing entries out.
      */
     audit: `${prefix}audit`,
-    /** Token bucket admitting Discord-spending actions: `guild`, or `user:<id>` (see team-admit.ts). */
+    /** Token bucket admitting Discord-spending actions: `guild`, or `user:<id>` (see admission.ts). */
     admission: (subject: string) => `${prefix}admission:${subject}`,
     /** Fixed-window count of a user's refused actions (`rateLimitPolicies.refusals`). */
     refusals: (userId: string) => `${prefix}refusals:${userId}`,
     /** Lease lock of one action subject (`team:<id>`, `user:<id>`, `team-name:<name>`). */
     lock: (subject: string) => `${prefix}lock:${subject}`,
   };
+}
+
+/*
+ * The fields of the look-alike index hashes: a value's skeleton, so values
+ * that read the same to a person ("Abuja EagIes", "Abuja Eag1es", one with a
+ * Cyrillic "а") clash, as do case and spacing variants.
+ */
+
+/** What a team name is unique by (the field of `teamNames`). */
+export function teamNameKey(name: string): string {
+  return skeleton(name);
+}
+
+/** What a tag is unique by (the field of `teamTags`): "lI" clashes with "LL". */
+export function teamTagKey(tag: string): string {
+  return skeleton(tag);
+}
+
+/** What a gamer tag is unique by across profiles (the field of `gamerTags`): "Ace_I0" clashes with "ace_l0". */
+export function gamerTagKey(gamerTag: string): string {
+  return skeleton(gamerTag);
+}
+
+/** What an EA FC ID is unique by across profiles (the field of `eaFcIds`). */
+export function eaFcIdKey(eaFcId: string): string {
+  return skeleton(eaFcId);
 }

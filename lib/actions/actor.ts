@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import type { TeamContext } from "./context";
+import type { ActionContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "./guild-port";
 import { createdRole, type Step } from "./saga";
 
@@ -12,7 +12,7 @@ export type Actor = { id: string; name: string; roles: string[]; isAdmin: boolea
  * rate-limited token), stored in the role cache on the way, so the page they
  * load next agrees with what the action saw. Null: not in the server.
  */
-export async function freshRoles(context: TeamContext, userId: string): Promise<string[] | null> {
+export async function freshRoles(context: ActionContext, userId: string): Promise<string[] | null> {
   let roles: string[] | null;
   try {
     roles = await context.guild.getMemberRoles(userId);
@@ -30,7 +30,7 @@ export async function freshRoles(context: TeamContext, userId: string): Promise<
   return roles;
 }
 
-export async function freshActor(context: TeamContext, user: { id: string; name: string }): Promise<Actor> {
+export async function freshActor(context: ActionContext, user: { id: string; name: string }): Promise<Actor> {
   const roles = await freshRoles(context, user.id);
   if (roles === null) throw new ApiError(403, "not_in_server", "Join the SAFA Discord server first, then try again.");
   await context.redis.hset(context.keys.userNames, user.id, user.name.slice(0, 100));

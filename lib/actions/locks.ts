@@ -4,8 +4,8 @@ import { ApiError } from "@/lib/api/errors";
 import { jitteredPause, tryLock, type HeldLock } from "@/lib/redis/lock";
 import { runScript } from "@/lib/redis/scripts";
 import { teamLockRenewScript } from "@/lib/redis/scripts/team-lock-renew";
-import type { TeamKeys } from "./keys";
-import { teamPolicy } from "./policy";
+import type { ProductKeys } from "./keys";
+import { actionPolicy } from "./policy";
 
 /** What an action is serialised on: a team, a user, or a team name being claimed. */
 export const subjects = {
@@ -32,19 +32,19 @@ export type HeldSubjects = {
  * are renewed while the action runs; the commit scripts check them (fencing),
  * so an action that outlived its lease cannot write.
  */
-export async function lockSubjects(redis: Redis, keys: TeamKeys, wanted: readonly string[]): Promise<HeldSubjects> {
+export async function lockSubjects(redis: Redis, keys: ProductKeys, wanted: readonly string[]): Promise<HeldSubjects> {
   const held = new Map<string, HeldLock>();
   const ordered = [...new Set(wanted)].sort();
-  const deadline = Date.now() + teamPolicy.lockWaitMs;
+  const deadline = Date.now() + actionPolicy.lockWaitMs;
   try {
     for (const subject of ordered) {
-      let lock = await tryLock(redis, keys.lock(subject), teamPolicy.lockLeaseMs);
+      let lock = await tryLock(redis, keys.lock(subject), actionPolicy.lockLeaseMs);
       while (!lock) {
         if (Date.now() > deadline) {
           throw new ApiError(409, "busy", "Another change to this team or player is in progress. Please try again in a moment.", { retryAfterSeconds: 2 });
         }
-        await jitteredPause(teamPolicy.lockPollMs);
-        lock = await tryLock(redis, keys.lock(subject), teamPolicy.lockLeaseMs);
+        await jitteredPause(actionPolicy.lockPollMs);
+        lock = await tryLock(redis, keys.lock(subject), actionPolicy.lockLeaseMs);
       }
       held.set(subject, lock);
     }
@@ -54,8 +54,8 @@ export async function lockSubjects(redis: Redis, keys: TeamKeys, wanted: readonl
   }
 
   const renew = setInterval(() => {
-    for (const lock of held.values()) void runScript(redis, teamLockRenewScript, [lock.key], [lock.owner, teamPolicy.lockLeaseMs]).catch(() => undefined);
-  }, teamPolicy.lockRenewEveryMs);
+    for (const lock of held.values()) void runScript(redis, teamLockRenewScript, [lock.key], [lock.owner, actionPolicy.lockLeaseMs]).catch(() => undefined);
+  }, actionPolicy.lockRenewEveryMs);
   renew.unref();
 
   const lockOf = (subject: string): HeldLock => {
@@ -69,7 +69,7 @@ export async function lockSubjects(redis: Redis, keys: TeamKeys, wanted: readonl
     holds: (subject) => held.has(subject),
     async tryAdd(subject) {
       if (held.has(subject)) return true;
-      const lock = await tryLock(redis, keys.lock(subject), teamPolicy.lockLeaseMs);
+      const lock = await tryLock(redis, keys.lock(subject), actionPolicy.lockLeaseMs);
       if (lock) held.set(subject, lock);
       return lock !== null;
     },
@@ -86,7 +86,7 @@ export async function lockSubjects(redis: Redis, keys: TeamKeys, wanted: readonl
 }
 
 /** Runs `action` holding every subject's lock, releasing them whatever happens. */
-export async function withSubjects<T>(redis: Redis, keys: TeamKeys, wanted: readonly string[], action: (held: HeldSubjects) => Promise<T>): Promise<T> {
+export async function withSubjects<T>(redis: Redis, keys: ProductKeys, wanted: readonly string[], action: (held: HeldSubjects) => Promise<T>): Promise<T> {
   const held = await lockSubjects(redis, keys, wanted);
   try {
     return await action(held);

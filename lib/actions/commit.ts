@@ -8,10 +8,9 @@ import { teamJoinCommitScript } from "@/lib/redis/scripts/team-join-commit";
 import { teamLeaveCommitScript } from "@/lib/redis/scripts/team-leave-commit";
 import { teamProfileCommitScript } from "@/lib/redis/scripts/team-profile-commit";
 import { teamTransferCommitScript } from "@/lib/redis/scripts/team-transfer-commit";
-import { teamTagKey } from "./input";
-import type { TeamKeys } from "./keys";
+import { teamTagKey, type ProductKeys } from "./keys";
 import type { Fence } from "./locks";
-import { teamPolicy } from "./policy";
+import { actionPolicy } from "./policy";
 
 /**
  * The Redis half of an action, as data: it is stored in the action's journal
@@ -34,18 +33,18 @@ export type CommitRefusal = "lost-lock" | "name-taken" | "tag-taken" | "gamer-ta
 type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number };
 
 /** Runs the commit script of a spec; "ok" or the script's refusal. */
-export async function runCommit(redis: Redis, keys: TeamKeys, spec: CommitSpec, frame: Frame): Promise<"ok" | CommitRefusal> {
+export async function runCommit(redis: Redis, keys: ProductKeys, spec: CommitSpec, frame: Frame): Promise<"ok" | CommitRefusal> {
   const [script, ownKeys, ownArgs] = scriptFor(keys, spec, frame);
   const reply = await runScript(
     redis,
     script,
     [...frame.fence.keys, keys.journals, keys.audit, ...ownKeys],
-    [...frame.fence.owners, frame.journalId, frame.auditJson, teamPolicy.auditEntriesMax, ...ownArgs],
+    [...frame.fence.owners, frame.journalId, frame.auditJson, actionPolicy.auditEntriesMax, ...ownArgs],
   );
   return reply as "ok" | CommitRefusal;
 }
 
-function scriptFor(keys: TeamKeys, spec: CommitSpec, frame: Frame): [LuaScript, string[], (string | number)[]] {
+function scriptFor(keys: ProductKeys, spec: CommitSpec, frame: Frame): [LuaScript, string[], (string | number)[]] {
   switch (spec.kind) {
     case "profile":
       return [teamProfileCommitScript, [keys.profile(spec.userId), keys.gamerTags, keys.eaFcIds], [spec.profileJson, spec.userId]];

@@ -8,7 +8,7 @@ import { auditActions, auditJson, type AuditInput } from "@/lib/audit/log";
 import type { RoleIds } from "@/lib/roles/view";
 import { commitSpecSchema, runCommit, type CommitRefusal, type CommitSpec } from "./commit";
 import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
-import type { TeamKeys } from "./keys";
+import type { ProductKeys } from "./keys";
 import { withSubjects, type HeldSubjects } from "./locks";
 
 /** Stands for the id of the role a `create-role` step made, before it is known. */
@@ -52,7 +52,7 @@ export type Journal = z.infer<typeof journalSchema>;
 
 export type Plan = { settlement: Settlement; steps: Step[]; commit: CommitSpec; audit: AuditInput; subjects: readonly string[] };
 
-export type SagaDeps = { redis: Redis; keys: TeamKeys; guild: GuildPort; log: Logger; now: () => number; roleIds: RoleIds };
+export type SagaDeps = { redis: Redis; keys: ProductKeys; guild: GuildPort; log: Logger; now: () => number; roleIds: RoleIds };
 
 /**
  * A step would give, take or delete a role that is not the bot's to manage.
@@ -187,12 +187,12 @@ export async function runExclusive<T>(deps: SagaDeps, wanted: readonly string[],
 }
 
 /** Open journals, for the admin health panel. */
-export async function countOpenJournals(redis: Redis, keys: TeamKeys): Promise<number> {
+export async function countOpenJournals(redis: Redis, keys: ProductKeys): Promise<number> {
   return redis.hlen(keys.journals);
 }
 
 /** Team ids with an open journal, so pages can say a change is still settling. */
-export async function teamsWithOpenJournals(redis: Redis, keys: TeamKeys): Promise<Set<string>> {
+export async function teamsWithOpenJournals(redis: Redis, keys: ProductKeys): Promise<Set<string>> {
   const rows = await redis.hvals(keys.journals);
   const teams = new Set<string>();
   for (const raw of rows) {

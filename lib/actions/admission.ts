@@ -4,7 +4,7 @@ import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { runScript } from "@/lib/redis/scripts";
 import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
 import { teamAdmitScript } from "@/lib/redis/scripts/team-admit";
-import type { TeamContext } from "./context";
+import type { ActionContext } from "./context";
 
 const admitReply = (reply: unknown): [number, number, string] => reply as [number, number, string];
 
@@ -15,7 +15,7 @@ const admitReply = (reply: unknown): [number, number, string] => reply as [numbe
  * process admits against the same buckets. Fails closed: without Redis the
  * action could not be recorded anyway.
  */
-export async function admitDiscordAction(context: TeamContext, userId: string): Promise<void> {
+export async function admitDiscordAction(context: ActionContext, userId: string): Promise<void> {
   const policy = context.admission;
   const [admitted, waitMs, bucket] = admitReply(
     await runScript(
@@ -52,7 +52,7 @@ function isRefusal(error: unknown): boolean {
  * refused too often in the window is answered 429 without running anything,
  * so probing for teams and people one has no right to stays cheap for us.
  */
-export async function countingRefusals<T>(context: TeamContext, userId: string, action: () => Promise<T>): Promise<T> {
+export async function countingRefusals<T>(context: ActionContext, userId: string, action: () => Promise<T>): Promise<T> {
   const policy = rateLimitPolicies.refusals;
   const key = context.keys.refusals(userId);
   const [count, ttlMs] = await Promise.all([context.redis.get(key), context.redis.pttl(key)]);
