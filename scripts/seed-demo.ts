@@ -14,7 +14,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ROLE_IDS } from "../emulator/fixture";
-import type { ActionResult } from "../lib/teams/answer";
+import type { ActionResult } from "../lib/api/answer";
 import type { TeamContext } from "../lib/teams/context";
 import { markTeamRole, type Marker } from "../lib/teams/mark-team-role";
 

@@ -1,4 +1,4 @@
-import { actionResultSchema, apiErrorSchema, type ActionResult } from "@/lib/teams/answer";
+import { actionResultSchema, apiErrorSchema, type ActionResult } from "@/lib/api/answer";
 
 /** The admin area's own call: marking a Discord role as a team. Errors carry the server's sentence. */
 export async function markTeamRole(roleId: string): Promise<ActionResult> {

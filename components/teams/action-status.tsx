@@ -1,6 +1,6 @@
 "use client";
 
-import type { ActionResult } from "@/lib/teams/answer";
+import type { ActionResult } from "@/lib/api/answer";
 
 /** The outcome of the last action: the server's sentence, announced to screen readers. */
 export function ActionStatus({ error, result }: { error: Error | null; result: ActionResult | undefined }) {

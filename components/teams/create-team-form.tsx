@@ -2,7 +2,8 @@
 
 import { useId, useState } from "react";
 import type { FormEvent } from "react";
-import { createTeamSchema, fieldErrorsOf, teamNameLength, teamTagLength } from "@/lib/teams/input";
+import { fieldErrorsOf } from "@/lib/api/field-errors";
+import { createTeamSchema, teamNameLength, teamTagLength } from "@/lib/teams/input";
 import { Field, inputClass } from "../ui/field";
 import { primaryButtonClass } from "../ui/styles";
 import { TeamApiError } from "./teams-client";

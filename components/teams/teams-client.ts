@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { actionResultSchema, apiErrorSchema, myTeamSchema, teamListSchema, type ActionResult, type MyTeam, type TeamList } from "@/lib/teams/answer";
+import { actionResultSchema, apiErrorSchema, type ActionResult } from "@/lib/api/answer";
+import { myTeamSchema, teamListSchema, type MyTeam, type TeamList } from "@/lib/teams/answer";
 
 /** Query keys of the teams feature; every action invalidates both. */
 export const teamsQueryKey = ["teams"] as const;

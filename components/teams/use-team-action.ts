@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { ActionResult } from "@/lib/teams/answer";
+import type { ActionResult } from "@/lib/api/answer";
 import { myTeamQueryKey, runTeamAction, teamsQueryKey, type TeamAction } from "./teams-client";
 
 /**

@@ -4,7 +4,7 @@ import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
 import type { ActionContext } from "@/lib/actions/context";
 import { subjects } from "@/lib/actions/locks";
 import { runExclusive, runSaga } from "@/lib/actions/saga";
-import type { ActionResult } from "@/lib/teams/answer";
+import type { ActionResult } from "@/lib/api/answer";
 import { requireUniqueClaims } from "./require-unique-claims";
 import type { ProfileInput } from "./schema";
 import { createProfileStore, profileJson, type StoredProfile } from "./store";

@@ -65,25 +65,6 @@ export const myTeamSchema = z.object({
 });
 export type MyTeam = z.infer<typeof myTeamSchema>;
 
-/** Every successful mutation answers this; `applied: false` means the end state already held (a retry or a double click). */
-export const actionResultSchema = z.object({
-  ok: z.literal(true),
-  applied: z.boolean(),
-  teamId: z.string().nullable(),
-  message: z.string(),
-});
-export type ActionResult = z.infer<typeof actionResultSchema>;
-
-/** Every failed call answers this. */
-export const apiErrorSchema = z.object({
-  error: z.string(),
-  message: z.string(),
-  field: z.string().optional(),
-  fieldErrors: z.record(z.string(), z.string()).optional(),
-  retryAfterSeconds: z.number().optional(),
-});
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
-
 /** A Discord role the admin area offers to mark as a team: it grants nothing and sits below the bot. */
 export type TeamRoleOption = { id: string; name: string; marked: boolean };
 

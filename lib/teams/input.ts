@@ -49,13 +49,3 @@ export const snowflakeSchema = z.string().regex(/^\d{17,20}$/, "must be a Discor
 export function normaliseTeamName(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase();
 }
-
-/** The first message per field, as forms and API answers show them. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? String(issue.path[0]) : "body";
-    errors[field] ??= issue.message;
-  }
-  return errors;
-}

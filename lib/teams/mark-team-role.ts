@@ -1,4 +1,5 @@
 import "server-only";
+import type { ActionResult } from "@/lib/api/answer";
 import { ApiError } from "@/lib/api/errors";
 import { auditJson } from "@/lib/audit/log";
 import { runScript } from "@/lib/redis/scripts";
@@ -7,7 +8,6 @@ import { freshActor } from "@/lib/actions/actor";
 import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
 import { teamNameKey } from "@/lib/actions/keys";
 import { actionPolicy } from "@/lib/actions/policy";
-import type { ActionResult } from "./answer";
 import type { TeamContext } from "./context";
 import { createTeamStore } from "./store";
 import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";

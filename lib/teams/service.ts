@@ -1,4 +1,5 @@
 import "server-only";
+import type { ActionResult } from "@/lib/api/answer";
 import { ApiError } from "@/lib/api/errors";
 import { auditJson, requestStreamOf, type AuditInput } from "@/lib/audit/log";
 import { hitRateLimit } from "@/lib/api/rate-limit";
@@ -13,7 +14,7 @@ import { subjects } from "@/lib/actions/locks";
 import { actionPolicy } from "@/lib/actions/policy";
 import { createdRole, runExclusive, runSaga, teamsWithOpenJournals, type Step } from "@/lib/actions/saga";
 import { adoptTeamFromRoles } from "./adopt";
-import type { ActionResult, JoinRequest, MyTeam, Person, RosterEntry, TeamDetail, TeamList, TeamSummary } from "./answer";
+import type { JoinRequest, MyTeam, Person, RosterEntry, TeamDetail, TeamList, TeamSummary } from "./answer";
 import type { TeamContext } from "./context";
 import type { CreateTeamInput } from "./input";
 import { teamPolicy } from "./policy";

@@ -1,8 +1,8 @@
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 
 /** Liveness for the demo script and load balancers: answers without touching Redis or Discord. */
-export function GET(): Response {
+function liveness(): Response {
   return Response.json({ ok: true });
 }
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({ GET: liveness });

@@ -1,10 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { errorResponse, ApiError } from "@/lib/api/errors";
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 import { getEnv } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
-
-export const dynamic = "force-dynamic";
 
 /** Whether the request carries the configured scrape token (compared in constant time). */
 function authorised(request: Request, token: string): boolean {
@@ -19,7 +17,7 @@ function authorised(request: Request, token: string): boolean {
  * bearer token, and does not exist (404) where no token is configured.
  * Labels carry route templates and statuses only: no IDs, no tokens.
  */
-export async function GET(request: Request): Promise<Response> {
+async function scrapeMetrics(request: Request): Promise<Response> {
   const token = getEnv().METRICS_TOKEN;
   if (token === undefined) return errorResponse(new ApiError(404, "not_found", "There is nothing at this address."));
   if (!authorised(request, token)) {
@@ -30,4 +28,4 @@ export async function GET(request: Request): Promise<Response> {
   return new Response(await metrics.registry.metrics(), { headers: { "Content-Type": metrics.registry.contentType, "Cache-Control": "no-store" } });
 }
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({ GET: scrapeMetrics });

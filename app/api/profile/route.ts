@@ -1,16 +1,13 @@
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
 import { profileSchema } from "@/lib/profile/schema";
 import { myProfile, saveMyProfile } from "@/lib/profile";
-import { actionAnswer, jsonAnswer, readBody } from "@/lib/teams/http";
+import { actionAnswer, jsonAnswer, readBody } from "@/lib/api/http";
 
-export const dynamic = "force-dynamic";
-
-export const GET = withSession(async ({ user }) => jsonAnswer({ profile: await myProfile(user.id) }), { rateLimit: "roles" });
-
-export const POST = withSession(async ({ request, user }) => actionAnswer(await saveMyProfile(user, await readBody(request, profileSchema))), {
-  rateLimit: "actions",
-  sameOrigin: true,
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
+  GET: withSession(async ({ user }) => jsonAnswer({ profile: await myProfile(user.id) }), { rateLimit: "roles" }),
+  POST: withSession(
+    async ({ request, user }) => actionAnswer(await saveMyProfile(user, await readBody(request, profileSchema))),
+    { rateLimit: "actions" },
+  ),
 });
-
-export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

@@ -1,19 +1,17 @@
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
 import { rolesAnswerFor } from "@/lib/roles";
 
-export const dynamic = "force-dynamic";
-
-export const GET = withSession(
-  async ({ user }) => {
-    const result = await rolesAnswerFor(user);
-    if (result.ok) return Response.json(result.answer, { headers: { "Cache-Control": "no-store" } });
-    return Response.json(result.unavailable, {
-      status: 503,
-      headers: { "Cache-Control": "no-store", "Retry-After": String(result.unavailable.retryAfterSeconds) },
-    });
-  },
-  { rateLimit: "roles" },
-);
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
+  GET: withSession(
+    async ({ user }) => {
+      const result = await rolesAnswerFor(user);
+      if (result.ok) return Response.json(result.answer, { headers: { "Cache-Control": "no-store" } });
+      return Response.json(result.unavailable, {
+        status: 503,
+        headers: { "Cache-Control": "no-store", "Retry-After": String(result.unavailable.retryAfterSeconds) },
+      });
+    },
+    { rateLimit: "roles" },
+  ),
+});

@@ -1,9 +1,7 @@
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 import { sessionEndMessages, type SessionEndReason } from "@/lib/auth/errors";
 import { endExpiredSession } from "@/lib/auth/expired-session";
 import { getEnv } from "@/lib/env";
-
-export const dynamic = "force-dynamic";
 
 /**
  * Where the dashboard sends a user whose session has ended: forget the
@@ -11,11 +9,11 @@ export const dynamic = "force-dynamic";
  * the public URL (NEXTAUTH_URL), never on the address the request reached
  * (`next start` sees `http://localhost:<port>` behind a proxy).
  */
-export async function GET(request: Request): Promise<Response> {
+async function forgetEndedSession(request: Request): Promise<Response> {
   await endExpiredSession();
   const asked = new URL(request.url).searchParams.get("reason");
   const reason: SessionEndReason = asked !== null && Object.hasOwn(sessionEndMessages, asked) ? (asked as SessionEndReason) : "session_expired";
   return Response.redirect(new URL(`/?error=${reason}`, getEnv().NEXTAUTH_URL), 303);
 }
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({ GET: forgetEndedSession });

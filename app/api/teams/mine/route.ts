@@ -1,10 +1,8 @@
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
-import { jsonAnswer } from "@/lib/teams/http";
+import { jsonAnswer } from "@/lib/api/http";
 
-export const dynamic = "force-dynamic";
-
-export const GET = withSession(async ({ user }) => jsonAnswer(await getTeamService().myTeam(user)), { rateLimit: "roles" });
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
+  GET: withSession(async ({ user }) => jsonAnswer(await getTeamService().myTeam(user)), { rateLimit: "roles" }),
+});

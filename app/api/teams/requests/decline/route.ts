@@ -1,17 +1,15 @@
-import { otherMethods } from "@/lib/api/method-not-allowed";
+import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
 import { getTeamService } from "@/lib/teams";
-import { actionAnswer, readBody } from "@/lib/teams/http";
+import { actionAnswer, readBody } from "@/lib/api/http";
 import { teamMemberTargetSchema } from "@/lib/teams/requests";
 
-export const dynamic = "force-dynamic";
-
-export const POST = withSession(
-  async ({ request, user }) => {
-    const { teamId, userId } = await readBody(request, teamMemberTargetSchema);
-    return actionAnswer(await getTeamService().declineRequest(user, teamId, userId));
-  },
-  { rateLimit: "actions", sameOrigin: true },
-);
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);
+export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
+  POST: withSession(
+    async ({ request, user }) => {
+      const { teamId, userId } = await readBody(request, teamMemberTargetSchema);
+      return actionAnswer(await getTeamService().declineRequest(user, teamId, userId));
+    },
+    { rateLimit: "actions" },
+  ),
+});

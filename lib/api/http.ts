@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { readLimitedText } from "@/lib/http/read-body";
 import type { ActionResult } from "./answer";
-import { fieldErrorsOf } from "./input";
+import { fieldErrorsOf } from "./field-errors";
 
 /**
  * Reads and validates a JSON body. Anything wrong is a 400 naming the field
