@@ -4,9 +4,7 @@ import { AdminArea } from "@/components/admin/admin-area";
 import { Providers } from "@/components/providers";
 import { getCurrentUser } from "@/lib/auth/session";
 import { rolesAnswerFor } from "@/lib/roles";
-import { adminOverview } from "@/lib/teams/admin";
-
-export const dynamic = "force-dynamic";
+import { adminOverview } from "@/lib/admin/overview";
 
 export const metadata: Metadata = { title: "Admin · SAFA Dashboard" };
 

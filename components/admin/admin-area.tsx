@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { AdminHealth, AuditRow, TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
+import type { AdminHealth, AuditRow } from "@/lib/admin/answer";
+import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
 import { cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 import { AdminTeams } from "./admin-teams";
 import { AuditLog } from "./audit-log";

@@ -1,4 +1,4 @@
-import type { AuditRow } from "@/lib/teams/answer";
+import type { AuditRow } from "@/lib/admin/answer";
 
 /** The newest changes first: who did what, to which team and player, when. */
 export function AuditLog({ rows }: { rows: AuditRow[] }) {

@@ -1,4 +1,4 @@
-import type { AdminHealth } from "@/lib/teams/answer";
+import type { AdminHealth } from "@/lib/admin/answer";
 
 function Light({ ok, label }: { ok: boolean; label: string }) {
   return (

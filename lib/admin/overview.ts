@@ -1,13 +1,14 @@
 import "server-only";
+import { actionPolicy } from "@/lib/actions/policy";
+import { countOpenJournals } from "@/lib/actions/saga";
 import { readAudit } from "@/lib/audit/log";
 import { getDiscordRest } from "@/lib/discord";
 import { metrics } from "@/lib/metrics";
-import type { AdminHealth, AuditRow, TeamDetail, TeamRoleOption } from "./answer";
-import { getTeamContext, getTeamService } from "./index";
-import { teamRoleCandidates } from "./mark-team-role";
-import { actionPolicy } from "@/lib/actions/policy";
-import { countOpenJournals } from "@/lib/actions/saga";
-import { createTeamStore } from "./store";
+import { getTeamContext, getTeamService } from "@/lib/teams";
+import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
+import { teamRoleCandidates } from "@/lib/teams/mark-team-role";
+import { createTeamStore } from "@/lib/teams/store";
+import type { AdminHealth, AuditRow } from "./answer";
 
 /** A health probe never holds the admin page up for longer than this. */
 const probeTimeoutMs = 2_000;
