@@ -8,8 +8,6 @@ import { getSessionState } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { rolesAnswerFor } from "@/lib/roles";
 
-export const dynamic = "force-dynamic";
-
 const loginErrors: Record<string, string> = {
   ...sessionEndMessages,
   OAuthCallback: "Discord did not complete the login. Please try again.",
