@@ -5,8 +5,8 @@ import { Redis } from "ioredis";
 import { encode } from "next-auth/jwt";
 import { createTokenStore } from "@/lib/auth/token-store";
 import { actionResultSchema } from "@/lib/teams/answer";
-import type { RecordReport } from "../helpers/product-records";
-import { recordsReport } from "../helpers/records-report";
+import type { RecordReport } from "../../scripts/records/product-records";
+import { recordsReport } from "../../scripts/records/records-report";
 import { clearApiRateLimits, emulatorStats, emulatorUrl, logIn, metricsToken, resetEmulator, roles, stackRedisUrl } from "./support";
 
 /**

@@ -13,7 +13,7 @@ import type { ActionResult } from "@/lib/teams/answer";
 import { createTeamStore } from "@/lib/teams/store";
 import { startRedisServer, type RedisServerHandle } from "../../scripts/redis-server";
 import { guildId } from "../helpers/harness";
-import { checkProductRecords } from "../helpers/product-records";
+import { checkProductRecords } from "../../scripts/records/product-records";
 import { createWorld, type World } from "./teams-world";
 
 /**

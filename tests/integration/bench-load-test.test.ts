@@ -9,7 +9,7 @@ describe("load-test bench, --quick", () => {
   it(
     "exits 0 (its own checks passed) and prints its request table",
     async () => {
-      const { stdout } = await run("npx", ["tsx", "bench/load-test.ts", "--quick"], { timeout: 560_000, maxBuffer: 8 * 1024 * 1024 });
+      const { stdout } = await run("npx", ["tsx", "bench/load/load-test.ts", "--quick"], { timeout: 560_000, maxBuffer: 8 * 1024 * 1024 });
       const rows = stdout.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| ---"));
       expect(rows[0]).toMatch(/^\| requests \| count \| 2xx \| 4xx \| 5xx \| no answer \| p50 ms \| p95 ms \| p99 ms \| max ms \|/);
       expect(rows.map((row) => row.split("|")[1]?.trim())).toEqual([

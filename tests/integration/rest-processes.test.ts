@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
-import { startRestWorkers, type RestWorker } from "@/bench/rest-pool";
+import { startRestWorkers, type RestWorker } from "@/bench/rest/pool";
 import { startEmulator, type EmulatorHandle } from "@/emulator/server";
 import { CloudflareBanError, createDiscordRest } from "@/lib/discord/rest";
 
