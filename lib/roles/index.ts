@@ -1,5 +1,6 @@
 import "server-only";
 import { getTokenStore } from "@/lib/auth";
+import { getDiscordRest } from "@/lib/discord";
 import { getEnv } from "@/lib/env";
 import { getRedis } from "@/lib/redis/client";
 import type { RolesAnswer, RolesUnavailable } from "./answer";
@@ -13,6 +14,7 @@ export function getRoleService(): RoleService {
   const env = getEnv();
   roleService ??= createRoleService({
     redis: getRedis(),
+    rest: getDiscordRest(),
     apiBase: env.DISCORD_API_BASE,
     guildId: env.DISCORD_GUILD_ID,
     tokens: getTokenStore(),

@@ -10,9 +10,10 @@ import { jitteredPause } from "@/lib/redis/lock";
 import { runScript } from "@/lib/redis/scripts";
 import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
 import { rolesFinishLookupScript } from "@/lib/redis/scripts/roles-finish-lookup";
-import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "@/lib/discord/rest/keys";
-import { restPolicy } from "@/lib/discord/rest/policy";
-import { fetchMember, memberRoute, type MemberFetchOutcome } from "./fetch-member";
+import { createDiscordRest } from "@/lib/discord/rest/create-discord-rest";
+import { CloudflareBanError, DiscordTransportError } from "@/lib/discord/rest/errors";
+import type { DiscordRest, Transport } from "@/lib/discord/rest/types";
+import { memberOutcome, memberPath, memberRoute, noAnswerOutcome, type MemberFetchOutcome } from "./fetch-member";
 import { paceAfterSuccessMs, rolePolicy } from "./policy";
 
 const log = moduleLogger("roles");
@@ -55,32 +56,27 @@ export type TokenSource = {
   endUserSessions(userId: string): Promise<number>;
 };
 
-/**
- * Keys the role service shares with the bot's REST client, because Discord
- * counts and bans per egress IP whichever token a request carries.
- */
-export type EgressKeys = { cloudflareBan: string; invalidLog: string; invalidWindowMs: number };
-
-/** The egress keys of a REST client built with the default key prefix and egress id. */
-export function defaultEgressKeys(): EgressKeys {
-  const keys = restKeyspace(defaultRestKeyPrefix, defaultEgressId);
-  return { cloudflareBan: keys.cloudflareBan, invalidLog: keys.invalidLog, invalidWindowMs: restPolicy.invalidWindowMs };
-}
-
 export type RoleServiceOptions = {
   redis: Redis;
-  /** Defaults to those of a REST client with default settings. */
-  egress?: EgressKeys;
+  /**
+   * The process's Discord REST client: lookups go through it with the user's
+   * token, so they honour and feed the egress IP's ban breaker and
+   * invalid-request count that the bot's requests share. Without one, a
+   * client with default settings is built on `redis` (no bot token, no
+   * wake-up subscriber), which meets every other default client there.
+   */
+  rest?: DiscordRest;
   apiBase: string;
   guildId: string;
   tokens: TokenSource;
-  fetch?: typeof fetch;
+  /** The HTTP transport of the client built when `rest` is not given. */
+  fetch?: Transport;
   now?: () => number;
 };
 
 type LockReason = "paced" | "rate-limited" | "discord-error";
 
-type Finish = { snapshot?: RoleSnapshot; ttlSeconds?: number; paceMs: number; reason: LockReason; banMs?: number; invalid?: boolean };
+type Finish = { snapshot?: RoleSnapshot; ttlSeconds?: number; paceMs: number; reason: LockReason };
 
 /**
  * "Fetch with cache fallback", the SAFA design, taken further: the lock key
@@ -92,7 +88,7 @@ type Finish = { snapshot?: RoleSnapshot; ttlSeconds?: number; paceMs: number; re
 export function createRoleService(options: RoleServiceOptions) {
   const { redis, guildId } = options;
   const now = options.now ?? Date.now;
-  const egress = options.egress ?? defaultEgressKeys();
+  const rest = options.rest ?? createDiscordRest({ redis, apiBase: options.apiBase, subscribe: false, ...(options.fetch === undefined ? {} : { transport: options.fetch }) });
   /**
    * The last roles this process served, per user: what it can still show
    * while Redis is unreachable. Without Redis there are no tokens to call
@@ -145,17 +141,8 @@ export function createRoleService(options: RoleServiceOptions) {
     await runScript(
       redis,
       rolesFinishLookupScript,
-      [roleKeys.cache(guildId, userId), roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), egress.cloudflareBan, egress.invalidLog],
-      [
-        owner,
-        outcome.snapshot ? JSON.stringify(outcome.snapshot) : "",
-        outcome.ttlSeconds ?? 0,
-        Math.max(0, Math.ceil(outcome.paceMs)),
-        outcome.reason,
-        Math.max(0, Math.ceil(outcome.banMs ?? 0)),
-        outcome.invalid ? "1" : "0",
-        egress.invalidWindowMs,
-      ],
+      [roleKeys.cache(guildId, userId), roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId)],
+      [owner, outcome.snapshot ? JSON.stringify(outcome.snapshot) : "", outcome.ttlSeconds ?? 0, Math.max(0, Math.ceil(outcome.paceMs)), outcome.reason],
     );
   }
 
@@ -178,7 +165,14 @@ export function createRoleService(options: RoleServiceOptions) {
 
   async function callDiscord(userId: string, sessionId: string, accessToken: string, owner: string, cached: RoleSnapshot | null, mayRefresh: boolean): Promise<RoleLookup> {
     const started = now();
-    const outcome = await fetchMember({ apiBase: options.apiBase, guildId, accessToken, timeoutMs: rolePolicy.discordTimeoutMs, fetch: options.fetch });
+    let outcome: MemberFetchOutcome;
+    try {
+      outcome = memberOutcome(await rest.attempt("GET", memberPath(guildId), { auth: { bearer: accessToken }, timeoutMs: rolePolicy.discordTimeoutMs }));
+    } catch (error) {
+      if (error instanceof CloudflareBanError) return servedThroughBan(userId, accessToken, owner, cached, error.retryAfterMs);
+      if (!(error instanceof DiscordTransportError)) throw error;
+      outcome = noAnswerOutcome(error);
+    }
     record(userId, outcome, now() - started);
 
     switch (outcome.kind) {
@@ -201,19 +195,19 @@ export function createRoleService(options: RoleServiceOptions) {
         return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + paceMs, how: "fresh" };
       }
       case "unauthorized": {
-        await finish(userId, accessToken, owner, { paceMs: 0, reason: "paced", invalid: true });
+        await finish(userId, accessToken, owner, { paceMs: 0, reason: "paced" });
         if (!mayRefresh) return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, "Discord refused the login");
         const renewed = await options.tokens.refreshAfterUnauthorized(sessionId, accessToken);
         return lookupWithToken(userId, sessionId, renewed, false);
       }
       case "rate-limited": {
         const waitMs = outcome.retryAfterMs + rolePolicy.rateLimitedMarginMs;
-        await finish(userId, accessToken, owner, { paceMs: waitMs, reason: "rate-limited", invalid: outcome.rateLimit.scope !== "shared" });
+        await finish(userId, accessToken, owner, { paceMs: waitMs, reason: "rate-limited" });
         return fromCache(cached, waitMs, "fallback", true, "rate limited");
       }
       case "banned": {
         log.error({ route: memberRoute, retryAfterMs: outcome.retryAfterMs }, "discord (cloudflare) banned this IP; every discord call stops until it passes");
-        await finish(userId, accessToken, owner, { paceMs: outcome.retryAfterMs, reason: "rate-limited", banMs: outcome.retryAfterMs, invalid: true });
+        await finish(userId, accessToken, owner, { paceMs: outcome.retryAfterMs, reason: "rate-limited" });
         return fromCache(cached, outcome.retryAfterMs, "fallback", true, "Discord has blocked this server for a while");
       }
       case "error": {
@@ -242,19 +236,31 @@ export function createRoleService(options: RoleServiceOptions) {
     );
   }
 
+  /**
+   * While the egress IP is banned nobody asks Discord: the cache is served as
+   * paced until the ban ends, and a lookup that had become the owner gives
+   * its in-flight lock back.
+   */
+  async function servedThroughBan(userId: string, accessToken: string, owner: string | null, cached: RoleSnapshot | null, banMs: number): Promise<RoleLookup> {
+    if (owner !== null) await finish(userId, accessToken, owner, { paceMs: 0, reason: "paced" });
+    return fromCache(cached, banMs, "paced", true, "Discord asked us to wait");
+  }
+
   async function lookupWithToken(userId: string, sessionId: string, accessToken: string, mayRefresh: boolean): Promise<RoleLookup> {
     const owner = randomUUID();
     const startedAt = now();
-    const reply = (await runScript(
-      redis,
-      rolesBeginLookupScript,
-      [roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), roleKeys.cache(guildId, userId), egress.cloudflareBan],
-      [owner, rolePolicy.inflightLeaseMs],
-    )) as [string, string | null, number, (string | null)?];
+    const [reply, egress] = await Promise.all([
+      runScript(redis, rolesBeginLookupScript, [roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), roleKeys.cache(guildId, userId)], [
+        owner,
+        rolePolicy.inflightLeaseMs,
+      ]) as Promise<[string, string | null, number, (string | null)?]>,
+      rest.egress(),
+    ]);
     const [decision, cachedRaw, ms, reason] = reply;
     const cached = parseSnapshot(cachedRaw);
+    if (egress.cloudflareBan.open) return servedThroughBan(userId, accessToken, decision === "owner" ? owner : null, cached, egress.cloudflareBan.retryAfterMs);
     if (decision === "paced") {
-      const busy = reason === "rate-limited" || reason === "discord-error" || reason === "cloudflare-ban";
+      const busy = reason === "rate-limited" || reason === "discord-error";
       return fromCache(cached, ms, "paced", busy, busy ? "Discord asked us to wait" : "paced");
     }
     if (decision === "wait") return waitForOther(userId, accessToken, startedAt, cached);

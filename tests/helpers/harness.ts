@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { createTokenStore } from "@/lib/auth/token-store";
+import { createDiscordRest } from "@/lib/discord/rest/create-discord-rest";
 import { createRoleService } from "@/lib/roles/service";
 import { GUILD_ID, ROLE_IDS } from "../../emulator/fixture";
 import { startEmulator } from "../../emulator/server";
@@ -54,19 +55,20 @@ export async function emulator(options: EmulatorOptions = {}) {
 }
 export type TestEmulator = Awaited<ReturnType<typeof emulator>>;
 
-/** A token store and role service as one app process would build them. */
+/** A token store, the bot's REST client and the role service on it, as one app process would build them. */
 export function appServices(redis: Redis, emu: TestEmulator) {
   const tokens = createTokenStore({
     redis,
     secret: testSecret,
     oauth: { apiBase: emu.apiBase, clientId: "1400000000000000001", clientSecret: "emulator-client-secret" },
   });
-  const roles = createRoleService({ redis, apiBase: emu.apiBase, guildId, tokens });
-  return { tokens, roles };
+  const rest = createDiscordRest({ redis, apiBase: emu.apiBase, botToken: "emulator-bot-token", subscribe: false });
+  const roles = createRoleService({ redis, rest, apiBase: emu.apiBase, guildId, tokens });
+  return { tokens, rest, roles };
 }
 
 /** Logs a persona in at the emulator and stores its tokens under a new session id, as the login callback does. */
-export async function signIn(emu: TestEmulator, services: ReturnType<typeof appServices>, userId: string, options: { expiresIn?: number; claimedExpiresAt?: number } = {}) {
+export async function signIn(emu: TestEmulator, services: Pick<ReturnType<typeof appServices>, "tokens">, userId: string, options: { expiresIn?: number; claimedExpiresAt?: number } = {}) {
   const granted = await emu.tokens(userId, options.expiresIn);
   const sessionId = `session-${userId}-${Math.random().toString(36).slice(2)}`;
   await services.tokens.save(sessionId, {

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rolePolicy } from "@/lib/roles/policy";
-import { defaultEgressKeys, roleKeys } from "@/lib/roles/service";
+import { CloudflareBanError } from "@/lib/discord/rest/errors";
+import { roleKeys } from "@/lib/roles/service";
 import { appServices, emulator, freshRedis, guildId, memberRoute, personas, roleIds, signIn, type TestEmulator } from "../helpers/harness";
 
 /**
@@ -88,8 +89,9 @@ describe("role lookups when Discord misbehaves", () => {
     await emu.control("faults", { body: { route: memberRoute, kind: "ban", count: 1 } });
     expectCachedPlayer(await services.roles.lookup(personas.player, session.sessionId));
     // The ban's Retry-After is an hour, and the breaker is the one the bot's REST client reads too.
-    expect(await redis.pttl(defaultEgressKeys().cloudflareBan)).toBeGreaterThan(3_000_000);
-    expect(await redis.zcard(defaultEgressKeys().invalidLog)).toBe(1);
+    const egress = await services.rest.inspect();
+    expect(egress.cloudflareBan.retryAfterMs).toBeGreaterThan(3_000_000);
+    expect(egress.invalidRequests.count).toBe(1);
     // Another user's token is not asked either: a ban is per IP.
     const other = await services.roles.lookup(personas.manager, manager.sessionId);
     expect(other).toMatchObject({ kind: "unavailable", reason: "discord" });
@@ -99,7 +101,9 @@ describe("role lookups when Discord misbehaves", () => {
   it("calls no Discord while the REST client's ban breaker is open", async () => {
     const services = appServices(redis, emu);
     const session = await signIn(emu, services, personas.player);
-    await redis.set(defaultEgressKeys().cloudflareBan, "rest", "PX", 60_000);
+    // The bot's own request meets the ban and opens the breaker.
+    await emu.control("faults", { body: { route: "GET /guilds/:guild_id/roles", kind: "ban", count: 1 } });
+    await expect(services.rest.get(`/guilds/${guildId}/roles`)).rejects.toBeInstanceOf(CloudflareBanError);
     const answer = await services.roles.lookup(personas.player, session.sessionId);
     expect(answer.kind).toBe("unavailable");
     expect((await emu.stats()).routes[memberRoute]?.requests ?? 0).toBe(0);
@@ -112,7 +116,7 @@ describe("role lookups when Discord misbehaves", () => {
       const session = await signIn(tight, services, personas.player);
       await fetch(`${tight.apiBase}/users/@me/guilds/${guildId}/member`, { headers: { Authorization: `Bearer ${session.access_token}` } });
       await services.roles.lookup(personas.player, session.sessionId);
-      expect(await redis.zcard(defaultEgressKeys().invalidLog)).toBe(1);
+      expect((await services.rest.inspect()).invalidRequests.count).toBe(1);
     } finally {
       await tight.close();
     }

@@ -3,19 +3,18 @@ import { moduleLogger } from "../../log";
 import { metrics } from "../../metrics";
 import { acquireSlot, type SlotDeps } from "./acquire-slot";
 import { BucketQueues } from "./bucket-queue";
-import { classifyAnswer } from "./classify";
 import {
   BotTokenInvalidError,
   CloudflareBanError,
   DiscordAPIError,
   DiscordTransportError,
+  MissingBotTokenError,
   RateLimitedError,
   RestClientClosedError,
 } from "./errors";
 import { RestEventHub } from "./events";
 import { createFailoverStore } from "./failover-store";
 import { GlobalGate } from "./global-gate";
-import { parseRateLimitHeaders } from "./headers";
 import { buildInit, buildUrl } from "./http-request";
 import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "./keys";
 import type { AcquireRequest, AuthScope, Lease } from "./limiter-store";
@@ -23,14 +22,16 @@ import { createLocalStore } from "./local-store";
 import { restPolicy, type RestPolicy } from "./policy";
 import { createRedisStore } from "./redis-store";
 import { createAnswerReporter } from "./report-answer";
-import { parseErrorBody, readBody, type ResponseBody } from "./response-body";
+import { parseErrorBody } from "./response-body";
 import { backoffMs, isConnectPhaseError, isIdempotent, sleep } from "./retry";
+import { attemptRequest, defaultUserAgent } from "./attempt-request";
 import { parseRoute, type HttpMethod, type RouteLike } from "./route";
+import { sendAttempt, type RestAnswer } from "./send-attempt";
 import { tokenDigest } from "@/lib/auth/token-digest";
-import type { DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
+import type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 import { Waker } from "./waker";
 
-export type { DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
+export type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 
 /**
  * The one way this app talks to Discord's REST API. All processes sharing a
@@ -55,10 +56,11 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
   const log = options.logger ?? moduleLogger("discord-rest");
   const transport: Transport = options.transport ?? ((url, init) => fetch(url, init));
   const apiBase = options.apiBase.replace(/\/+$/, "");
-  const userAgent = options.userAgent ?? "DiscordBot (https://github.com/safa-esports/safa-dashboard, 0.1.0)";
+  const userAgent = options.userAgent ?? defaultUserAgent;
   const egressId = options.egressId ?? defaultEgressId;
   const keys = restKeyspace(options.keyPrefix ?? defaultRestKeyPrefix, egressId);
-  const botScope: AuthScope = { kind: "bot", digest: tokenDigest(options.botToken) };
+  const botToken = options.botToken;
+  const botScope: AuthScope = { kind: "bot", digest: botToken === undefined ? "no-bot-token" : tokenDigest(botToken) };
   const refuseAt = Math.floor(policy.invalidRequestLimit * policy.invalidShare);
   const events = new RestEventHub(log);
   const waker = new Waker({ maxPollMs: policy.maxPollMs, jitterMs: policy.wakeJitterMs, log });
@@ -101,7 +103,10 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
   };
 
   const authFor = (auth: RequestAuth | undefined): { scope: AuthScope; header?: string; bearer?: string } => {
-    if (auth === undefined) return { scope: botScope, header: `Bot ${options.botToken}` };
+    if (auth === undefined) {
+      if (botToken === undefined) throw new MissingBotTokenError();
+      return { scope: botScope, header: `Bot ${botToken}` };
+    }
     if ("bearer" in auth) return { scope: { kind: "bearer", digest: tokenDigest(auth.bearer) }, header: `Bearer ${auth.bearer}`, bearer: auth.bearer };
     return { scope: { kind: "none", digest: egressId } };
   };
@@ -134,11 +139,10 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
         const lease = await acquireSlot(slots, acquireRequest, deadlineAt, signal);
         const sentAt = Date.now();
         const attemptSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(policy.requestTimeoutMs)]) : AbortSignal.timeout(policy.requestTimeoutMs);
-        let response: Response;
-        let body: ResponseBody;
+        let answer: RestAnswer;
         try {
-          response = await transport(url, buildInit({ method, options: requestOptions, authHeader: auth.header, userAgent, signal: attemptSignal }));
-          body = await readBody(response);
+          const init = buildInit({ method, options: requestOptions, authHeader: auth.header, userAgent, signal: attemptSignal });
+          answer = await sendAttempt({ transport, url, init, authKind: auth.scope.kind, policy });
         } catch (error) {
           const notSent = isConnectPhaseError(error);
           await releaseQuietly(acquireRequest, lease, notSent);
@@ -151,8 +155,7 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
           await sleep(delayMs, signal);
           continue;
         }
-        const status = response.status;
-        const outcome = classifyAnswer(status, parseRateLimitHeaders(response.headers), body, auth.scope.kind, policy);
+        const { status, body, outcome } = answer;
         const settled = await store.settle(acquireRequest, lease, outcome);
         if (outcome.bucketHash !== undefined) slots.knownHashes.set(parsed.routeId, outcome.bucketHash);
         report(parsed, outcome, settled, Date.now() - sentAt, attempt);
@@ -188,8 +191,19 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
     }
   }
 
+  async function attempt(method: HttpMethod, route: RouteLike, attemptOptions: AttemptOptions): Promise<RestAnswer> {
+    if (closed) throw new RestClientClosedError();
+    const egress = await store.egress();
+    if (egress.cloudflareBan.open) throw new CloudflareBanError(egress.cloudflareBan.retryAfterMs);
+    const answer = await attemptRequest(method, route, { ...attemptOptions, apiBase, transport, userAgent, policy });
+    if (answer.outcome.countsInvalid) await store.recordEgress(answer.outcome);
+    return answer;
+  }
+
   return {
     request,
+    attempt,
+    egress: () => store.egress(),
     get: (route, requestOptions) => request("GET", route, requestOptions),
     post: (route, requestOptions) => request("POST", route, requestOptions),
     put: (route, requestOptions) => request("PUT", route, requestOptions),

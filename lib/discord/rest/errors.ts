@@ -81,6 +81,14 @@ export class BotTokenInvalidError extends Error {
   }
 }
 
+/** A request needed the bot token, and this client was built without one. */
+export class MissingBotTokenError extends Error {
+  override readonly name = "MissingBotTokenError";
+  constructor() {
+    super("this Discord REST client has no bot token; pass a user's token in `auth`");
+  }
+}
+
 /** No HTTP answer (connection refused, reset, timeout) after the retries allowed for this request. */
 export class DiscordTransportError extends Error {
   override readonly name = "DiscordTransportError";

@@ -89,6 +89,15 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
     async inspect(): Promise<RestState> {
       return attempt(() => shared.inspect(), () => local.inspect());
     },
+    egress: () => attempt(() => shared.egress(), () => local.egress()),
+    async recordEgress(outcome: Outcome) {
+      // A ban must hold in this process even if Redis fails right after.
+      const localResult = outcome.rateLimit?.kind === "cloudflare" ? await local.recordEgress(outcome) : undefined;
+      return attempt(
+        () => shared.recordEgress(outcome),
+        async () => localResult ?? local.recordEgress(outcome),
+      );
+    },
     close() {
       clearInterval(probe);
       if (active) metrics.restFallbackActive.set(0);

@@ -7,6 +7,7 @@ import "server-only";
  */
 export {
   createDiscordRest,
+  type AttemptOptions,
   type DiscordRest,
   type DiscordRestOptions,
   type RequestAuth,
@@ -19,11 +20,13 @@ export {
   DiscordAPIError,
   DiscordTransportError,
   InvalidRequestBudgetError,
+  MissingBotTokenError,
   RateLimitedError,
   RestClientClosedError,
   type RateLimitScope,
 } from "./errors";
 export type { RestEventName, RestEvents, RestListener } from "./events";
-export type { BucketSnapshot, RateLimitKind, RestState } from "./limiter-store";
+export type { BucketSnapshot, EgressState, RateLimitKind, RestState } from "./limiter-store";
 export { restPolicy, type RestPolicy } from "./policy";
 export type { HttpMethod, RouteLike } from "./route";
+export type { RestAnswer } from "./send-attempt";

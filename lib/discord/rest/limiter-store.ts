@@ -65,6 +65,9 @@ export type BucketSnapshot = {
   blockedMs: number;
 };
 
+/** What the egress IP's shared state says of any request, whatever its token. */
+export type EgressState = { cloudflareBan: { open: boolean; retryAfterMs: number } };
+
 /** The limiter as an admin health panel sees it. */
 export type RestState = {
   source: "redis" | "local";
@@ -87,4 +90,7 @@ export type LimiterStore = {
   /** `notSent`: the request never left this process, so its slot is given back. */
   release(request: AcquireRequest, lease: Lease, notSent: boolean): Promise<void>;
   inspect(): Promise<RestState>;
+  egress(): Promise<EgressState>;
+  /** Records an answer to an attempt sent outside the buckets: a ban opens the breaker; an invalid answer is counted. */
+  recordEgress(outcome: Outcome): Promise<{ invalidCount: number }>;
 };

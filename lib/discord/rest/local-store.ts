@@ -3,6 +3,7 @@ import type {
   AcquireResult,
   AuthScope,
   BucketSnapshot,
+  EgressState,
   Lease,
   LimiterStore,
   Outcome,
@@ -244,6 +245,20 @@ export function createLocalStore(options: LocalStoreOptions): LimiterStore {
         }
       }
       options.wake(key);
+    },
+
+    async egress(): Promise<EgressState> {
+      const at = now();
+      return { cloudflareBan: { open: banUntil > at, retryAfterMs: Math.max(banUntil - at, 0) } };
+    },
+
+    async recordEgress(outcome: Outcome): Promise<{ invalidCount: number }> {
+      const at = now();
+      if (outcome.rateLimit?.kind === "cloudflare") banUntil = Math.max(banUntil, at + outcome.rateLimit.retryAfterMs);
+      if (!outcome.countsInvalid) return { invalidCount: 0 };
+      invalidLog.push(at);
+      dropExpired(invalidLog, at - policy.invalidWindowMs);
+      return { invalidCount: invalidLog.length };
     },
 
     async inspect(): Promise<RestState> {

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { restAcquireLua } from "../../redis/scripts/rest-acquire";
+import { restEgressRecordLua } from "../../redis/scripts/rest-egress-record";
 import { restInspectLua } from "../../redis/scripts/rest-inspect";
 import { restReleaseLua } from "../../redis/scripts/rest-release";
 import { restSettleLua } from "../../redis/scripts/rest-settle";
@@ -12,6 +13,7 @@ export type RestScriptCommands = {
   restSettle(...args: ScriptArg[]): Promise<unknown>;
   restRelease(...args: ScriptArg[]): Promise<unknown>;
   restInspect(...args: ScriptArg[]): Promise<unknown>;
+  restEgressRecord(...args: ScriptArg[]): Promise<unknown>;
 };
 
 const definitions = {
@@ -19,6 +21,7 @@ const definitions = {
   restSettle: { lua: restSettleLua, numberOfKeys: 10 },
   restRelease: { lua: restReleaseLua, numberOfKeys: 2 },
   restInspect: { lua: restInspectLua, numberOfKeys: 7, readOnly: true },
+  restEgressRecord: { lua: restEgressRecordLua, numberOfKeys: 2 },
 } as const;
 
 /**

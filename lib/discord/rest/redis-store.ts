@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { RestKeyspace } from "./keys";
 import type {
   AcquireRequest,
   AcquireResult,
+  EgressState,
   Lease,
   LimiterStore,
   Outcome,
@@ -146,6 +148,20 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
         ),
         "release",
       );
+    },
+
+    async egress(): Promise<EgressState> {
+      const banMs = await timed(redis.pttl(keys.cloudflareBan), "egress");
+      return { cloudflareBan: { open: banMs > 0, retryAfterMs: Math.max(banMs, 0) } };
+    },
+
+    async recordEgress(outcome: Outcome): Promise<{ invalidCount: number }> {
+      const banMs = outcome.rateLimit?.kind === "cloudflare" ? outcome.rateLimit.retryAfterMs : 0;
+      const raw = await timed(
+        scripts.restEgressRecord(keys.cloudflareBan, keys.invalidLog, banMs, outcome.countsInvalid ? "1" : "0", policy.invalidWindowMs, `attempt|${randomUUID()}`),
+        "record egress",
+      );
+      return { invalidCount: z.number().parse(raw) };
     },
 
     async inspect(): Promise<RestState> {

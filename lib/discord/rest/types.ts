@@ -1,9 +1,10 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { RestEventName, RestListener } from "./events";
-import type { RestState } from "./limiter-store";
+import type { EgressState, RestState } from "./limiter-store";
 import type { RestPolicy } from "./policy";
 import type { HttpMethod, RouteLike } from "./route";
+import type { RestAnswer } from "./send-attempt";
 
 /** A `fetch`-compatible function; tests inject one, production uses the global `fetch`. */
 export type Transport = (url: string, init: RequestInit) => Promise<Response>;
@@ -11,7 +12,12 @@ export type Transport = (url: string, init: RequestInit) => Promise<Response>;
 export type DiscordRestOptions = {
   /** Shared by every process using the bot token; the client registers its scripts on it. */
   redis: Redis;
-  botToken: string;
+  /**
+   * Absent for a client that only sends users' tokens (`attempt`, or requests
+   * with `auth`); a request that needs the bot token then fails with
+   * `MissingBotTokenError`.
+   */
+  botToken?: string;
   /** Including the version, e.g. `https://discord.com/api/v10`. */
   apiBase: string;
   /** Discord's global limit for this token (50 unless Discord raised it). */
@@ -50,6 +56,14 @@ export type RequestOptions = {
   signal?: AbortSignal;
 };
 
+/** One attempt with a user's token (or none), reported rather than retried. */
+export type AttemptOptions = {
+  auth: RequestAuth;
+  /** No answer within this is a `DiscordTransportError`. */
+  timeoutMs: number;
+  query?: RequestOptions["query"];
+};
+
 export type DiscordRest = {
   request<T = unknown>(method: HttpMethod, route: RouteLike, options?: RequestOptions): Promise<T>;
   get<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
@@ -57,6 +71,18 @@ export type DiscordRest = {
   put<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
   patch<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
   delete<T = unknown>(route: RouteLike, options?: RequestOptions): Promise<T>;
+  /**
+   * Sends one attempt now, with no queue, no bucket and no retry, and hands
+   * back the answer whatever its status, with its rate-limit headers and its
+   * classification: for a caller that paces a user's token by its own rules
+   * (the role service). The egress IP's state still applies, because Discord
+   * counts and bans per IP whichever token a request carries: an open ban
+   * breaker refuses with `CloudflareBanError` before sending, and a ban or an
+   * invalid answer is recorded for every process.
+   */
+  attempt(method: HttpMethod, route: RouteLike, options: AttemptOptions): Promise<RestAnswer>;
+  /** The egress IP's ban breaker, as every process sees it. */
+  egress(): Promise<EgressState>;
   on<E extends RestEventName>(event: E, listener: RestListener<E>): () => void;
   /** Limiter state for an admin health panel. */
   inspect(): Promise<RestState>;
