@@ -4,6 +4,9 @@ import type { ActionContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "./guild-port";
 import { createdRole, type Step } from "./saga";
 
+/** Who asks for an action, as their session names them. */
+export type SessionActor = { id: string; name: string };
+
 /** Who is acting, with roles read fresh from Discord through the bot for this very action. */
 export type Actor = { id: string; name: string; roles: string[]; isAdmin: boolean };
 
@@ -30,7 +33,7 @@ export async function freshRoles(context: ActionContext, userId: string): Promis
   return roles;
 }
 
-export async function freshActor(context: ActionContext, user: { id: string; name: string }): Promise<Actor> {
+export async function freshActor(context: ActionContext, user: SessionActor): Promise<Actor> {
   const roles = await freshRoles(context, user.id);
   if (roles === null) throw new ApiError(403, "not_in_server", "Join the SAFA Discord server first, then try again.");
   await context.redis.hset(context.keys.userNames, user.id, user.name.slice(0, 100));

@@ -4,7 +4,7 @@ import { countOpenJournals } from "@/lib/actions/saga";
 import { readAudit } from "@/lib/audit/log";
 import { getDiscordRest } from "@/lib/discord";
 import { metrics } from "@/lib/metrics";
-import { getTeamContext, getTeamService } from "@/lib/teams";
+import { allTeams, getTeamContext } from "@/lib/teams";
 import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
 import { teamRoleCandidates } from "@/lib/teams/mark-team-role";
 import { createTeamStore } from "@/lib/teams/store";
@@ -91,9 +91,7 @@ export async function adminOverview(): Promise<AdminOverview> {
   const context = getTeamContext();
   const [teams, teamRoles, audit, redis, discord, roleCache, openJournals] = await Promise.all([
     // With Redis away the lists are empty and the health panel says why.
-    getTeamService()
-      .allTeams()
-      .catch(() => []),
+    allTeams(context).catch(() => []),
     teamRoleCandidates(context).catch(() => []),
     auditRows().catch(() => []),
     redisHealth(),

@@ -30,7 +30,10 @@ function parseScored(reply: unknown): Membership[] {
   return entries;
 }
 
-/** Reads of the product's team records; every value is parsed, since Redis is a boundary too. */
+/**
+ * The teams feature's reads of its records, every value parsed (Redis is a
+ * boundary too), and the one small write that is no action of its own.
+ */
 export function createTeamStore(redis: Redis, keys: ProductKeys) {
   async function scored(key: string): Promise<Membership[]> {
     const reply: unknown = await redis.zrange(key, 0, "-1", "WITHSCORES");
@@ -48,6 +51,9 @@ export function createTeamStore(redis: Redis, keys: ProductKeys) {
       return redis.zrange(keys.teamIndex, 0, "-1");
     },
     members: (teamId: string) => scored(keys.members(teamId)),
+    async rosterSize(teamId: string): Promise<number> {
+      return redis.zcard(keys.members(teamId));
+    },
     /** Pending requests, without those of users who joined a team since (they are void). */
     async requests(teamId: string): Promise<Membership[]> {
       const all = await scored(keys.requests(teamId));
@@ -79,6 +85,10 @@ export function createTeamStore(redis: Redis, keys: ProductKeys) {
     },
     async wasDisbanded(teamId: string): Promise<boolean> {
       return (await redis.sismember(keys.disbandedRoles, teamId)) === 1;
+    },
+    /** The name a user's requests and roster lines show (their Discord name at their last action). */
+    async rememberName(userId: string, name: string): Promise<void> {
+      await redis.hset(keys.userNames, userId, name.slice(0, 100));
     },
     async displayNames(userIds: readonly string[]): Promise<Map<string, string>> {
       const names = new Map<string, string>();

@@ -43,6 +43,11 @@ export async function readGuildSnapshot(context: TeamContext, options: { fresh: 
   return snapshot;
 }
 
+/** Drops the cached snapshot, after an action created or deleted a role. */
+export async function forgetGuildSnapshot(context: TeamContext): Promise<void> {
+  await context.redis.del(context.keys.guildRoles);
+}
+
 /**
  * Why a role may not be a team's, or null when it may. A team role is handed
  * to newcomers by the bot and deleted on disband, so it must grant nothing,

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import pino from "pino";
+import type { SessionActor } from "@/lib/actions/actor";
 import { createGuildAdapter } from "@/lib/actions/guild-adapter";
 import type { GuildPort } from "@/lib/actions/guild-port";
 import { productKeyspace } from "@/lib/actions/keys";
 import type { AdmissionPolicy } from "@/lib/actions/policy";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import type { RoleIds } from "@/lib/roles/view";
+import { allTeams, approveRequest, createTeam, declineRequest, disbandTeam, listTeams, myTeam, removeMember, requestToJoin, transferManager, withdrawRequest } from "@/lib/teams";
 import type { TeamContext } from "@/lib/teams/context";
-import { createTeamService } from "@/lib/teams/service";
+import type { CreateTeamInput } from "@/lib/teams/input";
 import { seedDemoTeams } from "../../scripts/seed-demo";
 import { appServices, emulator, freshRedis, guildId, type TestEmulator } from "../helpers/harness";
 
@@ -55,6 +57,23 @@ const roomyAdmission: AdmissionPolicy = { guildPerSecond: 1_000, guildBurst: 1_0
 
 type Personas = { guild: { roles: { id: string; name: string }[] }; personas: { id: string; username: string; member: boolean; roles: string[] }[] };
 
+/** Every team use case bound to one process's context, as its route handlers call them. */
+function teamActions(context: TeamContext) {
+  return {
+    listTeams: (user: SessionActor) => listTeams(context, user),
+    myTeam: (user: SessionActor) => myTeam(context, user),
+    allTeams: () => allTeams(context),
+    createTeam: (user: SessionActor, input: CreateTeamInput) => createTeam(context, user, input),
+    requestToJoin: (user: SessionActor, teamId: string) => requestToJoin(context, user, teamId),
+    withdrawRequest: (user: SessionActor, teamId: string) => withdrawRequest(context, user, teamId),
+    declineRequest: (user: SessionActor, teamId: string, userId: string) => declineRequest(context, user, teamId, userId),
+    approveRequest: (user: SessionActor, teamId: string, userId: string) => approveRequest(context, user, teamId, userId),
+    removeMember: (user: SessionActor, teamId: string, userId: string) => removeMember(context, user, teamId, userId),
+    transferManager: (user: SessionActor, teamId: string, userId: string) => transferManager(context, user, teamId, userId),
+    disbandTeam: (user: SessionActor, teamId: string) => disbandTeam(context, user, teamId),
+  };
+}
+
 export type World = Awaited<ReturnType<typeof createWorld>>;
 
 /**
@@ -87,7 +106,7 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
       now: Date.now,
     };
     context.guild = wrap(context.guild, context);
-    return { context, service: createTeamService(context) };
+    return { context, service: teamActions(context) };
   }
 
   const main = process();

@@ -1,6 +1,6 @@
 import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
-import { getTeamService } from "@/lib/teams";
+import { getTeamContext, transferManager } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/api/http";
 import { teamMemberTargetSchema } from "@/lib/teams/requests";
 
@@ -9,7 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
   PUT: withSession(
     async ({ request, user }) => {
       const { teamId, userId } = await readBody(request, teamMemberTargetSchema);
-      return actionAnswer(await getTeamService().transferManager(user, teamId, userId));
+      return actionAnswer(await transferManager(getTeamContext(), user, teamId, userId));
     },
     { rateLimit: "actions" },
   ),

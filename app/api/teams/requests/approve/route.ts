@@ -1,6 +1,6 @@
 import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
-import { getTeamService } from "@/lib/teams";
+import { approveRequest, getTeamContext } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/api/http";
 import { teamMemberTargetSchema } from "@/lib/teams/requests";
 
@@ -8,7 +8,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
   POST: withSession(
     async ({ request, user }) => {
       const { teamId, userId } = await readBody(request, teamMemberTargetSchema);
-      return actionAnswer(await getTeamService().approveRequest(user, teamId, userId));
+      return actionAnswer(await approveRequest(getTeamContext(), user, teamId, userId));
     },
     { rateLimit: "actions" },
   ),

@@ -1,0 +1,21 @@
+import "server-only";
+import { actionPolicy } from "@/lib/actions/policy";
+import { auditJson, requestStreamOf, type AuditInput } from "@/lib/audit/log";
+import { runScript } from "@/lib/redis/scripts";
+import { teamDropRequestScript } from "@/lib/redis/scripts/team-drop-request";
+import type { TeamContext } from "./context";
+
+/**
+ * Drops a pending join request and audits it in one script; false when there
+ * was none. A withdrawal goes to the request stream, as the request did; a
+ * decline, the manager's act, to the main audit stream.
+ */
+export async function dropRequest(context: TeamContext, teamId: string, userId: string, entry: AuditInput): Promise<boolean> {
+  const reply = await runScript(
+    context.redis,
+    teamDropRequestScript,
+    [context.keys.requests(teamId), context.keys.userRequests, entry.action === "team.withdraw" ? requestStreamOf(context.keys.audit) : context.keys.audit],
+    [teamId, userId, auditJson(entry, context.now()), actionPolicy.auditEntriesMax],
+  );
+  return reply === "ok";
+}
