@@ -6,9 +6,7 @@ import { useEffect } from "react";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { ProfileEditor } from "../teams/profile-editor";
-import { teamSlotsFor } from "../teams/team-slots";
 import { ViewSwitch } from "../views/view-switch";
-import type { TeamSlots } from "../views/view-switch";
 import { saveProfileViaApi } from "./profile-client";
 import { describeRolesProblem, fetchRoles } from "./roles-client";
 import { RolesBadge } from "./roles-badge";
@@ -24,10 +22,6 @@ export type DashboardProps = {
   userName: string;
   /** The SAFA server's Discord invite, for members who have not joined yet. */
   inviteUrl: string;
-  /** Saves the profile form; defaults to `POST /api/profile`. Roles are re-read after a successful save. */
-  saveProfile?: (values: ProfileInput) => Promise<ProfileSaveResult>;
-  initialProfile?: Partial<ProfileInput>;
-  slots?: TeamSlots;
 };
 
 /**
@@ -36,7 +30,7 @@ export type DashboardProps = {
  * again (see roles-pacing.ts); while the server is busy the last answer stays
  * on screen.
  */
-export function Dashboard({ initialAnswer, userName, inviteUrl, saveProfile = saveProfileViaApi, initialProfile, slots }: DashboardProps) {
+export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps) {
   const query = useQuery({
     queryKey: rolesQueryKey,
     queryFn: ({ signal }) => fetchRoles(signal),
@@ -64,8 +58,9 @@ export function Dashboard({ initialAnswer, userName, inviteUrl, saveProfile = sa
     return () => window.clearTimeout(timer);
   }, [retryAtMs, refetch]);
 
+  /** Saves the profile form through `POST /api/profile`; roles are re-read after a successful save. */
   async function saveProfileAndRefresh(values: ProfileInput): Promise<ProfileSaveResult> {
-    const result = await saveProfile(values);
+    const result = await saveProfileViaApi(values);
     if (result.ok) await refetch();
     return result;
   }
@@ -91,14 +86,7 @@ export function Dashboard({ initialAnswer, userName, inviteUrl, saveProfile = sa
       <main className="mx-auto flex max-w-4xl flex-col gap-4 px-4 py-6">
         <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} />
         <RolesProblemBanner problem={problem} onRetry={() => void refetch()} />
-        <ViewSwitch
-          view={answer.view}
-          inviteUrl={inviteUrl}
-          onCheckAgain={refetch}
-          saveProfile={saveProfileAndRefresh}
-          initialProfile={initialProfile}
-          slots={slots ?? teamSlotsFor(answer.view, refetch)}
-        />
+        <ViewSwitch view={answer.view} inviteUrl={inviteUrl} refreshRoles={refetch} saveProfile={saveProfileAndRefresh} />
         {answer.view !== "join-server" && answer.view !== "profile-form" && <ProfileEditor onSaved={refetch} />}
       </main>
     </>

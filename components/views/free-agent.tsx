@@ -1,14 +1,13 @@
-import type { ReactNode } from "react";
+import { CreateTeamForm } from "../teams/create-team-form";
+import { TeamBrowser } from "../teams/team-browser";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 
 export type FreeAgentProps = {
-  /** Team search, plugged in by the teams feature. */
-  findTeamSlot?: ReactNode;
-  /** Team creation, plugged in by the teams feature. */
-  createTeamSlot?: ReactNode;
+  /** Called once a team is created: the user's roles changed, so the dashboard re-reads them and switches view. */
+  onRolesChanged: () => unknown;
 };
 
-export function FreeAgent({ findTeamSlot, createTeamSlot }: FreeAgentProps) {
+export function FreeAgent({ onRolesChanged }: FreeAgentProps) {
   return (
     <div data-view="free-agent" className="flex flex-col gap-4">
       <section aria-labelledby="free-agent-heading" className={cardClass}>
@@ -23,14 +22,18 @@ export function FreeAgent({ findTeamSlot, createTeamSlot }: FreeAgentProps) {
             Find a team
           </h2>
           <p className={`mt-1 ${bodyTextClass}`}>Ask to join a team that is recruiting. Its manager accepts or declines your request.</p>
-          {findTeamSlot && <div className="mt-4">{findTeamSlot}</div>}
+          <div className="mt-4">
+            <TeamBrowser />
+          </div>
         </section>
         <section aria-labelledby="create-team-heading" className={cardClass}>
           <h2 id="create-team-heading" className={sectionHeadingClass}>
             Create a team
           </h2>
           <p className={`mt-1 ${bodyTextClass}`}>Start a team and become its manager: you pick who plays and answer join requests.</p>
-          {createTeamSlot && <div className="mt-4">{createTeamSlot}</div>}
+          <div className="mt-4">
+            <CreateTeamForm onCreated={onRolesChanged} />
+          </div>
         </section>
       </div>
     </div>

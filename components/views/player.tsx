@@ -1,19 +1,21 @@
-import type { ReactNode } from "react";
+import { MyTeamRoster } from "../teams/my-team";
 import { bodyTextClass, cardClass, headingClass } from "../ui/styles";
 
 export type PlayerProps = {
-  /** The team's name, roster and fixtures, plugged in by the teams feature. */
-  teamDetailsSlot?: ReactNode;
+  /** Called after a roster action, which may change the user's own roles (leaving, handing over or disbanding the team), so the dashboard re-reads them and switches view. */
+  onRolesChanged: () => unknown;
 };
 
-export function Player({ teamDetailsSlot }: PlayerProps) {
+export function Player({ onRolesChanged }: PlayerProps) {
   return (
     <section data-view="player" aria-labelledby="player-heading" className={cardClass}>
       <h1 id="player-heading" className={headingClass}>
         Your team
       </h1>
       <p className={`mt-2 ${bodyTextClass}`}>You play for a SAFA team. Your manager looks after the roster and the fixtures.</p>
-      {teamDetailsSlot && <div className="mt-4">{teamDetailsSlot}</div>}
+      <div className="mt-4">
+        <MyTeamRoster onRolesChanged={onRolesChanged} />
+      </div>
     </section>
   );
 }

@@ -1,4 +1,3 @@
-import type { ReactNode } from "react";
 import type { DashboardView } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { FreeAgent } from "./free-agent";
@@ -7,36 +6,26 @@ import { Player } from "./player";
 import { ProfileForm } from "./profile-form";
 import { TeamManager } from "./team-manager";
 
-/** Team features plugged into the views by the teams engineer; each is optional. */
-export type TeamSlots = {
-  findTeam?: ReactNode;
-  createTeam?: ReactNode;
-  roster?: ReactNode;
-  joinRequests?: ReactNode;
-  teamDetails?: ReactNode;
-};
-
 export type ViewSwitchProps = {
   view: DashboardView;
   inviteUrl: string;
-  onCheckAgain: () => Promise<unknown>;
+  /** Asks the server for the user's roles again; the dashboard switches view when they changed. */
+  refreshRoles: () => Promise<unknown>;
   saveProfile: (values: ProfileInput) => Promise<ProfileSaveResult>;
-  initialProfile?: Partial<ProfileInput>;
-  slots?: TeamSlots;
 };
 
 /** One component per `DashboardView`; the compiler checks every view has one. */
-export function ViewSwitch({ view, inviteUrl, onCheckAgain, saveProfile, initialProfile, slots = {} }: ViewSwitchProps) {
+export function ViewSwitch({ view, inviteUrl, refreshRoles, saveProfile }: ViewSwitchProps) {
   switch (view) {
     case "join-server":
-      return <JoinServer inviteUrl={inviteUrl} onCheckAgain={onCheckAgain} />;
+      return <JoinServer inviteUrl={inviteUrl} onCheckAgain={refreshRoles} />;
     case "profile-form":
-      return <ProfileForm onSubmit={saveProfile} initial={initialProfile} />;
+      return <ProfileForm onSubmit={saveProfile} />;
     case "free-agent":
-      return <FreeAgent findTeamSlot={slots.findTeam} createTeamSlot={slots.createTeam} />;
+      return <FreeAgent onRolesChanged={refreshRoles} />;
     case "team-manager":
-      return <TeamManager rosterSlot={slots.roster} joinRequestsSlot={slots.joinRequests} />;
+      return <TeamManager onRolesChanged={refreshRoles} />;
     case "player":
-      return <Player teamDetailsSlot={slots.teamDetails} />;
+      return <Player onRolesChanged={refreshRoles} />;
   }
 }
