@@ -14,12 +14,10 @@ import { createProfileStore } from "./store";
  */
 export async function requireUniqueClaims(context: ActionContext, userId: string, profile: ProfileInput): Promise<void> {
   await indexStoredProfiles(context);
-  const [gamerTagHolder, eaFcIdHolder] = await Promise.all([
-    context.redis.hget(context.keys.gamerTags, gamerTagKey(profile.gamerTag)),
-    context.redis.hget(context.keys.eaFcIds, eaFcIdKey(profile.eaFcId)),
-  ]);
+  const profiles = createProfileStore(context.redis, context.keys);
+  const { gamerTag: gamerTagHolder, eaFcId: eaFcIdHolder } = await profiles.holders(gamerTagKey(profile.gamerTag), eaFcIdKey(profile.eaFcId));
   if (gamerTagHolder !== null && gamerTagHolder !== userId) {
-    const holder = await createProfileStore(context.redis, context.keys).get(gamerTagHolder);
+    const holder = await profiles.get(gamerTagHolder);
     const message = holder
       ? `Another player's gamer tag looks the same: ${holder.gamerTag}. Pick another gamer tag.`
       : "Another player already uses this gamer tag, or one that looks the same. Pick another gamer tag.";

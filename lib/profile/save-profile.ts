@@ -16,7 +16,7 @@ function sameProfile(stored: StoredProfile | null, profile: ProfileInput): boole
 /** The role changes a save makes: updated-profile, and free-agent unless the user is in a team. */
 async function profileSteps(context: ActionContext, userId: string, roles: readonly string[]) {
   const ids = context.roleIds;
-  const inTeam = (await context.redis.hexists(context.keys.userTeam, userId)) === 1 || roles.includes(ids.player) || roles.includes(ids.teamManager);
+  const inTeam = (await createProfileStore(context.redis, context.keys).inTeam(userId)) || roles.includes(ids.player) || roles.includes(ids.teamManager);
   return [...grant(roles, userId, ids.updatedProfile), ...(inTeam ? [] : grant(roles, userId, ids.freeAgent))];
 }
 

@@ -53,6 +53,15 @@ export function createProfileStore(redis: Redis, keys: ProductKeys) {
     async claims(userId: string): Promise<ProfileClaims | null> {
       return parseProfileClaims(await redis.get(keys.profile(userId)));
     },
+    /** Who holds a gamer tag key and an EA FC ID key (`gamerTagKey`, `eaFcIdKey`), if anyone. */
+    async holders(gamerTag: string, eaFcId: string): Promise<{ gamerTag: string | null; eaFcId: string | null }> {
+      const [gamerTagHolder, eaFcIdHolder] = await Promise.all([redis.hget(keys.gamerTags, gamerTag), redis.hget(keys.eaFcIds, eaFcId)]);
+      return { gamerTag: gamerTagHolder, eaFcId: eaFcIdHolder };
+    },
+    /** Whether the user is on a team's roster (the teams feature records it in `userTeam`). */
+    async inTeam(userId: string): Promise<boolean> {
+      return (await redis.hexists(keys.userTeam, userId)) === 1;
+    },
     async many(userIds: readonly string[]): Promise<Map<string, StoredProfile>> {
       const profiles = new Map<string, StoredProfile>();
       if (userIds.length === 0) return profiles;

@@ -72,7 +72,7 @@ export async function adoptTeamFromRoles(context: TeamContext, user: { id: strin
       [roleId, teamName, teamNameKey(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, actionPolicy.auditEntriesMax],
     );
     if (reply === "adopted" || reply === "unchanged") {
-      await context.redis.hset(keys.userNames, user.id, user.name.slice(0, 100));
+      await store.rememberName(user.id, user.name);
       context.log.info({ teamId: roleId, userId: user.id, reply }, "a team role's holder joined its roster");
       return roleId;
     }

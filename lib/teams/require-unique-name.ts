@@ -17,7 +17,7 @@ const indexedFieldsSchema = z.tuple([z.null(), z.tuple([z.string().nullable(), z
  * each is all an indexed team costs.
  */
 async function indexTeamKeys(context: TeamContext): Promise<void> {
-  const teamIds = await context.redis.zrange(context.keys.teamIndex, 0, "-1");
+  const teamIds = await createTeamStore(context.redis, context.keys).teamIds();
   if (teamIds.length === 0) return;
   const pipeline = context.redis.pipeline();
   for (const teamId of teamIds) pipeline.hmget(context.keys.team(teamId), "name", "tag", "normalizedName", "tagKey");
@@ -46,7 +46,7 @@ async function indexTeamKeys(context: TeamContext): Promise<void> {
 export async function requireUniqueNameAndTag(context: TeamContext, input: CreateTeamInput): Promise<void> {
   await indexTeamKeys(context);
   const store = createTeamStore(context.redis, context.keys);
-  const [nameHolder, tagHolder] = await Promise.all([store.teamIdByName(teamNameKey(input.name)), context.redis.hget(context.keys.teamTags, teamTagKey(input.tag))]);
+  const [nameHolder, tagHolder] = await Promise.all([store.teamIdByName(teamNameKey(input.name)), store.teamIdByTag(teamTagKey(input.tag))]);
   if (nameHolder !== null) {
     const holder = await store.team(nameHolder);
     const message = holder

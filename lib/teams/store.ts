@@ -67,6 +67,9 @@ export function createTeamStore(redis: Redis, keys: ProductKeys) {
     async teamIdByName(normalisedName: string): Promise<string | null> {
       return redis.hget(keys.teamNames, normalisedName);
     },
+    async teamIdByTag(tagKey: string): Promise<string | null> {
+      return redis.hget(keys.teamTags, tagKey);
+    },
     async requestedTeams(userId: string): Promise<string[]> {
       const raw = await redis.hget(keys.userRequests, userId);
       if (raw === null) return [];
