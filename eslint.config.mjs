@@ -1,6 +1,24 @@
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
+/**
+ * The lib/ modules components may import: types, zod schemas and constants
+ * with no server-side imports, safe in the browser bundle. Every other lib/
+ * module is server code (Redis, Discord, secrets, the session).
+ */
+const clientSafeLibModules = [
+  "admin/answer",
+  "api/answer",
+  "api/field-errors",
+  "profile/countries",
+  "profile/schema",
+  "roles/answer",
+  "teams/answer",
+  "teams/input",
+];
+
+const serverOnlyMessage = "components/ runs in the browser: it talks to the server through the API, never through server modules.";
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -11,6 +29,23 @@ const config = [
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["server-only", "ioredis", "next/headers"].map((name) => ({ name, message: serverOnlyMessage })),
+          patterns: [
+            {
+              regex: `^(@/|(\\.\\./)+)lib/(?!(${clientSafeLibModules.join("|")})$)`,
+              message: `${serverOnlyMessage} The lib/ modules it may import are listed in eslint.config.mjs (clientSafeLibModules).`,
+            },
+          ],
+        },
+      ],
     },
   },
 ];
