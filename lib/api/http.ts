@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
-import { readLimitedText } from "@/lib/http/read-body";
+import { readLimitedText } from "./read-body";
 import type { ActionResult } from "./answer";
 import { fieldErrorsOf } from "./field-errors";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readLimitedText } from "@/lib/http/read-body";
+import { readLimitedText } from "@/lib/api/read-body";
 
 /** A request whose body arrives as the given chunks, one every `gapMs`, with no Content-Length. */
 function streamed(chunks: Uint8Array[], gapMs = 0, onPull?: () => void, headers: Record<string, string> = {}): Request {

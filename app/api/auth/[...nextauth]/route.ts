@@ -3,7 +3,7 @@ import NextAuth from "next-auth";
 import { errorResponse } from "@/lib/api/errors";
 import { addressSubject, limitOrOpen, throwIfLimited } from "@/lib/api/with-session";
 import { getAuthOptions } from "@/lib/auth/options";
-import { readLimitedText } from "@/lib/http/read-body";
+import { readLimitedText } from "@/lib/api/read-body";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

@@ -1,5 +1,5 @@
-import { ApiError } from "@/lib/api/errors";
-import { maxRequestBodyBytes } from "./gate";
+import { maxRequestBodyBytes } from "@/lib/http/gate";
+import { ApiError } from "./errors";
 
 /** How long a body may take to arrive once the handler asks for it. */
 export const bodyArrivalTimeoutMs = 10_000;
