@@ -3,6 +3,7 @@ import { moduleLogger } from "../../log";
 import { metrics } from "../../metrics";
 import { acquireSlot, type SlotDeps } from "./acquire-slot";
 import { BucketQueues } from "./bucket-queue";
+import { createCoarseFallbackStore } from "./coarse-fallback-store";
 import {
   BotTokenInvalidError,
   CloudflareBanError,
@@ -18,7 +19,6 @@ import { GlobalGate } from "./global-gate";
 import { buildInit, buildUrl } from "./http-request";
 import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "./keys";
 import type { AcquireRequest, AuthScope, Lease } from "./limiter-store";
-import { createLocalStore } from "./local-store";
 import { restPolicy, type RestPolicy } from "./policy";
 import { createRedisStore } from "./redis-store";
 import { createAnswerReporter } from "./report-answer";
@@ -40,9 +40,11 @@ export type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, Requ
  * before Discord's invalid-request ban.
  *
  * If Redis stops answering (each call is raced against `redisTimeoutMs`), the
- * client keeps working on a per-process limiter that takes `fallbackShare` of
- * every limit, logs a warning, sets `safa_discord_rest_local_fallback` to 1,
- * and switches back when a probe reaches Redis again. The scripts derive
+ * client keeps working on a coarse per-process limiter (`fallbackShare` of
+ * the global limit, one request in flight per route, a hold on any 429; see
+ * `createCoarseFallbackStore`), logs a warning, sets
+ * `safa_discord_rest_local_fallback` to 1, and switches back when a probe
+ * reaches Redis again. The scripts derive
  * bucket keys at run time, so Redis must be standalone (not Cluster).
  */
 export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
@@ -68,7 +70,7 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
   const store = createFailoverStore({
     redis: options.redis,
     shared: createRedisStore({ redis: options.redis, keys, policy, botScope }),
-    local: createLocalStore({ policy, botScope, wake: (key) => waker.notify(key) }),
+    local: createCoarseFallbackStore({ policy, botScope, wake: (key) => waker.notify(key) }),
     probeIntervalMs: policy.redisProbeIntervalMs,
     timeoutMs: policy.redisTimeoutMs,
     log,

@@ -22,8 +22,9 @@ export type FailoverStore = LimiterStore & { readonly fallbackActive: boolean; c
  *
  * Why fail open to a local limiter rather than fail closed: role changes are
  * user-facing, and Discord's own limits still protect Discord; the local
- * limiter takes only a fraction of each limit (see `fallbackShare`), so a
- * handful of processes falling back together still stay under them. While
+ * limiter is coarse and slow on purpose (a fraction of the global limit, see
+ * `fallbackShare`, one request in flight per route, a hold on any 429), so a
+ * handful of processes falling back together still stay under the limits. While
  * active, `safa_discord_rest_local_fallback` is 1 and a warning is logged; a
  * probe every `probeIntervalMs` switches back once Redis answers again.
  */

@@ -41,8 +41,8 @@ export const restPolicy = {
   /** While on the local fallback, probe Redis this often. */
   redisProbeIntervalMs: 2_000,
   /**
-   * The local fallback limiter's share of each limit. Several processes may
-   * fall back at once and cannot see each other, so each takes a quarter.
+   * The local fallback limiter's share of the global limit. Several processes
+   * may fall back at once and cannot see each other, so each takes a quarter.
    */
   fallbackShare: 0.25,
   /** Longest a waiter sleeps before re-checking, in case a wake-up was lost. */

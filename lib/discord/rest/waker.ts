@@ -74,6 +74,11 @@ export class Waker {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     if (!subscriber) return;
+    // QUIT would wait in the offline queue for a Redis that may never come back.
+    if (subscriber.status !== "ready") {
+      subscriber.disconnect();
+      return;
+    }
     try {
       await subscriber.quit();
     } catch {
