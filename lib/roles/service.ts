@@ -66,6 +66,7 @@ export type RoleServiceOptions = {
    * wake-up subscriber), which meets every other default client there.
    */
   rest?: DiscordRest;
+  /** Discord's API base of the client built when `rest` is not given. */
   apiBase: string;
   guildId: string;
   tokens: TokenSource;

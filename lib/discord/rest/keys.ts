@@ -8,7 +8,11 @@ import type { AuthScope } from "./limiter-store";
  */
 export type RestKeyspace = ReturnType<typeof restKeyspace>;
 
-/** Defaults shared by every process, so all of them (and the role service) meet on the same keys. */
+/**
+ * Defaults shared by every process, so all of them meet on the same keys.
+ * Nothing outside the client reads these names: the role service reaches
+ * the egress state through `DiscordRest.attempt` and `DiscordRest.egress`.
+ */
 export const defaultRestKeyPrefix = "discord:rest:";
 export const defaultEgressId = "default";
 
