@@ -101,7 +101,7 @@ function matchAnswers(actions: readonly ActionRecord[], audit: readonly AuditEnt
   const applied = tally(actions.filter((record) => record.status === 200 && record.applied === true).map(answerKey));
   const unknown = tally(actions.filter((record) => record.status === "no answer").map(answerKey));
   const cleanupAllowed = tally(
-    actions.filter((record) => record.kind === "approve" && record.status === 409 && (record.code === "in_team" || record.code === "not_in_server")).map((record) => keyOf("team.decline", record.actorId, record.teamId, record.targetId)),
+    actions.filter((record) => record.kind === "approve" && record.status === 409 && (record.code === "in_team" || record.code === "player_left_server")).map((record) => keyOf("team.decline", record.actorId, record.teamId, record.targetId)),
   );
   const cleanups = tally(audit.filter((entry) => entry.action === "team.decline" && cleanupDetails.has(entry.detail ?? "")).map((entry) => keyOf(entry.action, entry.actorId, entry.teamId, entry.targetId)));
   const logged = tally(audit.filter((entry) => !(entry.action === "team.decline" && cleanupDetails.has(entry.detail ?? ""))).map((entry) => keyOf(entry.action, entry.actorId, entry.teamId, entry.targetId)));

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import type { ActionContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "./guild-port";
 import { createdRole, type Step } from "./saga";
@@ -21,12 +21,12 @@ export async function freshRoles(context: ActionContext, userId: string): Promis
     roles = await context.guild.getMemberRoles(userId);
   } catch (error) {
     if (error instanceof GuildUnavailableError) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1_000));
-      throw new ApiError(503, "discord_unavailable", `We could not check roles with Discord just now, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, {
+      const retryAfterSeconds = retryAfterSecondsOf(error.retryAfterMs);
+      throw new ApiError("discord_unavailable", `We could not check roles with Discord just now, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, {
         retryAfterSeconds,
       });
     }
-    if (error instanceof GuildRejectedError) throw new ApiError(409, "discord_rejected", "Discord refused to show this member's roles.");
+    if (error instanceof GuildRejectedError) throw new ApiError("discord_rejected", "Discord refused to show this member's roles.");
     throw error;
   }
   if (roles !== null) await context.roleCache.writeThrough(userId, roles);
@@ -35,7 +35,7 @@ export async function freshRoles(context: ActionContext, userId: string): Promis
 
 export async function freshActor(context: ActionContext, user: SessionActor): Promise<Actor> {
   const roles = await freshRoles(context, user.id);
-  if (roles === null) throw new ApiError(403, "not_in_server", "Join the SAFA Discord server first, then try again.");
+  if (roles === null) throw new ApiError("not_in_server", "Join the SAFA Discord server first, then try again.");
   await context.redis.hset(context.keys.userNames, user.id, user.name.slice(0, 100));
   return { id: user.id, name: user.name, roles, isAdmin: roles.includes(context.roleIds.tournamentAdmin) };
 }

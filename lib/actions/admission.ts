@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { runScript } from "@/lib/redis/scripts";
 import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
@@ -26,13 +26,13 @@ export async function admitDiscordAction(context: ActionContext, userId: string)
     ),
   );
   if (admitted === 1) return;
-  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1_000));
+  const retryAfterSeconds = retryAfterSecondsOf(waitMs);
   if (bucket === "user") {
-    throw new ApiError(429, "too_many_changes", `You are making changes faster than Discord lets us apply them. Please wait ${retryAfterSeconds} s and try again.`, {
+    throw new ApiError("too_many_changes", `You are making changes faster than Discord lets us apply them. Please wait ${retryAfterSeconds} s and try again.`, {
       retryAfterSeconds,
     });
   }
-  throw new ApiError(503, "discord_busy", `Discord is busy with other players' changes right now, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, {
+  throw new ApiError("discord_busy", `Discord is busy with other players' changes right now, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, {
     retryAfterSeconds,
   });
 }
@@ -44,7 +44,7 @@ export async function admitDiscordAction(context: ActionContext, userId: string)
 function isRefusal(error: unknown): boolean {
   if (!(error instanceof ApiError)) return false;
   if (error.status !== 403 && error.status !== 404 && error.status !== 409) return false;
-  return !["busy", "lost-lock", "discord_rejected", "discord_incomplete", "cross_origin"].includes(error.code);
+  return !["busy", "lost_lock", "discord_rejected", "discord_incomplete", "cross_origin"].includes(error.code);
 }
 
 /**
@@ -57,8 +57,8 @@ export async function countingRefusals<T>(context: ActionContext, userId: string
   const key = context.keys.refusals(userId);
   const [count, ttlMs] = await Promise.all([context.redis.get(key), context.redis.pttl(key)]);
   if (count !== null && Number(count) >= policy.hits) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : policy.windowMs) / 1_000));
-    throw new ApiError(429, "too_many_refusals", `Too many of your recent requests were refused. Please wait ${retryAfterSeconds} s before trying again.`, {
+    const retryAfterSeconds = retryAfterSecondsOf(ttlMs > 0 ? ttlMs : policy.windowMs);
+    throw new ApiError("too_many_refusals", `Too many of your recent requests were refused. Please wait ${retryAfterSeconds} s before trying again.`, {
       retryAfterSeconds,
     });
   }

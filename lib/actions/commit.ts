@@ -11,6 +11,7 @@ import { teamTransferCommitScript } from "@/lib/redis/scripts/team-transfer-comm
 import { teamTagKey, type ProductKeys } from "./keys";
 import type { Fence } from "./locks";
 import { actionPolicy } from "./policy";
+import type { ScriptRefusal } from "./refusals";
 
 /**
  * The Redis half of an action, as data: it is stored in the action's journal
@@ -27,8 +28,8 @@ export const commitSpecSchema = z.discriminatedUnion("kind", [
 ]);
 export type CommitSpec = z.infer<typeof commitSpecSchema>;
 
-/** Why a commit wrote nothing; each becomes a sentence for the user in the service. */
-export type CommitRefusal = "lost-lock" | "name-taken" | "tag-taken" | "gamer-tag-taken" | "ea-fc-id-taken" | "in-team" | "gone" | "no-request" | "full" | "not-member" | "is-manager" | "not-manager";
+/** Why a commit wrote nothing; each becomes a sentence for the user in the saga, and an error code (refusals.ts). */
+export type CommitRefusal = Exclude<ScriptRefusal, "too-many" | "disbanded">;
 
 type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number };
 

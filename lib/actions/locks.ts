@@ -41,7 +41,7 @@ export async function lockSubjects(redis: Redis, keys: ProductKeys, wanted: read
       let lock = await tryLock(redis, keys.lock(subject), actionPolicy.lockLeaseMs);
       while (!lock) {
         if (Date.now() > deadline) {
-          throw new ApiError(409, "busy", "Another change to this team or player is in progress. Please try again in a moment.", { retryAfterSeconds: 2 });
+          throw new ApiError("busy", "Another change to this team or player is in progress. Please try again in a moment.", { retryAfterSeconds: 2 });
         }
         await jitteredPause(actionPolicy.lockPollMs);
         lock = await tryLock(redis, keys.lock(subject), actionPolicy.lockLeaseMs);

@@ -3,13 +3,14 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { auditActions, auditJson, type AuditInput } from "@/lib/audit/log";
 import type { RoleIds } from "@/lib/roles/view";
 import { commitSpecSchema, runCommit, type CommitRefusal, type CommitSpec } from "./commit";
 import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
 import type { ProductKeys } from "./keys";
 import { withSubjects, type HeldSubjects } from "./locks";
+import { scriptRefusalCodes } from "./refusals";
 
 /** Stands for the id of the role a `create-role` step made, before it is known. */
 export const createdRole = "created-role";
@@ -61,26 +62,26 @@ export type SagaDeps = { redis: Redis; keys: ProductKeys; guild: GuildPort; log:
 export class ForeignRoleError extends ApiError {
   override name = "ForeignRoleError";
   constructor(readonly roleId: string) {
-    super(409, "role_not_allowed", "The dashboard only hands out its own roles and team roles, and this role is neither. Nothing was changed.");
+    super("role_not_allowed", "The dashboard only hands out its own roles and team roles, and this role is neither. Nothing was changed.");
   }
 }
 
 export type SagaResult = { createdRoleId: string | null };
 
-/** What a commit refusal tells the user; the Discord half was undone before this is thrown. */
-const refusalMessages: Record<CommitRefusal, [number, string, field?: string]> = {
-  "lost-lock": [409, "This change took too long and was undone. Please try again."],
-  "name-taken": [409, "A team with this name, or one that looks the same, already exists. Pick another name.", "name"],
-  "tag-taken": [409, "A team with this tag, or one that looks the same, already exists. Pick another tag.", "tag"],
-  "gamer-tag-taken": [409, "Another player already uses this gamer tag, or one that looks the same. Pick another gamer tag.", "gamerTag"],
-  "ea-fc-id-taken": [409, "This EA FC ID, or one that looks the same, is already on another player's profile. Check it, or ask a tournament admin if it is yours.", "eaFcId"],
-  "in-team": [409, "This player is already in a team."],
-  gone: [404, "This team no longer exists."],
-  "no-request": [404, "There is no pending request from this player."],
-  full: [409, "The roster is full."],
-  "not-member": [409, "This player is not on the team."],
-  "is-manager": [409, "The manager cannot leave: hand over management or disband the team first."],
-  "not-manager": [409, "The team's manager changed in the meantime. Reload and try again."],
+/** What a commit refusal tells the user, and the form field it concerns; the Discord half was undone before this is thrown. */
+const refusalMessages: Record<CommitRefusal, [string, field?: string]> = {
+  "lost-lock": ["This change took too long and was undone. Please try again."],
+  "name-taken": ["A team with this name, or one that looks the same, already exists. Pick another name.", "name"],
+  "tag-taken": ["A team with this tag, or one that looks the same, already exists. Pick another tag.", "tag"],
+  "gamer-tag-taken": ["Another player already uses this gamer tag, or one that looks the same. Pick another gamer tag.", "gamerTag"],
+  "ea-fc-id-taken": ["This EA FC ID, or one that looks the same, is already on another player's profile. Check it, or ask a tournament admin if it is yours.", "eaFcId"],
+  "in-team": ["This player is already in a team."],
+  gone: ["This team no longer exists."],
+  "no-request": ["There is no pending request from this player."],
+  full: ["The roster is full."],
+  "not-member": ["This player is not on the team."],
+  "is-manager": ["The manager cannot leave: hand over management or disband the team first."],
+  "not-manager": ["The team's manager changed in the meantime. Reload and try again."],
 };
 
 /**
@@ -119,13 +120,13 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
   } catch (error) {
     deps.log.error({ err: error, journal: journal.id }, "the Redis half of an action failed after its Discord half");
     await settleAfterFailure(deps, journal);
-    throw new ApiError(503, "storage_unavailable", "We could not save the change, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });
+    throw new ApiError("storage_unavailable", "We could not save the change, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });
   }
   if (outcome !== "ok") {
-    if (journal.settlement === "finish") throw new ApiError(409, outcome, refusalMessages[outcome][1]);
+    const [message, field] = refusalMessages[outcome];
+    if (journal.settlement === "finish") throw new ApiError(scriptRefusalCodes[outcome], message);
     await settleAfterFailure(deps, journal);
-    const [status, message, field] = refusalMessages[outcome];
-    throw new ApiError(status, outcome, message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
+    throw new ApiError(scriptRefusalCodes[outcome], message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
   }
   return { createdRoleId: journal.createdRoleId };
 }
@@ -332,13 +333,13 @@ async function tolerateGoneMember(change: Promise<void>): Promise<void> {
 
 function discordFailure(error: unknown, settlement: Settlement): Error {
   if (error instanceof GuildUnavailableError) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1_000));
+    const retryAfterSeconds = retryAfterSecondsOf(error.retryAfterMs);
     return settlement === "undo"
-      ? new ApiError(503, "discord_unavailable", `Discord did not take the change, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, { retryAfterSeconds })
-      : new ApiError(503, "discord_incomplete", `Discord is busy, so this is not finished yet. Try again in ${retryAfterSeconds} s to complete it.`, { retryAfterSeconds });
+      ? new ApiError("discord_unavailable", `Discord did not take the change, so nothing was changed. Please try again in ${retryAfterSeconds} s.`, { retryAfterSeconds })
+      : new ApiError("discord_incomplete", `Discord is busy, so this is not finished yet. Try again in ${retryAfterSeconds} s to complete it.`, { retryAfterSeconds });
   }
   if (error instanceof GuildRejectedError) {
-    return new ApiError(409, "discord_rejected", "Discord refused this change. Reload the page: someone may have changed these roles on Discord.");
+    return new ApiError("discord_rejected", "Discord refused this change. Reload the page: someone may have changed these roles on Discord.");
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -5,17 +5,87 @@ import { isRedisUnavailable } from "@/lib/redis/connection";
 
 const log = moduleLogger("api");
 
-/** An error whose message is written for the user, with the HTTP status it maps to. */
+/**
+ * Every error code the API answers, with its HTTP status: the one place a
+ * status is chosen. A refusal has one code wherever it is found, in
+ * TypeScript or by a Lua script (script words become codes in
+ * lib/actions/refusals.ts).
+ */
+export const errorStatus = {
+  // The request itself.
+  invalid_json: 400,
+  invalid_input: 400,
+  unreadable_body: 400,
+  body_timeout: 408,
+  too_large: 413,
+  method_not_allowed: 405,
+  not_found: 404,
+  // Who asks.
+  unauthenticated: 401,
+  session_expired: 401,
+  cross_origin: 403,
+  forbidden: 403,
+  profile_required: 403,
+  /** The caller is not a member of the Discord server. */
+  not_in_server: 403,
+  // What is asked for, against what is stored.
+  team_not_found: 404,
+  no_request: 404,
+  in_team: 409,
+  full: 409,
+  not_member: 409,
+  is_manager: 409,
+  /** The team's manager changed while the action ran. */
+  manager_changed: 409,
+  /** The player the action is about has left the Discord server. */
+  player_left_server: 409,
+  too_many_requests: 409,
+  name_taken: 409,
+  tag_taken: 409,
+  gamer_tag_taken: 409,
+  ea_fc_id_taken: 409,
+  not_a_team_role: 409,
+  unsafe_team_role: 409,
+  role_not_allowed: 409,
+  disbanded: 409,
+  // Another action, or time, got in the way.
+  busy: 409,
+  /** The action outlived its lock's lease, so its change was undone. */
+  lost_lock: 409,
+  discord_rejected: 409,
+  // Too fast.
+  rate_limited: 429,
+  too_many_changes: 429,
+  too_many_join_requests: 429,
+  too_many_refusals: 429,
+  // Someone else's trouble: try again later.
+  internal: 500,
+  unavailable: 503,
+  storage_unavailable: 503,
+  discord_busy: 503,
+  discord_unavailable: 503,
+  discord_incomplete: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** An error whose message is written for the user; its HTTP status comes from its code. */
 export class ApiError extends Error {
   override name = "ApiError";
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: { retryAfterSeconds?: number; field?: string; fieldErrors?: Record<string, string> } = {},
   ) {
     super(message);
+    this.status = errorStatus[code];
   }
+}
+
+/** A wait in milliseconds as a `Retry-After` count: whole seconds, rounded up, at least one. */
+export function retryAfterSecondsOf(waitMs: number): number {
+  return Math.max(1, Math.ceil(waitMs / 1_000));
 }
 
 function json(status: number, body: Record<string, unknown>, retryAfterSeconds?: number): Response {
@@ -31,12 +101,12 @@ export function errorResponse(error: unknown): Response {
     return json(error.status, { error: error.code, message: error.message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}), ...rest }, retryAfterSeconds);
   }
   if (error instanceof SessionExpiredError) {
-    return json(401, { error: "session_expired", message: error.message });
+    return json(errorStatus.session_expired, { error: "session_expired", message: error.message });
   }
   if (isRedisUnavailable(error)) {
     log.warn({ err: (error as Error).message }, "redis unavailable during a request");
-    return json(503, { error: "unavailable", message: "The dashboard is temporarily unavailable. Please try again in a few seconds.", retryAfterSeconds: 5 }, 5);
+    return json(errorStatus.unavailable, { error: "unavailable", message: "The dashboard is temporarily unavailable. Please try again in a few seconds.", retryAfterSeconds: 5 }, 5);
   }
   log.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "unexpected error in a route handler");
-  return json(500, { error: "internal", message: "Something went wrong on our side. Please try again in a moment." });
+  return json(errorStatus.internal, { error: "internal", message: "Something went wrong on our side. Please try again in a moment." });
 }

@@ -15,13 +15,13 @@ export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promi
   try {
     json = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    throw new ApiError(400, "invalid_json", "The request body must be JSON.");
+    throw new ApiError("invalid_json", "The request body must be JSON.");
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const fieldErrors = fieldErrorsOf(parsed.error);
   const [field, message] = Object.entries(fieldErrors)[0] ?? ["body", "The request is not valid."];
-  throw new ApiError(400, "invalid_input", message, { field, fieldErrors });
+  throw new ApiError("invalid_input", message, { field, fieldErrors });
 }
 
 export function jsonAnswer(body: unknown, status = 200): Response {

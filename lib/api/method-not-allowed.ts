@@ -13,7 +13,7 @@ type RouteMethod = (typeof routeMethods)[number];
 export function otherMethods(served: readonly RouteMethod[]): Record<RouteMethod, () => Response> {
   const allow = served.join(", ");
   const refuse = (): Response => {
-    const response = errorResponse(new ApiError(405, "method_not_allowed", `This address does not take that method; it takes ${allow}.`));
+    const response = errorResponse(new ApiError("method_not_allowed", `This address does not take that method; it takes ${allow}.`));
     response.headers.set("Allow", allow);
     return response;
   };

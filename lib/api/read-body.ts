@@ -21,7 +21,7 @@ export async function readLimitedText(request: Request, options: { maxBytes?: nu
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ApiError(408, "body_timeout", "The request body took too long to arrive. Please try again.")), options.timeoutMs ?? bodyArrivalTimeoutMs);
+    timer = setTimeout(() => reject(new ApiError("body_timeout", "The request body took too long to arrive. Please try again.")), options.timeoutMs ?? bodyArrivalTimeoutMs);
   });
   try {
     for (;;) {
@@ -33,7 +33,7 @@ export async function readLimitedText(request: Request, options: { maxBytes?: nu
     }
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    throw error instanceof ApiError ? error : new ApiError(400, "unreadable_body", "The request body could not be read. Please try again.");
+    throw error instanceof ApiError ? error : new ApiError("unreadable_body", "The request body could not be read. Please try again.");
   } finally {
     clearTimeout(timer);
   }
@@ -41,5 +41,5 @@ export async function readLimitedText(request: Request, options: { maxBytes?: nu
 }
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, "too_large", `The request body is too large (at most ${maxBytes} bytes).`);
+  return new ApiError("too_large", `The request body is too large (at most ${maxBytes} bytes).`);
 }

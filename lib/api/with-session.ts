@@ -6,7 +6,7 @@ import { clientAddressHeader } from "@/lib/http/gate";
 import { moduleLogger } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
 import { isRedisUnavailable } from "@/lib/redis/connection";
-import { ApiError, errorResponse } from "./errors";
+import { ApiError, errorResponse, retryAfterSecondsOf } from "./errors";
 import { hitRateLimit } from "./rate-limit";
 import type { RateLimitPolicyName } from "./ratelimit-policies";
 
@@ -51,18 +51,18 @@ export function withSession(handler: Handler, options: Options) {
   return async (request: Request): Promise<Response> => {
     try {
       if ((options.sameOrigin ?? true) && !readOnlyMethods.has(request.method) && !isSameOrigin(request)) {
-        throw new ApiError(403, "cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
+        throw new ApiError("cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
       }
       const state = await getSessionState();
       if (state.kind !== "signed-in") {
         // Without a session there is no user to limit: limit the client's address instead.
         throwIfLimited(await limitOrOpen("anonymous", addressSubject(request)));
         if (state.kind === "ended") return endedSessionResponse();
-        throw new ApiError(401, "unauthenticated", "Please log in with Discord first.");
+        throw new ApiError("unauthenticated", "Please log in with Discord first.");
       }
       const { user } = state;
       if (!user.verified && !readOnlyMethods.has(request.method)) {
-        throw new ApiError(503, "unavailable", "The dashboard is temporarily unavailable. Please try again in a few seconds.", { retryAfterSeconds: 5 });
+        throw new ApiError("unavailable", "The dashboard is temporarily unavailable. Please try again in a few seconds.", { retryAfterSeconds: 5 });
       }
       throwIfLimited(await limitOrOpen(options.rateLimit, user.id));
       return await handler({ request, user });
@@ -74,15 +74,15 @@ export function withSession(handler: Handler, options: Options) {
 
 /** A cookie whose session has ended (logout, refused grant, left the server): 401, and the browser forgets the cookie. */
 function endedSessionResponse(): Response {
-  const response = errorResponse(new ApiError(401, "session_expired", "Your session has ended. Please log in again."));
+  const response = errorResponse(new ApiError("session_expired", "Your session has ended. Please log in again."));
   response.headers.append("Set-Cookie", clearedSessionCookie());
   return response;
 }
 
 export function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number }): void {
   if (verdict.allowed) return;
-  const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
-  throw new ApiError(429, "rate_limited", `Too many requests. Please wait ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  const retryAfterSeconds = retryAfterSecondsOf(verdict.retryAfterMs);
+  throw new ApiError("rate_limited", `Too many requests. Please wait ${retryAfterSeconds} s.`, { retryAfterSeconds });
 }
 
 /**

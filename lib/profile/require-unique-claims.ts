@@ -21,11 +21,11 @@ export async function requireUniqueClaims(context: ActionContext, userId: string
     const message = holder
       ? `Another player's gamer tag looks the same: ${holder.gamerTag}. Pick another gamer tag.`
       : "Another player already uses this gamer tag, or one that looks the same. Pick another gamer tag.";
-    throw new ApiError(409, "gamer_tag_taken", message, { field: "gamerTag", fieldErrors: { gamerTag: message } });
+    throw new ApiError("gamer_tag_taken", message, { field: "gamerTag", fieldErrors: { gamerTag: message } });
   }
   if (eaFcIdHolder !== null && eaFcIdHolder !== userId) {
     // The holder's ID is not repeated: it may be someone posing as this player.
     const message = "This EA FC ID, or one that looks the same, is already on another player's profile. Check it, or ask a tournament admin if it is yours.";
-    throw new ApiError(409, "ea_fc_id_taken", message, { field: "eaFcId", fieldErrors: { eaFcId: message } });
+    throw new ApiError("ea_fc_id_taken", message, { field: "eaFcId", fieldErrors: { eaFcId: message } });
   }
 }

@@ -26,7 +26,7 @@ async function approve(context: TeamContext, user: SessionActor, teamId: string,
   const known = await requireTeam(context, teamId);
   await requireKnownManage(context, user, known);
   if ((await store.teamOf(userId)) === teamId) return done(false, teamId, "This player is already on the roster.");
-  if (!(await store.hasRequest(teamId, userId))) throw new ApiError(404, "no_request", "There is no pending request from this player.");
+  if (!(await store.hasRequest(teamId, userId))) throw new ApiError("no_request", "There is no pending request from this player.");
   // A role made on Discord is judged again before the bot hands it out: it may have gained a permission since it was marked.
   if (known.adopted) await requireSafeTeamRole(context, teamId);
   await admitDiscordAction(context, user.id);
@@ -44,19 +44,19 @@ async function approveHolding(context: TeamContext, held: HeldSubjects, actor: A
   requireManage(context, actor, team);
   const currentTeam = await store.teamOf(userId);
   if (currentTeam === teamId) return done(false, teamId, "This player is already on the roster.");
-  if (!(await store.hasRequest(teamId, userId))) throw new ApiError(404, "no_request", "There is no pending request from this player.");
+  if (!(await store.hasRequest(teamId, userId))) throw new ApiError("no_request", "There is no pending request from this player.");
   if (currentTeam !== null) {
     await dropRequest(context, teamId, userId, teamAudit(user, "team.decline", team, userId, "joined another team"));
-    throw new ApiError(409, "in_team", "This player has joined another team since asking.");
+    throw new ApiError("in_team", "This player has joined another team since asking.");
   }
   const members = await store.members(teamId);
-  if (members.length >= context.rosterMax) throw new ApiError(409, "full", `The roster is full (${context.rosterMax} players).`);
+  if (members.length >= context.rosterMax) throw new ApiError("full", `The roster is full (${context.rosterMax} players).`);
   const targetRoles = userId === actor.id ? actor.roles : await freshRoles(context, userId);
   if (targetRoles === null) {
     await dropRequest(context, teamId, userId, teamAudit(user, "team.decline", team, userId, "left the Discord server"));
-    throw new ApiError(409, "not_in_server", "This player has left the Discord server.");
+    throw new ApiError("player_left_server", "This player has left the Discord server.");
   }
-  if (targetRoles.includes(ids.player) || targetRoles.includes(ids.teamManager)) throw new ApiError(409, "in_team", "This player is already in a team on Discord.");
+  if (targetRoles.includes(ids.player) || targetRoles.includes(ids.teamManager)) throw new ApiError("in_team", "This player is already in a team on Discord.");
   const steps = [...grant(targetRoles, userId, teamId), ...grant(targetRoles, userId, ids.player), ...revoke(targetRoles, userId, ids.freeAgent)];
   await runSaga(context, held, {
     settlement: "undo",

@@ -27,7 +27,7 @@ async function teamOrAnswer(context: TeamContext, teamId: string): Promise<TeamR
   const team = await store.team(teamId);
   if (team) return team;
   if (await store.wasDisbanded(teamId)) return done(false, null, "This team is already disbanded.");
-  throw new ApiError(404, "team_not_found", "This team does not exist.");
+  throw new ApiError("team_not_found", "This team does not exist.");
 }
 
 async function disband(context: TeamContext, user: SessionActor, teamId: string): Promise<ActionResult> {

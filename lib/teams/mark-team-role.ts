@@ -8,6 +8,7 @@ import { freshActor } from "@/lib/actions/actor";
 import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
 import { teamNameKey } from "@/lib/actions/keys";
 import { actionPolicy } from "@/lib/actions/policy";
+import { scriptRefusalCodes } from "@/lib/actions/refusals";
 import type { TeamContext } from "./context";
 import { createTeamStore } from "./store";
 import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
@@ -28,7 +29,7 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
     throw guildReadFailure(error);
   });
   const refusal = teamRoleRefusal(context, snapshot, roleId);
-  if (refusal !== null) throw new ApiError(409, "not_a_team_role", refusal);
+  if (refusal !== null) throw new ApiError("not_a_team_role", refusal);
   const name = (roleName(snapshot, roleId) ?? roleId).slice(0, 100);
   const now = context.now();
   const entry = auditJson({ actorId: marker.id, actorName: marker.name, action: "team.mark", teamId: roleId, teamName: name, targetId: null, detail: "marked as a team" }, now);
@@ -46,9 +47,9 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
     case "unchanged":
       return { ok: true, applied: false, teamId: roleId, message: `${name} is already a team.` };
     case "name-taken":
-      throw new ApiError(409, "name_taken", `A team named ${name} already exists. Rename the role on Discord first.`);
+      throw new ApiError(scriptRefusalCodes["name-taken"], `A team named ${name} already exists. Rename the role on Discord first.`);
     default:
-      throw new ApiError(409, "disbanded", `${name} was a team that has been disbanded; its role cannot become a team again.`);
+      throw new ApiError(scriptRefusalCodes.disbanded, `${name} was a team that has been disbanded; its role cannot become a team again.`);
   }
 }
 
@@ -71,7 +72,7 @@ export async function markTeamRoleAsAdmin(context: TeamContext, user: Marker, ro
 }
 
 function notFound(): ApiError {
-  return new ApiError(404, "not_found", "There is nothing here.");
+  return new ApiError("not_found", "There is nothing here.");
 }
 
 /** A role the admin area offers to mark: it passes every check and is not a team yet. */

@@ -26,7 +26,7 @@ async function judge(context: TeamContext, teamId: string, team: TeamRecord, use
   }
   if (team.managerId === userId) {
     const message = leaving ? "You manage this team: hand over management or disband it first." : "The manager cannot be removed: hand over management first.";
-    throw new ApiError(409, "is_manager", message);
+    throw new ApiError("is_manager", message);
   }
   return null;
 }

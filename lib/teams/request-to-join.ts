@@ -2,8 +2,9 @@ import "server-only";
 import type { SessionActor } from "@/lib/actions/actor";
 import { countingRefusals } from "@/lib/actions/admission";
 import { actionPolicy } from "@/lib/actions/policy";
+import { scriptRefusalCodes } from "@/lib/actions/refusals";
 import type { ActionResult } from "@/lib/api/answer";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { hitRateLimit } from "@/lib/api/rate-limit";
 import { auditJson, requestStreamOf } from "@/lib/audit/log";
 import { runScript } from "@/lib/redis/scripts";
@@ -29,14 +30,14 @@ export function requestToJoin(context: TeamContext, user: SessionActor, teamId: 
 async function request(context: TeamContext, user: SessionActor, teamId: string): Promise<ActionResult> {
   const store = createTeamStore(context.redis, context.keys);
   const team = await requireTeam(context, teamId);
-  if ((await store.teamOf(user.id)) !== null) throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+  if ((await store.teamOf(user.id)) !== null) throw new ApiError("in_team", "You are already in a team. Leave it first.");
   if (await store.hasRequest(teamId, user.id)) return done(false, teamId, `Your request to ${team.name} is already pending.`);
   const roles = await knownRoles(context, user);
   await requireFreeAgent(context, user.id, roles);
   const verdict = await hitRateLimit(context.redis, "joinRequests", user.id);
   if (!verdict.allowed) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000));
-    throw new ApiError(429, "too_many_join_requests", `You have asked to join teams too often. Please wait ${Math.ceil(retryAfterSeconds / 60)} min.`, { retryAfterSeconds });
+    const retryAfterSeconds = retryAfterSecondsOf(verdict.retryAfterMs);
+    throw new ApiError("too_many_join_requests", `You have asked to join teams too often. Please wait ${Math.ceil(retryAfterSeconds / 60)} min.`, { retryAfterSeconds });
   }
   await store.rememberName(user.id, user.name);
   const reply = await runScript(
@@ -63,7 +64,7 @@ async function request(context: TeamContext, user: SessionActor, teamId: string)
   return answerFor(reply, teamId, team);
 }
 
-/** The request script's reply, as the user reads it. */
+/** The request script's reply, as the user reads it ("gone" when it answers none of the others). */
 function answerFor(reply: unknown, teamId: string, team: TeamRecord): ActionResult {
   switch (reply) {
     case "ok":
@@ -71,12 +72,12 @@ function answerFor(reply: unknown, teamId: string, team: TeamRecord): ActionResu
     case "exists":
       return done(false, teamId, `Your request to ${team.name} is already pending.`);
     case "full":
-      throw new ApiError(409, "full", `${team.name}'s roster is full.`);
+      throw new ApiError(scriptRefusalCodes.full, `${team.name}'s roster is full.`);
     case "too-many":
-      throw new ApiError(409, "too_many_requests", `You already have ${teamPolicy.pendingRequestsPerUserMax} open requests. Withdraw one first.`);
+      throw new ApiError(scriptRefusalCodes["too-many"], `You already have ${teamPolicy.pendingRequestsPerUserMax} open requests. Withdraw one first.`);
     case "in-team":
-      throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+      throw new ApiError(scriptRefusalCodes["in-team"], "You are already in a team. Leave it first.");
     default:
-      throw new ApiError(404, "team_not_found", "This team does not exist (it may have been disbanded).");
+      throw new ApiError(scriptRefusalCodes.gone, "This team does not exist (it may have been disbanded).");
   }
 }

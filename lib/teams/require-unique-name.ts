@@ -52,13 +52,13 @@ export async function requireUniqueNameAndTag(context: TeamContext, input: Creat
     const message = holder
       ? `A team with a name that looks the same already exists: ${holder.name}. Pick another name.`
       : "A team with this name, or one that looks the same, already exists. Pick another name.";
-    throw new ApiError(409, "name_taken", message, { field: "name", fieldErrors: { name: message } });
+    throw new ApiError("name_taken", message, { field: "name", fieldErrors: { name: message } });
   }
   if (tagHolder !== null) {
     const holder = await store.team(tagHolder);
     const message = holder
       ? `${holder.name} already uses a tag that looks the same: ${holder.tag}. Pick another tag.`
       : "Another team already uses this tag, or one that looks the same. Pick another tag.";
-    throw new ApiError(409, "tag_taken", message, { field: "tag", fieldErrors: { tag: message } });
+    throw new ApiError("tag_taken", message, { field: "tag", fieldErrors: { tag: message } });
   }
 }

@@ -14,7 +14,7 @@ import { createTeamStore, type TeamRecord } from "./store";
 
 export async function requireTeam(context: TeamContext, teamId: string): Promise<TeamRecord> {
   const team = await createTeamStore(context.redis, context.keys).team(teamId);
-  if (!team) throw new ApiError(404, "team_not_found", "This team does not exist (it may have been disbanded).");
+  if (!team) throw new ApiError("team_not_found", "This team does not exist (it may have been disbanded).");
   return team;
 }
 
@@ -24,15 +24,15 @@ export function manages(context: TeamContext, actor: Actor, team: TeamRecord): b
 }
 
 export function requireManage(context: TeamContext, actor: Actor, team: TeamRecord): void {
-  if (!actor.isAdmin && !manages(context, actor, team)) throw new ApiError(403, "forbidden", "Only this team's manager or a tournament admin can do that.");
+  if (!actor.isAdmin && !manages(context, actor, team)) throw new ApiError("forbidden", "Only this team's manager or a tournament admin can do that.");
 }
 
 /** A user may start or join a team only with a completed profile and no team, by the records and by the roles given. */
 export async function requireFreeAgent(context: TeamContext, userId: string, roles: readonly string[]): Promise<void> {
   const ids = context.roleIds;
-  if (!roles.includes(ids.updatedProfile)) throw new ApiError(403, "profile_required", "Complete your player profile first.");
+  if (!roles.includes(ids.updatedProfile)) throw new ApiError("profile_required", "Complete your player profile first.");
   const inTeam = (await createTeamStore(context.redis, context.keys).teamOf(userId)) !== null || roles.includes(ids.player) || roles.includes(ids.teamManager);
-  if (inTeam) throw new ApiError(409, "in_team", "You are already in a team. Leave it first.");
+  if (inTeam) throw new ApiError("in_team", "You are already in a team. Leave it first.");
 }
 
 /**
@@ -45,7 +45,7 @@ export async function knownRoles(context: TeamContext, user: SessionActor): Prom
   if (cached) return cached.roles;
   await admitDiscordAction(context, user.id);
   const roles = await freshRoles(context, user.id);
-  if (roles === null) throw new ApiError(403, "not_in_server", "Join the SAFA Discord server first, then try again.");
+  if (roles === null) throw new ApiError("not_in_server", "Join the SAFA Discord server first, then try again.");
   return roles;
 }
 
@@ -53,5 +53,5 @@ export async function knownRoles(context: TeamContext, user: SessionActor): Prom
 export async function requireKnownManage(context: TeamContext, user: SessionActor, team: TeamRecord): Promise<void> {
   if (team.managerId === user.id) return;
   if ((await knownRoles(context, user)).includes(context.roleIds.tournamentAdmin)) return;
-  throw new ApiError(403, "forbidden", "Only this team's manager or a tournament admin can do that.");
+  throw new ApiError("forbidden", "Only this team's manager or a tournament admin can do that.");
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { isConfiguredRole, type TeamContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError, type GuildRole } from "@/lib/actions/guild-port";
 import { teamPolicy } from "./policy";
@@ -74,12 +74,12 @@ export function roleName(snapshot: GuildSnapshot, roleId: string): string | null
 /** The guild port's failures, worded for a user who asked for something that needs the role list. */
 export function guildReadFailure(error: unknown): unknown {
   if (error instanceof GuildUnavailableError) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1_000));
-    return new ApiError(503, "discord_unavailable", `We could not read the server's roles from Discord just now. Please try again in ${retryAfterSeconds} s.`, {
+    const retryAfterSeconds = retryAfterSecondsOf(error.retryAfterMs);
+    return new ApiError("discord_unavailable", `We could not read the server's roles from Discord just now. Please try again in ${retryAfterSeconds} s.`, {
       retryAfterSeconds,
     });
   }
-  if (error instanceof GuildRejectedError) return new ApiError(409, "discord_rejected", "Discord refused to show the server's roles to the bot.");
+  if (error instanceof GuildRejectedError) return new ApiError("discord_rejected", "Discord refused to show the server's roles to the bot.");
   return error;
 }
 
@@ -94,6 +94,6 @@ export async function requireSafeTeamRole(context: TeamContext, roleId: string):
   const refusal = teamRoleRefusal(context, snapshot, roleId);
   if (refusal !== null) {
     context.log.warn({ roleId, refusal }, "a marked team role no longer passes the team-role checks");
-    throw new ApiError(409, "unsafe_team_role", `${refusal} Ask a tournament admin to fix the role on Discord.`);
+    throw new ApiError("unsafe_team_role", `${refusal} Ask a tournament admin to fix the role on Discord.`);
   }
 }

@@ -19,7 +19,7 @@ export function transferManager(context: TeamContext, user: SessionActor, teamId
 }
 
 async function requireMember(context: TeamContext, teamId: string, userId: string): Promise<void> {
-  if ((await createTeamStore(context.redis, context.keys).teamOf(userId)) !== teamId) throw new ApiError(409, "not_member", "Only a player on the team can become its manager.");
+  if ((await createTeamStore(context.redis, context.keys).teamOf(userId)) !== teamId) throw new ApiError("not_member", "Only a player on the team can become its manager.");
 }
 
 async function transfer(context: TeamContext, user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
@@ -42,7 +42,7 @@ async function transferHolding(context: TeamContext, held: HeldSubjects, actor: 
   if (team.managerId === userId) return done(false, teamId, "This player already manages the team.");
   await requireMember(context, teamId, userId);
   const newRoles = userId === actor.id ? actor.roles : await freshRoles(context, userId);
-  if (newRoles === null) throw new ApiError(409, "not_in_server", "This player has left the Discord server.");
+  if (newRoles === null) throw new ApiError("player_left_server", "This player has left the Discord server.");
   const oldId = team.managerId;
   const oldRoles = oldId === null ? null : oldId === actor.id ? actor.roles : await freshRoles(context, oldId);
   const steps: Step[] = [...grant(newRoles, userId, ids.teamManager), ...revoke(newRoles, userId, ids.player)];

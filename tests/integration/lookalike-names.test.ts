@@ -132,7 +132,7 @@ describe("team names that look alike", () => {
     await world.service.createTeam(users.freeagent, { name: "Abuja Eagles", tag: "LL" });
     goOn.open();
     const error = await rejection(racing);
-    expect([error.status, error.code, error.extra.field]).toEqual([409, "tag-taken", "tag"]);
+    expect([error.status, error.code, error.extra.field]).toEqual([409, "tag_taken", "tag"]);
     expect(await world.guildRoleNames()).not.toContain("Benin Bees");
     expect(await world.redis.hgetall(world.keys.teamTags)).toEqual({ [teamTagKey("LL")]: expect.any(String) });
     await expectNoRecordProblems();
@@ -198,7 +198,7 @@ describe("gamer tags and EA FC IDs that look alike", () => {
     await saveProfile(world.context, users.freeagent2, { ...profile, gamerTag: "Ace_StrIker", eaFcId: "other.id" });
     goOn.open();
     const error = await rejection(racing);
-    expect([error.status, error.code, error.extra.field]).toEqual([409, "gamer-tag-taken", "gamerTag"]);
+    expect([error.status, error.code, error.extra.field]).toEqual([409, "gamer_tag_taken", "gamerTag"]);
     expect(await world.rolesOf(users.newcomer.id)).toEqual(rolesBefore);
     expect(await createProfileStore(world.redis, world.keys).get(users.newcomer.id)).toBeNull();
     await expectNoRecordProblems();

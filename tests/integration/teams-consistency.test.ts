@@ -111,7 +111,7 @@ describe("a failure half-way", () => {
       },
     }));
     const result = await outcome(racing.service.approveRequest(users.freeagent, teamId, users.freeagent3.id));
-    expect(result).toMatchObject({ status: 409, code: "lost-lock" });
+    expect(result).toMatchObject({ status: 409, code: "lost_lock" });
     await world.redis.del(world.keys.lock(subjects.team(teamId)));
     expect(await world.snapshot()).toEqual(before);
   });

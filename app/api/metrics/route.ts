@@ -19,9 +19,9 @@ function authorised(request: Request, token: string): boolean {
  */
 async function scrapeMetrics(request: Request): Promise<Response> {
   const token = getEnv().METRICS_TOKEN;
-  if (token === undefined) return errorResponse(new ApiError(404, "not_found", "There is nothing at this address."));
+  if (token === undefined) return errorResponse(new ApiError("not_found", "There is nothing at this address."));
   if (!authorised(request, token)) {
-    const response = errorResponse(new ApiError(401, "unauthenticated", "Send the metrics scrape token as a bearer token."));
+    const response = errorResponse(new ApiError("unauthenticated", "Send the metrics scrape token as a bearer token."));
     response.headers.set("WWW-Authenticate", 'Bearer realm="metrics"');
     return response;
   }
