@@ -4,7 +4,7 @@ import { DiscordBusy } from "@/components/discord-busy";
 import { LoginCard } from "@/components/login-card";
 import { Providers } from "@/components/providers";
 import { SessionExpiredError, sessionEndMessages } from "@/lib/auth/errors";
-import { getSessionState } from "@/lib/auth/session";
+import { getSessionState, recentlyEndedReason } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { rolesAnswerFor } from "@/lib/roles";
 
@@ -26,6 +26,11 @@ export default async function HomePage({ searchParams }: Props) {
   const session = await getSessionState();
   // A cookie whose session has ended: the expired route forgets it (a page cannot set cookies).
   if (session.kind === "ended") redirect("/api/session/expired");
+  if (session.kind === "none" && errorCode === undefined) {
+    // The cookie went with a 401 a moment ago (another request of this tab): the expired route says why.
+    const reason = await recentlyEndedReason();
+    if (reason !== null) redirect(`/api/session/expired?reason=${reason}`);
+  }
   if (session.kind === "none") return <LoginCard error={errorCode ? (Object.hasOwn(loginErrors, errorCode) ? loginErrors[errorCode] : "The login did not work. Please try again.") : undefined} />;
   const { user } = session;
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { SessionExpiredError } from "@/lib/auth/errors";
+import { endedSessionCookies } from "@/lib/auth/session";
 import { moduleLogger } from "@/lib/log";
 import { isRedisUnavailable } from "@/lib/redis/connection";
 
@@ -101,7 +102,10 @@ export function errorResponse(error: unknown): Response {
     return json(error.status, { error: error.code, message: error.message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}), ...rest }, retryAfterSeconds);
   }
   if (error instanceof SessionExpiredError) {
-    return json(errorStatus.session_expired, { error: "session_expired", message: error.message });
+    // The session has ended server-side: the browser forgets the cookie, and remembers why for the login page.
+    const response = json(errorStatus.session_expired, { error: "session_expired", message: error.message });
+    for (const cookie of endedSessionCookies(error.reason)) response.headers.append("Set-Cookie", cookie);
+    return response;
   }
   if (isRedisUnavailable(error)) {
     log.warn({ err: (error as Error).message }, "redis unavailable during a request");

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { clearedSessionCookie, getSessionState, type SessionUser } from "@/lib/auth/session";
+import { getSessionState, type SessionUser } from "@/lib/auth/session";
+import { SessionExpiredError } from "@/lib/auth/errors";
 import { getEnv } from "@/lib/env";
 import { clientAddressHeader } from "@/lib/http/gate";
 import { moduleLogger } from "@/lib/log";
@@ -57,7 +58,7 @@ export function withSession(handler: Handler, options: Options) {
       if (state.kind !== "signed-in") {
         // Without a session there is no user to limit: limit the client's address instead.
         throwIfLimited(await limitOrOpen("anonymous", addressSubject(request)));
-        if (state.kind === "ended") return endedSessionResponse();
+        if (state.kind === "ended") throw new SessionExpiredError();
         throw new ApiError("unauthenticated", "Please log in with Discord first.");
       }
       const { user } = state;
@@ -70,13 +71,6 @@ export function withSession(handler: Handler, options: Options) {
       return errorResponse(error);
     }
   };
-}
-
-/** A cookie whose session has ended (logout, refused grant, left the server): 401, and the browser forgets the cookie. */
-function endedSessionResponse(): Response {
-  const response = errorResponse(new ApiError("session_expired", "Your session has ended. Please log in again."));
-  response.headers.append("Set-Cookie", clearedSessionCookie());
-  return response;
 }
 
 export function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number }): void {

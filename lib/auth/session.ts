@@ -5,6 +5,7 @@ import { cache } from "react";
 import { getEnv } from "@/lib/env";
 import { moduleLogger } from "@/lib/log";
 import { isRedisUnavailable } from "@/lib/redis/connection";
+import { sessionEndMessages, type SessionEndReason } from "./errors";
 import { getTokenStore } from "./index";
 
 const log = moduleLogger("session");
@@ -34,10 +35,27 @@ export function sessionCookieName(): string {
   return new URL(getEnv().NEXTAUTH_URL).protocol === "https:" ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
 
-/** A `Set-Cookie` value that makes the browser forget the session cookie. */
-export function clearedSessionCookie(): string {
+/**
+ * Remembers for a few minutes why a session ended, after its cookie is
+ * gone: a tab that reloads right after an API call ended the session still
+ * lands on the sentence saying why (read and cleared by /api/session/expired).
+ */
+export const sessionEndedCookie = { name: "safa-session-ended", maxAgeSeconds: 300 } as const;
+
+function cookieAttributes(name: string): string {
+  return `Path=/; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") || new URL(getEnv().NEXTAUTH_URL).protocol === "https:" ? "; Secure" : ""}`;
+}
+
+/** `Set-Cookie` values that make the browser forget the session cookie and remember why. */
+export function endedSessionCookies(reason: SessionEndReason): string[] {
   const name = sessionCookieName();
-  return `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`;
+  return [`${name}=; Max-Age=0; ${cookieAttributes(name)}`, `${sessionEndedCookie.name}=${reason}; Max-Age=${sessionEndedCookie.maxAgeSeconds}; ${cookieAttributes(name)}`];
+}
+
+/** Why a session recently ended, from the marker `endedSessionCookies` leaves (null when none, or not one of ours). */
+export async function recentlyEndedReason(): Promise<SessionEndReason | null> {
+  const value = (await cookies()).get(sessionEndedCookie.name)?.value;
+  return value !== undefined && Object.hasOwn(sessionEndMessages, value) ? (value as SessionEndReason) : null;
 }
 
 /**

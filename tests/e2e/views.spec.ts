@@ -85,6 +85,21 @@ test("a login Discord no longer honours signs the user out with a message", asyn
   expect((await context.cookies()).some((cookie) => cookie.name.endsWith("next-auth.session-token"))).toBe(false);
 });
 
+test("a tab whose own request found the session ended still says why after a reload", async ({ page, context }) => {
+  await logIn(page, "freeagent");
+  await expect(page.locator('[data-view="free-agent"]')).toBeVisible();
+  forgetAllDiscordTokens();
+  // Any request of the tab answers 401 and takes the cookie with it, before the reload asks for the page.
+  const answer = await page.request.get("/api/roles");
+  expect(answer.status()).toBe(401);
+  expect((await context.cookies()).some((cookie) => cookie.name.endsWith("next-auth.session-token"))).toBe(false);
+  await page.reload();
+  await expect(page.getByText("Your Discord login expired or was revoked. Please log in again.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Log in with Discord" })).toBeVisible();
+  await expect(page.getByText("Your Discord login expired or was revoked. Please log in again.")).toBeHidden();
+});
+
 test("a link from elsewhere cannot end a working session", async ({ page, context }) => {
   await logIn(page, "player");
   await page.goto("/api/session/expired");

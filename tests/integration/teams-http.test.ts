@@ -19,7 +19,7 @@ const session: { user: SessionUser | null } = { user: null };
 vi.mock("@/lib/auth/session", () => ({
   getCurrentUser: async () => session.user,
   getSessionState: async () => (session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
-  clearedSessionCookie: () => "next-auth.session-token=; Path=/; Max-Age=0",
+  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
 }));
 
 const appOrigin = "http://dashboard.test";

@@ -3,6 +3,7 @@ import NextAuth from "next-auth";
 import { errorResponse } from "@/lib/api/errors";
 import { addressSubject, limitOrOpen, throwIfLimited } from "@/lib/api/with-session";
 import { getAuthOptions } from "@/lib/auth/options";
+import { sessionEndedCookie } from "@/lib/auth/session";
 import { readLimitedText } from "@/lib/api/read-body";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -17,7 +18,10 @@ async function handler(request: NextRequest, context: Context): Promise<Response
     throwIfLimited(await limitOrOpen("auth", addressSubject(request)));
     const forwarded =
       request.method === "POST" ? new NextRequest(request.url, { method: "POST", headers: request.headers, body: await readLimitedText(request) }) : request;
-    return (await NextAuth(getAuthOptions())(forwarded, context)) as Response;
+    const response = (await NextAuth(getAuthOptions())(forwarded, context)) as Response;
+    // A new login: forget why an earlier session ended.
+    if (new URL(request.url).pathname.startsWith("/api/auth/callback/")) response.headers.append("Set-Cookie", `${sessionEndedCookie.name}=; Max-Age=0; Path=/`);
+    return response;
   } catch (error) {
     return errorResponse(error);
   }

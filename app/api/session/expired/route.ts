@@ -10,9 +10,9 @@ import { getEnv } from "@/lib/env";
  * (`next start` sees `http://localhost:<port>` behind a proxy).
  */
 async function forgetEndedSession(request: Request): Promise<Response> {
-  await endExpiredSession();
+  const remembered = await endExpiredSession();
   const asked = new URL(request.url).searchParams.get("reason");
-  const reason: SessionEndReason = asked !== null && Object.hasOwn(sessionEndMessages, asked) ? (asked as SessionEndReason) : "session_expired";
+  const reason: SessionEndReason = asked !== null && Object.hasOwn(sessionEndMessages, asked) ? (asked as SessionEndReason) : (remembered ?? "session_expired");
   return Response.redirect(new URL(`/?error=${reason}`, getEnv().NEXTAUTH_URL), 303);
 }
 
