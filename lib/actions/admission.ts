@@ -3,7 +3,7 @@ import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { runScript } from "@/lib/redis/scripts";
 import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
-import { teamAdmitScript } from "@/lib/redis/scripts/team-admit";
+import { actionAdmitScript } from "@/lib/redis/scripts/action-admit";
 import type { ActionContext } from "./context";
 
 const admitReply = (reply: unknown): [number, number, string] => reply as [number, number, string];
@@ -20,7 +20,7 @@ export async function admitDiscordAction(context: ActionContext, userId: string)
   const [admitted, waitMs, bucket] = admitReply(
     await runScript(
       context.redis,
-      teamAdmitScript,
+      actionAdmitScript,
       [context.keys.admission(`user:${userId}`), context.keys.admission("guild")],
       [context.now(), policy.userPerSecond, policy.userBurst, policy.guildPerSecond, policy.guildBurst],
     ),

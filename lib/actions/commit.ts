@@ -6,7 +6,7 @@ import { teamCreateCommitScript } from "@/lib/redis/scripts/team-create-commit";
 import { teamDisbandCommitScript } from "@/lib/redis/scripts/team-disband-commit";
 import { teamJoinCommitScript } from "@/lib/redis/scripts/team-join-commit";
 import { teamLeaveCommitScript } from "@/lib/redis/scripts/team-leave-commit";
-import { teamProfileCommitScript } from "@/lib/redis/scripts/team-profile-commit";
+import { profileCommitScript } from "@/lib/redis/scripts/profile-commit";
 import { teamTransferCommitScript } from "@/lib/redis/scripts/team-transfer-commit";
 import { teamTagKey, type ProductKeys } from "./keys";
 import type { Fence } from "./locks";
@@ -48,7 +48,7 @@ export async function runCommit(redis: Redis, keys: ProductKeys, spec: CommitSpe
 function scriptFor(keys: ProductKeys, spec: CommitSpec, frame: Frame): [LuaScript, string[], (string | number)[]] {
   switch (spec.kind) {
     case "profile":
-      return [teamProfileCommitScript, [keys.profile(spec.userId), keys.gamerTags, keys.eaFcIds], [spec.profileJson, spec.userId]];
+      return [profileCommitScript, [keys.profile(spec.userId), keys.gamerTags, keys.eaFcIds], [spec.profileJson, spec.userId]];
     case "create-team": {
       if (frame.createdRoleId === null) throw new Error("a team is committed only after its role was created");
       const teamId = frame.createdRoleId;

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { ApiError } from "@/lib/api/errors";
 import { jitteredPause, tryLock, type HeldLock } from "@/lib/redis/lock";
 import { runScript } from "@/lib/redis/scripts";
-import { teamLockRenewScript } from "@/lib/redis/scripts/team-lock-renew";
+import { actionLockRenewScript } from "@/lib/redis/scripts/action-lock-renew";
 import type { ProductKeys } from "./keys";
 import { actionPolicy } from "./policy";
 
@@ -54,7 +54,7 @@ export async function lockSubjects(redis: Redis, keys: ProductKeys, wanted: read
   }
 
   const renew = setInterval(() => {
-    for (const lock of held.values()) void runScript(redis, teamLockRenewScript, [lock.key], [lock.owner, actionPolicy.lockLeaseMs]).catch(() => undefined);
+    for (const lock of held.values()) void runScript(redis, actionLockRenewScript, [lock.key], [lock.owner, actionPolicy.lockLeaseMs]).catch(() => undefined);
   }, actionPolicy.lockRenewEveryMs);
   renew.unref();
 

@@ -1,13 +1,13 @@
 import type { LuaScript } from "./index";
 import { dropUserRequestsLua } from "./team-drop-user-requests";
-import { teamCommitPrelude } from "./team-prelude";
+import { actionCommitPrelude } from "./action-commit-prelude";
 
 /**
  * Records a new team once its Discord role exists and the creator holds it,
  * claiming its name and tag keys (look-alike skeletons) in the same step, so
  * of two racing creates with look-alike names or tags only one is recorded.
  *
- * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
+ * KEYS[1..4], ARGV[1..5]  see action-commit-prelude.ts (locks, journals, audit)
  * KEYS[5]   <prefix>team:<id>          (hash)
  * KEYS[6]   <prefix>team:<id>:members  (zset)
  * KEYS[7]   <prefix>teams              (zset index)
@@ -28,7 +28,7 @@ import { teamCommitPrelude } from "./team-prelude";
 export const teamCreateCommitScript: LuaScript = {
   name: "safaTeamCreateCommit",
   numberOfKeys: 11,
-  lua: `${teamCommitPrelude}${dropUserRequestsLua}
+  lua: `${actionCommitPrelude}${dropUserRequestsLua}
 local teamKey, membersKey, indexKey, namesKey, userTeamKey, userRequestsKey, tagsKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local teamId, nameKey, name, tag, userId, now, tagKey = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
 if not holds_locks() then return "lost-lock" end

@@ -1,5 +1,5 @@
 import type { LuaScript } from "./index";
-import { teamCommitPrelude } from "./team-prelude";
+import { actionCommitPrelude } from "./action-commit-prelude";
 
 /**
  * Removes every record of a team once its Discord role is deleted and its
@@ -7,7 +7,7 @@ import { teamCommitPrelude } from "./team-prelude";
  * teams. Safe to run twice: a retry that completes an interrupted disband
  * finds nothing left and still closes the journal.
  *
- * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
+ * KEYS[1..4], ARGV[1..5]  see action-commit-prelude.ts (locks, journals, audit)
  * KEYS[5]   <prefix>team:<id>
  * KEYS[6]   <prefix>team:<id>:members
  * KEYS[7]   <prefix>team:<id>:requests
@@ -23,7 +23,7 @@ import { teamCommitPrelude } from "./team-prelude";
 export const teamDisbandCommitScript: LuaScript = {
   name: "safaTeamDisbandCommit",
   numberOfKeys: 13,
-  lua: `${teamCommitPrelude}
+  lua: `${actionCommitPrelude}
 local teamKey, membersKey, requestsKey, indexKey, namesKey, userTeamKey, userRequestsKey, disbandedKey, tagsKey =
   KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
 local teamId = ARGV[6]

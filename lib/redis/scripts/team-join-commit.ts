@@ -1,6 +1,6 @@
 import type { LuaScript } from "./index";
 import { dropUserRequestsLua } from "./team-drop-user-requests";
-import { teamCommitPrelude } from "./team-prelude";
+import { actionCommitPrelude } from "./action-commit-prelude";
 
 /**
  * Moves an approved player from the team's requests onto its roster, once
@@ -8,7 +8,7 @@ import { teamCommitPrelude } from "./team-prelude";
  * one atomic step, so two approvals racing for the last slot cannot both win
  * even if a lock lease ran out.
  *
- * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
+ * KEYS[1..4], ARGV[1..5]  see action-commit-prelude.ts (locks, journals, audit)
  * KEYS[5]  <prefix>team:<id>
  * KEYS[6]  <prefix>team:<id>:members
  * KEYS[7]  <prefix>team:<id>:requests
@@ -24,7 +24,7 @@ import { teamCommitPrelude } from "./team-prelude";
 export const teamJoinCommitScript: LuaScript = {
   name: "safaTeamJoinCommit",
   numberOfKeys: 9,
-  lua: `${teamCommitPrelude}${dropUserRequestsLua}
+  lua: `${actionCommitPrelude}${dropUserRequestsLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("EXISTS", KEYS[5]) == 0 then return "gone" end
 if redis.call("HEXISTS", KEYS[8], ARGV[7]) == 1 then return "in-team" end

@@ -1,11 +1,11 @@
 import type { LuaScript } from "./index";
-import { teamCommitPrelude } from "./team-prelude";
+import { actionCommitPrelude } from "./action-commit-prelude";
 
 /**
  * Takes a player off a roster (they left, or were removed) once Discord has
  * made them a free agent again.
  *
- * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
+ * KEYS[1..4], ARGV[1..5]  see action-commit-prelude.ts (locks, journals, audit)
  * KEYS[5]  <prefix>team:<id>
  * KEYS[6]  <prefix>team:<id>:members
  * KEYS[7]  <prefix>user-team
@@ -16,7 +16,7 @@ import { teamCommitPrelude } from "./team-prelude";
 export const teamLeaveCommitScript: LuaScript = {
   name: "safaTeamLeaveCommit",
   numberOfKeys: 7,
-  lua: `${teamCommitPrelude}
+  lua: `${actionCommitPrelude}
 if not holds_locks() then return "lost-lock" end
 if redis.call("HGET", KEYS[7], ARGV[7]) ~= ARGV[6] then return "not-member" end
 if redis.call("HGET", KEYS[5], "managerId") == ARGV[7] then return "is-manager" end

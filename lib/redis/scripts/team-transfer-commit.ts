@@ -1,11 +1,11 @@
 import type { LuaScript } from "./index";
-import { teamCommitPrelude } from "./team-prelude";
+import { actionCommitPrelude } from "./action-commit-prelude";
 
 /**
  * Hands a team's management to one of its players once Discord shows the
  * swap of the team manager role.
  *
- * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
+ * KEYS[1..4], ARGV[1..5]  see action-commit-prelude.ts (locks, journals, audit)
  * KEYS[5]  <prefix>team:<id>
  * KEYS[6]  <prefix>team:<id>:members
  * ARGV[6]  the manager handing over ("" when the team had none)
@@ -15,7 +15,7 @@ import { teamCommitPrelude } from "./team-prelude";
 export const teamTransferCommitScript: LuaScript = {
   name: "safaTeamTransferCommit",
   numberOfKeys: 6,
-  lua: `${teamCommitPrelude}
+  lua: `${actionCommitPrelude}
 if not holds_locks() then return "lost-lock" end
 if redis.call("EXISTS", KEYS[5]) == 0 then return "gone" end
 if not redis.call("ZSCORE", KEYS[6], ARGV[7]) then return "not-member" end

@@ -1,5 +1,5 @@
 import type { LuaScript } from "./index";
-import { teamCommitPrelude } from "./team-prelude";
+import { actionCommitPrelude } from "./action-commit-prelude";
 
 /**
  * Stores a profile once its roles are in place at Discord. The gamer tag and
@@ -9,7 +9,7 @@ import { teamCommitPrelude } from "./team-prelude";
  * the same gamer tag only one gets it. A profile stored before keys existed
  * names none, and frees none.
  *
- * KEYS[1..4], ARGV[1..5]  see team-prelude.ts (locks, journals, audit)
+ * KEYS[1..4], ARGV[1..5]  see action-commit-prelude.ts (locks, journals, audit)
  * KEYS[5]  <prefix>profile:<user>
  * KEYS[6]  <prefix>gamer-tags  (hash: gamer tag key -> user id)
  * KEYS[7]  <prefix>ea-fc-ids   (hash: EA FC ID key -> user id)
@@ -18,10 +18,10 @@ import { teamCommitPrelude } from "./team-prelude";
  * Returns "ok", "lost-lock" when the action's lease ran out, or "gamer-tag-taken"
  * or "ea-fc-id-taken" when another player holds a look-alike (nothing written unless "ok").
  */
-export const teamProfileCommitScript: LuaScript = {
-  name: "safaTeamProfileCommit",
+export const profileCommitScript: LuaScript = {
+  name: "safaProfileCommit",
   numberOfKeys: 7,
-  lua: `${teamCommitPrelude}
+  lua: `${actionCommitPrelude}
 local profileKey, gamerTagsKey, eaFcIdsKey = KEYS[5], KEYS[6], KEYS[7]
 local profileJson, userId = ARGV[6], ARGV[7]
 local function claims_of(json)

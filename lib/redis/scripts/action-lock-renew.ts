@@ -9,8 +9,8 @@ import type { LuaScript } from "./index";
  * ARGV[2]  new lease, milliseconds
  * Returns 1 when extended, 0 when the lock is not ours.
  */
-export const teamLockRenewScript: LuaScript = {
-  name: "safaTeamLockRenew",
+export const actionLockRenewScript: LuaScript = {
+  name: "safaActionLockRenew",
   numberOfKeys: 1,
   lua: `
 if redis.call("GET", KEYS[1]) == ARGV[1] then

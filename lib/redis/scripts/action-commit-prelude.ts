@@ -1,5 +1,5 @@
 /**
- * The calling convention every team commit script shares, prepended to each
+ * The calling convention every commit script of the action engine shares, prepended to each
  * (it is not a script by itself). A commit is the Redis half of an action
  * whose Discord half already succeeded; it refuses to write when the action
  * no longer holds its locks (a lease ran out), so a late process can never
@@ -16,7 +16,7 @@
  * ARGV[5]  audit entries kept (approximate MAXLEN)
  * Script-specific KEYS start at 5 and ARGV at 6.
  */
-export const teamCommitPrelude = `
+export const actionCommitPrelude = `
 local function holds_locks()
   return redis.call("GET", KEYS[1]) == ARGV[1] and redis.call("GET", KEYS[2]) == ARGV[2]
 end

@@ -17,8 +17,8 @@ import type { LuaScript } from "./index";
  * ARGV[5]  guild bucket: capacity (burst)
  * Returns { 1, 0, "" } when admitted, or { 0, milliseconds until a token is there, "user" or "guild" }.
  */
-export const teamAdmitScript: LuaScript = {
-  name: "safaTeamAdmit",
+export const actionAdmitScript: LuaScript = {
+  name: "safaActionAdmit",
   numberOfKeys: 2,
   lua: `
 local userKey, guildKey = KEYS[1], KEYS[2]
