@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { Redis } from "ioredis";
 import { encode } from "next-auth/jwt";
 import { createTokenStore } from "@/lib/auth/token-store";
-import { actionResultSchema } from "@/lib/teams/answer";
+import { actionResultSchema } from "@/lib/api/answer";
 import type { RecordReport } from "../../scripts/records/product-records";
 import { recordsReport } from "../../scripts/records/records-report";
 import { clearApiRateLimits, emulatorStats, emulatorUrl, logIn, metricsToken, resetEmulator, roles, stackRedisUrl } from "./support";

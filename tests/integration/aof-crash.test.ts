@@ -9,7 +9,7 @@ import type { ProfileInput } from "@/lib/profile/schema";
 import { createProfileStore } from "@/lib/profile/store";
 import { waitUntilReady } from "@/lib/redis/connection";
 import { checkPersistence } from "@/lib/redis/persistence";
-import type { ActionResult } from "@/lib/teams/answer";
+import type { ActionResult } from "@/lib/api/answer";
 import { createTeamStore } from "@/lib/teams/store";
 import { startRedisServer, type RedisServerHandle } from "../../scripts/redis-server";
 import { guildId } from "../helpers/harness";
