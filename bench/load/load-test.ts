@@ -13,18 +13,18 @@
  * full run also writes bench/results/load-test.md. The app is built once per
  * version of the sources into .data/bench-app/ (see bench/shared/app.ts).
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { findFreePort } from "../../scripts/free-port";
 import { startRedisServer } from "../../scripts/redis-server";
-import { ensureAppBuild, readEnvExample, startAppInstance } from "../shared/app";
+import { appEnvironment, ensureAppBuild, startAppInstance } from "../shared/app";
 import { startEmulatorProcess } from "../shared/emulator";
 import { createHttpClient } from "../shared/http";
 import { cleanupStack } from "../shared/kit";
-import { projectRoot } from "../shared/processes";
+import { writeResults } from "../shared/results";
 import { benchTokenStore, signInUsers, withSessionCookies } from "../shared/users";
 import { instanceCount, profiles, requestTimeoutMs } from "./config";
 import { actionLines, discordLines, header, howMeasured, requestTable, verificationLines } from "./report";
@@ -35,14 +35,6 @@ const cleanups = cleanupStack();
 
 function progress(message: string): void {
   process.stderr.write(`[load-test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function writeResults(lines: readonly string[]): string {
-  const path = join(projectRoot, "bench", "results", "load-test.md");
-  const text = ["# Load test results", "", `Date: ${new Date().toISOString()}`, "Command: `npx tsx bench/load/load-test.ts`", "", ...lines, ""].join("\n");
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-  return path;
 }
 
 async function main(): Promise<boolean> {
@@ -70,20 +62,8 @@ async function main(): Promise<boolean> {
 
   const ports = await Promise.all(Array.from({ length: instanceCount }, () => findFreePort()));
   const instanceUrls = ports.map((port) => `http://127.0.0.1:${port}`);
-  const defaults = readEnvExample();
-  const secret = defaults.NEXTAUTH_SECRET;
-  if (!secret) throw new Error(".env.example has no NEXTAUTH_SECRET");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...defaults,
-    NODE_ENV: "production",
-    REDIS_URL: redisServer.url,
-    DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
-    DISCORD_INVITE_URL: `${emulatorUrl}/invite/safa`,
-    // One public address behind the load balancer: the Origin browsers send to every instance.
-    NEXTAUTH_URL: instanceUrls[0],
-    SAFA_DEMO_MODE: "1",
-  };
+  // One public address behind the load balancer: the Origin browsers send to every instance.
+  const { env, secret } = appEnvironment({ redisUrl: redisServer.url, emulatorUrl, publicUrl: instanceUrls[0] ?? "" });
   const build = await ensureAppBuild({ logDir, env, progress, apiOnlyFallback: false });
   progress(build.reused ? `reusing the build in ${build.dir}` : "built");
   for (const [index, port] of ports.entries()) {
@@ -115,7 +95,7 @@ async function main(): Promise<boolean> {
     ...howMeasured(profile),
   ];
   console.log(lines.join("\n"));
-  if (profile.name === "full") progress(`written to ${writeResults(lines)}`);
+  if (profile.name === "full") progress(`written to ${writeResults("load-test.md", "Load test results", "npx tsx bench/load/load-test.ts", lines)}`);
   clearTimeout(watchdog);
   const passed = verification.checks.every((check) => check.ok);
   if (!passed) {

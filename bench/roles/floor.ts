@@ -2,7 +2,7 @@ import { loadavg } from "node:os";
 import type { Redis } from "ioredis";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { findFreePort } from "../../scripts/free-port";
-import { ensureAppBuild, readEnvExample, startAppInstance, type AppVariant } from "../shared/app";
+import { appEnvironment, ensureAppBuild, startAppInstance, type AppVariant } from "../shared/app";
 import { createHttpClient, type HttpAnswer, type HttpClient } from "../shared/http";
 import { mapLimit } from "../shared/kit";
 import { benchTokenStore, signInUsers, withSessionCookies } from "../shared/users";
@@ -101,21 +101,9 @@ export async function measureFloor(
 ): Promise<FloorResult> {
   await env.emulator.reset();
   await env.redis.flushall();
-  const defaults = readEnvExample();
-  const secret = defaults.NEXTAUTH_SECRET;
-  if (!secret) throw new Error(".env.example has no NEXTAUTH_SECRET");
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const appEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...defaults,
-    NODE_ENV: "production",
-    REDIS_URL: env.redisUrl,
-    DISCORD_API_BASE: env.emulator.apiBase,
-    DISCORD_INVITE_URL: `${env.emulator.url}/invite/safa`,
-    NEXTAUTH_URL: url,
-    SAFA_DEMO_MODE: "1",
-  };
+  const { env: appEnv, secret } = appEnvironment({ redisUrl: env.redisUrl, emulatorUrl: env.emulator.url, publicUrl: url });
   const build = await ensureAppBuild({ env: appEnv, logDir: env.logDir, apiOnlyFallback: true });
   const app = await startAppInstance(build, { name: "app", port, env: appEnv, logDir: env.logDir });
   const client = createHttpClient({ maxSockets: floor.concurrency, timeoutMs: 10_000 });

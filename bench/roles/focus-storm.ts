@@ -12,7 +12,7 @@
  *
  * Prints one table and exits; the full run also writes bench/results/focus-storm.md.
  */
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,7 +20,8 @@ import { Redis } from "ioredis";
 import { startRedisServer, type RedisServerHandle } from "../../scripts/redis-server";
 import { startEmulatorProcess } from "../shared/emulator";
 import { cleanupStack } from "../shared/kit";
-import { projectRoot, type Child } from "../shared/processes";
+import type { Child } from "../shared/processes";
+import { writeResults } from "../shared/results";
 import { profiles } from "./config";
 import { emulatorControl, probeMemberLimit } from "./emulator";
 import { measureFloor, type FloorResult } from "./floor";
@@ -35,14 +36,6 @@ const cleanups = cleanupStack();
 
 function progress(message: string): void {
   process.stderr.write(`[focus-storm ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function writeResults(lines: readonly string[], command: string): string {
-  const path = join(projectRoot, "bench", "results", "focus-storm.md");
-  const text = [`# Focus storm results`, "", `Date: ${new Date().toISOString()}`, `Command: \`${command}\``, "", ...lines, ""].join("\n");
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-  return path;
 }
 
 async function main(): Promise<void> {
@@ -84,7 +77,7 @@ async function main(): Promise<void> {
 
   const lines = [...header(profile, limit), "", ...(results.length > 0 ? [...stormTable(results), ""] : []), ...targetLines(results, limit), ...floorLines(floor), "", ...howMeasured()];
   console.log(lines.join("\n"));
-  if (profile.name === "full" && !values["floor-only"]) progress(`written to ${writeResults(lines, "npm run bench:roles")}`);
+  if (profile.name === "full" && !values["floor-only"]) progress(`written to ${writeResults("focus-storm.md", "Focus storm results", "npm run bench:roles", lines)}`);
   clearTimeout(watchdog);
   const floorFailed = floor instanceof Error && !values["no-floor"];
   if (floorFailed) progress(`kept the logs for the failed floor in ${logDir}`);

@@ -62,9 +62,27 @@ function copySources(dir: string, variant: AppVariant): void {
   }
 }
 
-/** The demo values of `.env.example`, the single source of safe defaults (as scripts/stack.ts reads them). */
-export function readEnvExample(): Record<string, string> {
-  return readProjectEnvExample(projectRoot);
+/**
+ * The app's environment for a bench run: the demo values of `.env.example`
+ * (the single source of safe defaults, as scripts/stack.ts reads them) wired
+ * to the bench's Redis and emulator, with `publicUrl` as the address browsers
+ * use (NEXTAUTH_URL, the Origin the app accepts), and the session secret in it.
+ */
+export function appEnvironment(options: { redisUrl: string; emulatorUrl: string; publicUrl: string }): { env: NodeJS.ProcessEnv; secret: string } {
+  const defaults = readProjectEnvExample(projectRoot);
+  const secret = defaults.NEXTAUTH_SECRET;
+  if (!secret) throw new Error(".env.example has no NEXTAUTH_SECRET");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...defaults,
+    NODE_ENV: "production",
+    REDIS_URL: options.redisUrl,
+    DISCORD_API_BASE: `${options.emulatorUrl}/api/v10`,
+    DISCORD_INVITE_URL: `${options.emulatorUrl}/invite/safa`,
+    NEXTAUTH_URL: options.publicUrl,
+    SAFA_DEMO_MODE: "1",
+  };
+  return { env, secret };
 }
 
 type BuildOptions = { logDir: string; env: NodeJS.ProcessEnv; progress?: (message: string) => void };
