@@ -32,7 +32,10 @@ export async function seedDemoTeams(context: TeamContext): Promise<ActionResult[
 
 async function main(): Promise<void> {
   const { getTeamContext } = await import("../lib/teams/index");
+  const { waitUntilReady } = await import("../lib/redis/connection");
   const context = getTeamContext();
+  // The connection queues nothing while it connects (as in the app): wait for it first.
+  if (!(await waitUntilReady(context.redis, 10_000))) throw new Error("Redis did not answer within 10 s");
   for (const result of await seedDemoTeams(context)) console.log(`seed: ${result.message}`);
   context.redis.disconnect();
 }
