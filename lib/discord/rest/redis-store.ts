@@ -13,8 +13,13 @@ import type {
   RestState,
   SettleResult,
 } from "./limiter-store";
+import { runScript } from "../../redis/lua-script";
+import { restAcquireScript } from "../../redis/scripts/rest-acquire";
+import { restEgressRecordScript } from "../../redis/scripts/rest-egress-record";
+import { restInspectScript } from "../../redis/scripts/rest-inspect";
+import { restReleaseScript } from "../../redis/scripts/rest-release";
+import { restSettleScript } from "../../redis/scripts/rest-settle";
 import type { RestPolicy } from "./policy";
-import { registerRestScripts } from "./redis-scripts";
 import { withRedisTimeout } from "./with-timeout";
 
 export type RedisStoreOptions = {
@@ -47,7 +52,6 @@ const inspectReply = z.tuple([
 /** Shared limiter state in Redis: every process sharing the bot token sees the same buckets. */
 export function createRedisStore(options: RedisStoreOptions): LimiterStore {
   const { redis, keys, policy } = options;
-  const scripts = registerRestScripts(redis);
   const refuseAt = Math.floor(policy.invalidRequestLimit * policy.invalidShare);
   const globalWindowMs = 1_000 + policy.globalWindowMarginMs;
   const timed = <T>(call: Promise<T>, what: string) => withRedisTimeout(call, policy.redisTimeoutMs, what);
@@ -56,26 +60,30 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
     async acquire(request: AcquireRequest): Promise<AcquireResult> {
       const { route, auth, leaseId } = request;
       const raw = await timed(
-        scripts.restAcquire(
-          keys.globalLog(auth),
-          keys.globalBlock(auth),
-          keys.routeMap(route.routeId),
-          keys.subBlock(auth, route.routeKey),
-          keys.cloudflareBan,
-          keys.invalidLog,
-          keys.tokenInvalid(auth),
-          keys.unmapped(auth, route.major),
-          keys.bucketPrefix(auth),
-          route.major,
-          route.routeKey,
-          leaseId,
-          leaseTtlMs(policy),
-          route.globalExempt ? 0 : policy.globalPerSecond,
-          globalWindowMs,
-          refuseAt,
-          policy.invalidWindowMs,
-          policy.bucketIdleTtlMs,
-        ),
+        runScript(redis, restAcquireScript, {
+          keys: {
+            globalLogKey: keys.globalLog(auth),
+            globalBlockKey: keys.globalBlock(auth),
+            routeMapKey: keys.routeMap(route.routeId),
+            subBlockKey: keys.subBlock(auth, route.routeKey),
+            cloudflareBanKey: keys.cloudflareBan,
+            invalidLogKey: keys.invalidLog,
+            tokenInvalidKey: keys.tokenInvalid(auth),
+            unmappedKey: keys.unmapped(auth, route.major),
+          },
+          args: {
+            bucketPrefix: keys.bucketPrefix(auth),
+            major: route.major,
+            routeKey: route.routeKey,
+            leaseId,
+            leaseTtlMs: leaseTtlMs(policy),
+            globalLimitPerWindow: route.globalExempt ? 0 : policy.globalPerSecond,
+            globalWindowMs,
+            invalidRefuseAt: refuseAt,
+            invalidWindowMs: policy.invalidWindowMs,
+            bucketIdleTtlMs: policy.bucketIdleTtlMs,
+          },
+        }),
         "acquire",
       );
       const reply = acquireReply.parse(raw);
@@ -96,38 +104,42 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
     async settle(request: AcquireRequest, lease: Lease, outcome: Outcome): Promise<SettleResult> {
       const { route, auth } = request;
       const raw = await timed(
-        scripts.restSettle(
-          keys.routeMap(route.routeId),
-          keys.globalBlock(auth),
-          keys.subBlock(auth, route.routeKey),
-          keys.cloudflareBan,
-          keys.invalidLog,
-          keys.tokenInvalid(auth),
-          keys.rateLimitLog,
-          keys.bucketRegistry,
-          keys.unmapped(auth, route.major),
-          keys.globalLog(auth),
-          keys.bucketPrefix(auth),
-          lease.bucketId,
-          route.major,
-          lease.leaseId,
-          lease.generation,
-          outcome.bucketHash ?? "",
-          outcome.limit ?? "",
-          outcome.remaining ?? "",
-          outcome.resetAfterMs ?? "",
-          outcome.rateLimit?.kind ?? "",
-          outcome.rateLimit?.retryAfterMs ?? 0,
-          outcome.countsInvalid ? "1" : "0",
-          outcome.botTokenRejected ? "1" : "0",
-          policy.invalidWindowMs,
-          policy.inspectWindowMs,
-          policy.tokenInvalidHoldMs,
-          policy.routeMappingTtlMs,
-          policy.bucketIdleTtlMs,
-          keys.wakeChannel,
-          route.routeKey,
-        ),
+        runScript(redis, restSettleScript, {
+          keys: {
+            routeMapKey: keys.routeMap(route.routeId),
+            globalBlockKey: keys.globalBlock(auth),
+            subBlockKey: keys.subBlock(auth, route.routeKey),
+            cloudflareBanKey: keys.cloudflareBan,
+            invalidLogKey: keys.invalidLog,
+            tokenInvalidKey: keys.tokenInvalid(auth),
+            rateLimitLogKey: keys.rateLimitLog,
+            bucketRegistryKey: keys.bucketRegistry,
+            unmappedKey: keys.unmapped(auth, route.major),
+            globalLogKey: keys.globalLog(auth),
+          },
+          args: {
+            bucketPrefix: keys.bucketPrefix(auth),
+            grantedOn: lease.bucketId,
+            major: route.major,
+            leaseId: lease.leaseId,
+            leaseGeneration: lease.generation,
+            bucketHash: outcome.bucketHash ?? "",
+            headerLimit: outcome.limit ?? "",
+            headerRemaining: outcome.remaining ?? "",
+            headerResetAfterMs: outcome.resetAfterMs ?? "",
+            kind: outcome.rateLimit?.kind ?? "",
+            retryAfterMs: outcome.rateLimit?.retryAfterMs ?? 0,
+            countsInvalid: outcome.countsInvalid ? "1" : "0",
+            botTokenRejected: outcome.botTokenRejected ? "1" : "0",
+            invalidWindowMs: policy.invalidWindowMs,
+            rateLimitLogWindowMs: policy.inspectWindowMs,
+            tokenInvalidHoldMs: policy.tokenInvalidHoldMs,
+            routeMappingTtlMs: policy.routeMappingTtlMs,
+            bucketIdleTtlMs: policy.bucketIdleTtlMs,
+            wakeChannel: keys.wakeChannel,
+            routeKey: route.routeKey,
+          },
+        }),
         "settle",
       );
       const [invalidCount, bucketId] = settleReply.parse(raw);
@@ -136,16 +148,17 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
 
     async release(request: AcquireRequest, lease: Lease, notSent: boolean): Promise<void> {
       await timed(
-        scripts.restRelease(
-          keys.globalLog(request.auth),
-          keys.unmapped(request.auth, request.route.major),
-          keys.bucketPrefix(request.auth),
-          lease.bucketId,
-          lease.leaseId,
-          lease.generation,
-          notSent ? "1" : "0",
-          keys.wakeChannel,
-        ),
+        runScript(redis, restReleaseScript, {
+          keys: { globalLogKey: keys.globalLog(request.auth), unmappedKey: keys.unmapped(request.auth, request.route.major) },
+          args: {
+            bucketPrefix: keys.bucketPrefix(request.auth),
+            grantedOn: lease.bucketId,
+            leaseId: lease.leaseId,
+            leaseGeneration: lease.generation,
+            notSent: notSent ? "1" : "0",
+            wakeChannel: keys.wakeChannel,
+          },
+        }),
         "release",
       );
     },
@@ -158,7 +171,15 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
     async recordEgress(outcome: Outcome): Promise<{ invalidCount: number }> {
       const banMs = outcome.rateLimit?.kind === "cloudflare" ? outcome.rateLimit.retryAfterMs : 0;
       const raw = await timed(
-        scripts.restEgressRecord(keys.cloudflareBan, keys.invalidLog, banMs, outcome.countsInvalid ? "1" : "0", policy.invalidWindowMs, `attempt|${randomUUID()}`),
+        runScript(redis, restEgressRecordScript, {
+          keys: { banKey: keys.cloudflareBan, invalidKey: keys.invalidLog },
+          args: {
+            banLengthMs: banMs,
+            invalid: outcome.countsInvalid ? "1" : "0",
+            invalidWindowMs: policy.invalidWindowMs,
+            member: `attempt|${randomUUID()}`,
+          },
+        }),
         "record egress",
       );
       return { invalidCount: z.number().parse(raw) };
@@ -167,19 +188,18 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
     async inspect(): Promise<RestState> {
       const scope = options.botScope;
       const raw = await timed(
-        scripts.restInspect(
-          keys.bucketRegistry,
-          keys.rateLimitLog,
-          keys.invalidLog,
-          keys.cloudflareBan,
-          keys.globalBlock(scope),
-          keys.tokenInvalid(scope),
-          keys.globalLog(scope),
-          policy.inspectWindowMs,
-          policy.nearLimitShare,
-          globalWindowMs,
-          500,
-        ),
+        runScript(redis, restInspectScript, {
+          keys: {
+            bucketRegistryKey: keys.bucketRegistry,
+            rateLimitLogKey: keys.rateLimitLog,
+            invalidLogKey: keys.invalidLog,
+            cloudflareBanKey: keys.cloudflareBan,
+            globalBlockKey: keys.globalBlock(scope),
+            tokenInvalidKey: keys.tokenInvalid(scope),
+            globalLogKey: keys.globalLog(scope),
+          },
+          args: { windowMs: policy.inspectWindowMs, nearShare: policy.nearLimitShare, globalWindowMs, bucketsMax: 500 },
+        }),
         "inspect",
       );
       const [near, kinds, invalid, banMs, globalBlockMs, tokenInvalid, globalUsed] = inspectReply.parse(raw);

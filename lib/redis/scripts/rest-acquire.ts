@@ -1,3 +1,5 @@
+import { luaScript } from "../lua-script";
+
 /**
  * Reserves one request slot for the Discord REST client, atomically across
  * every process sharing the bot token: the token and IP breakers, the
@@ -8,7 +10,7 @@
  * mid-request cannot hold a single-flight bucket forever.
  *
  * Bucket keys are derived inside the script from the learned route-to-bucket
- * mapping (ARGV[1] .. bucketId), so the script needs a standalone Redis, not
+ * mapping (bucketPrefix .. bucketId), so the script needs a standalone Redis, not
  * Redis Cluster.
  *
  * KEYS[1] global log: ZSET of requests in the sliding global window, member lease id, score =
@@ -42,34 +44,58 @@
  *   {3, invalidCount, retryAfterMs}              invalid-request budget spent
  *   {4}                                          bot token rejected
  */
-export const restAcquireLua = `
+export const restAcquireScript = luaScript({
+  name: "restAcquire",
+  keys: [
+    "globalLogKey",
+    "globalBlockKey",
+    "routeMapKey",
+    "subBlockKey",
+    "cloudflareBanKey",
+    "invalidLogKey",
+    "tokenInvalidKey",
+    "unmappedKey",
+  ],
+  args: [
+    "bucketPrefix",
+    "major",
+    "routeKey",
+    "leaseId",
+    "leaseTtlMs",
+    "globalLimitPerWindow",
+    "globalWindowMs",
+    "invalidRefuseAt",
+    "invalidWindowMs",
+    "bucketIdleTtlMs",
+  ],
+  body: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
-if redis.call('EXISTS', KEYS[7]) == 1 then return {4} end
-local ban = redis.call('PTTL', KEYS[5])
+if redis.call('EXISTS', tokenInvalidKey) == 1 then return {4} end
+local ban = redis.call('PTTL', cloudflareBanKey)
 if ban > 0 then return {2, ban} end
 
-local invalidWindow = tonumber(ARGV[9])
-local refuseAt = tonumber(ARGV[8])
-redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - invalidWindow)
-local invalid = redis.call('ZCARD', KEYS[6])
+local invalidWindow = tonumber(invalidWindowMs)
+local refuseAt = tonumber(invalidRefuseAt)
+redis.call('ZREMRANGEBYSCORE', invalidLogKey, '-inf', now - invalidWindow)
+local invalid = redis.call('ZCARD', invalidLogKey)
 if invalid >= refuseAt then
-  local entry = redis.call('ZRANGE', KEYS[6], invalid - refuseAt, invalid - refuseAt, 'WITHSCORES')
+  local entry = redis.call('ZRANGE', invalidLogKey, invalid - refuseAt, invalid - refuseAt, 'WITHSCORES')
   return {3, invalid, math.max(1, tonumber(entry[2]) + invalidWindow - now)}
 end
 
-local block = redis.call('PTTL', KEYS[2])
+local block = redis.call('PTTL', globalBlockKey)
 if block > 0 then return {1, block, 'global', '', 1} end
-local sub = redis.call('PTTL', KEYS[4])
+local sub = redis.call('PTTL', subBlockKey)
 if sub > 0 then return {1, sub, 'sublimit', '', 1} end
 
-local hash = redis.call('GET', KEYS[3])
+local hash = redis.call('GET', routeMapKey)
 local bucketId
-if hash then bucketId = hash .. ':' .. ARGV[2] else bucketId = 'route:' .. ARGV[3] end
-local bucketKey = ARGV[1] .. bucketId
+if hash then bucketId = hash .. ':' .. major else bucketId = 'route:' .. routeKey end
+local bucketKey = bucketPrefix .. bucketId
 local leasesKey = bucketKey .. ':leases'
-local leaseTtl = tonumber(ARGV[5])
+local leaseTtl = tonumber(leaseTtlMs)
 
 redis.call('ZREMRANGEBYSCORE', leasesKey, '-inf', now)
 local live = redis.call('ZCARD', leasesKey)
@@ -105,37 +131,38 @@ else
     if state[4] == '1' then exact = 1 end
     return {1, math.max(1, resetAt - now), 'bucket', bucketKey, exact}
   end
-  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
-  if remaining - redis.call('ZCARD', KEYS[8]) <= 0 then
-    local first = redis.call('ZRANGE', KEYS[8], 0, 0, 'WITHSCORES')
+  redis.call('ZREMRANGEBYSCORE', unmappedKey, '-inf', now)
+  if remaining - redis.call('ZCARD', unmappedKey) <= 0 then
+    local first = redis.call('ZRANGE', unmappedKey, 0, 0, 'WITHSCORES')
     return {1, math.max(1, math.min(tonumber(first[2]), resetAt) - now), 'bucket', bucketKey, 0}
   end
 end
 
-local globalLimit = tonumber(ARGV[6])
+local globalLimit = tonumber(globalLimitPerWindow)
 if globalLimit > 0 then
-  local window = tonumber(ARGV[7])
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-  local used = redis.call('ZCARD', KEYS[1])
+  local window = tonumber(globalWindowMs)
+  redis.call('ZREMRANGEBYSCORE', globalLogKey, '-inf', now - window)
+  local used = redis.call('ZCARD', globalLogKey)
   if used >= globalLimit then
     -- A slot frees when the entry at (used - limit) leaves the window. If that request is
     -- still in flight, assume its answer arrives now; its settle will say exactly.
-    local oldest = redis.call('ZRANGE', KEYS[1], used - globalLimit, used - globalLimit, 'WITHSCORES')
+    local oldest = redis.call('ZRANGE', globalLogKey, used - globalLimit, used - globalLimit, 'WITHSCORES')
     return {1, math.max(1, math.min(tonumber(oldest[2]), now) + window - now), 'global', '', 1}
   end
-  redis.call('ZADD', KEYS[1], now + leaseTtl, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], leaseTtl + window * 2)
+  redis.call('ZADD', globalLogKey, now + leaseTtl, leaseId)
+  redis.call('PEXPIRE', globalLogKey, leaseTtl + window * 2)
 end
 
 if limit ~= nil then
   redis.call('HSET', bucketKey, 'remaining', remaining - 1)
-  redis.call('PEXPIRE', bucketKey, tonumber(ARGV[10]))
+  redis.call('PEXPIRE', bucketKey, tonumber(bucketIdleTtlMs))
 end
-redis.call('ZADD', leasesKey, now + leaseTtl, ARGV[4])
+redis.call('ZADD', leasesKey, now + leaseTtl, leaseId)
 redis.call('PEXPIRE', leasesKey, leaseTtl * 2)
 if not hash then
-  redis.call('ZADD', KEYS[8], now + leaseTtl, ARGV[4])
-  redis.call('PEXPIRE', KEYS[8], leaseTtl * 2)
+  redis.call('ZADD', unmappedKey, now + leaseTtl, leaseId)
+  redis.call('PEXPIRE', unmappedKey, leaseTtl * 2)
 end
 return {0, bucketId, gen}
-`;
+`,
+});

@@ -1,3 +1,5 @@
+import { luaScript } from "../lua-script";
+
 /**
  * Records, for every process, what one answer sent outside the buckets (a
  * user's lookup through `DiscordRest.attempt`) means for the egress IP:
@@ -13,9 +15,12 @@
  *
  * Returns the invalid-request count of the window, 0 when the answer was not invalid.
  */
-export const restEgressRecordLua = `
-local banKey, invalidKey = KEYS[1], KEYS[2]
-local banMs, invalid, windowMs, member = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4]
+export const restEgressRecordScript = luaScript({
+  name: "restEgressRecord",
+  keys: ["banKey", "invalidKey"],
+  args: ["banLengthMs", "invalid", "invalidWindowMs", "member"],
+  body: `
+local banMs, windowMs = tonumber(banLengthMs), tonumber(invalidWindowMs)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
@@ -29,4 +34,5 @@ redis.call('ZADD', invalidKey, now, member)
 redis.call('ZREMRANGEBYSCORE', invalidKey, '-inf', now - windowMs)
 redis.call('PEXPIRE', invalidKey, windowMs)
 return redis.call('ZCARD', invalidKey)
-`;
+`,
+});

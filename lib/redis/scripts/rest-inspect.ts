@@ -1,3 +1,5 @@
+import { luaScript } from "../lua-script";
+
 /**
  * Reads the shared limiter state for an admin health panel, without changing
  * it: buckets close to their limit, 429s and invalid requests in the window,
@@ -19,14 +21,27 @@
  * where nearBuckets is a list of {key, limit, remaining, resetInMs, inFlight, blockedMs}
  * and rateLimitKinds is a flat list of kind, count pairs.
  */
-export const restInspectLua = `
+export const restInspectScript = luaScript({
+  name: "restInspect",
+  keys: [
+    "bucketRegistryKey",
+    "rateLimitLogKey",
+    "invalidLogKey",
+    "cloudflareBanKey",
+    "globalBlockKey",
+    "tokenInvalidKey",
+    "globalLogKey",
+  ],
+  args: ["windowMs", "nearShare", "globalWindowMs", "bucketsMax"],
+  readOnly: true,
+  body: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local since = now - tonumber(ARGV[1])
-local share = tonumber(ARGV[2])
+local since = now - tonumber(windowMs)
+local share = tonumber(nearShare)
 
 local near = {}
-local keys = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', since, 'LIMIT', 0, tonumber(ARGV[4]))
+local keys = redis.call('ZREVRANGEBYSCORE', bucketRegistryKey, '+inf', since, 'LIMIT', 0, tonumber(bucketsMax))
 for _, key in ipairs(keys) do
   local s = redis.call('HMGET', key, 'limit', 'remaining', 'resetAt', 'blockedUntil')
   local limit = tonumber(s[1])
@@ -42,7 +57,7 @@ end
 
 local kinds = {}
 local order = {}
-for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], since, '+inf')) do
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', rateLimitLogKey, since, '+inf')) do
   local kind = string.match(member, '^([^|]+)')
   if kinds[kind] == nil then
     kinds[kind] = 0
@@ -59,10 +74,11 @@ end
 return {
   near,
   flat,
-  redis.call('ZCOUNT', KEYS[3], since, '+inf'),
-  math.max(redis.call('PTTL', KEYS[4]), 0),
-  math.max(redis.call('PTTL', KEYS[5]), 0),
-  redis.call('EXISTS', KEYS[6]),
-  redis.call('ZCOUNT', KEYS[7], now - tonumber(ARGV[3]), '+inf'),
+  redis.call('ZCOUNT', invalidLogKey, since, '+inf'),
+  math.max(redis.call('PTTL', cloudflareBanKey), 0),
+  math.max(redis.call('PTTL', globalBlockKey), 0),
+  redis.call('EXISTS', tokenInvalidKey),
+  redis.call('ZCOUNT', globalLogKey, now - tonumber(globalWindowMs), '+inf'),
 }
-`;
+`,
+});

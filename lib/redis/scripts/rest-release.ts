@@ -1,3 +1,5 @@
+import { luaScript } from "../lua-script";
+
 /**
  * Gives a leased slot back without an answer from Discord: the request was
  * aborted or failed before it was sent, or failed after (then only the lease
@@ -14,23 +16,28 @@
  *
  * Returns 1.
  */
-export const restReleaseLua = `
+export const restReleaseScript = luaScript({
+  name: "restRelease",
+  keys: ["globalLogKey", "unmappedKey"],
+  args: ["bucketPrefix", "grantedOn", "leaseId", "leaseGeneration", "notSent", "wakeChannel"],
+  body: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local key = ARGV[1] .. ARGV[2]
-local removed = redis.call('ZREM', key .. ':leases', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[3])
-if ARGV[5] ~= '1' then
+local key = bucketPrefix .. grantedOn
+local removed = redis.call('ZREM', key .. ':leases', leaseId)
+redis.call('ZREM', unmappedKey, leaseId)
+if notSent ~= '1' then
   -- It may have reached Discord just now: count it in the global window from now.
-  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[3])
+  redis.call('ZADD', globalLogKey, 'XX', now, leaseId)
 elseif removed == 1 then
-  redis.call('ZREM', KEYS[1], ARGV[3])
+  redis.call('ZREM', globalLogKey, leaseId)
   local state = redis.call('HMGET', key, 'limit', 'remaining', 'gen')
   local limit = tonumber(state[1])
-  if limit and tonumber(state[3]) == tonumber(ARGV[4]) and (tonumber(state[2]) or 0) < limit then
+  if limit and tonumber(state[3]) == tonumber(leaseGeneration) and (tonumber(state[2]) or 0) < limit then
     redis.call('HINCRBY', key, 'remaining', 1)
   end
 end
-redis.call('PUBLISH', ARGV[6], key)
+redis.call('PUBLISH', wakeChannel, key)
 return 1
-`;
+`,
+});

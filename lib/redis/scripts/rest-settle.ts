@@ -1,3 +1,5 @@
+import { luaScript } from "../lua-script";
+
 /**
  * Records Discord's answer to a leased request, atomically: frees the lease,
  * dates the request in the global window, learns the route's bucket hash, updates the bucket from the rate-limit
@@ -45,23 +47,57 @@
  *
  * Returns {invalidCount, bucketId}: invalidCount is 0 when the answer was not invalid.
  */
-export const restSettleLua = `
+export const restSettleScript = luaScript({
+  name: "restSettle",
+  keys: [
+    "routeMapKey",
+    "globalBlockKey",
+    "subBlockKey",
+    "cloudflareBanKey",
+    "invalidLogKey",
+    "tokenInvalidKey",
+    "rateLimitLogKey",
+    "bucketRegistryKey",
+    "unmappedKey",
+    "globalLogKey",
+  ],
+  args: [
+    "bucketPrefix",
+    "grantedOn",
+    "major",
+    "leaseId",
+    "leaseGeneration",
+    "bucketHash",
+    "headerLimit",
+    "headerRemaining",
+    "headerResetAfterMs",
+    "kind",
+    "retryAfterMs",
+    "countsInvalid",
+    "botTokenRejected",
+    "invalidWindowMs",
+    "rateLimitLogWindowMs",
+    "tokenInvalidHoldMs",
+    "routeMappingTtlMs",
+    "bucketIdleTtlMs",
+    "wakeChannel",
+    "routeKey",
+  ],
+  body: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local prefix = ARGV[1]
-local grantedOn = ARGV[2]
 local bucketId = grantedOn
-local gen = tonumber(ARGV[5])
+local gen = tonumber(leaseGeneration)
 
-redis.call('ZREM', prefix .. grantedOn .. ':leases', ARGV[4])
-redis.call('ZREM', KEYS[9], ARGV[4])
+redis.call('ZREM', bucketPrefix .. grantedOn .. ':leases', leaseId)
+redis.call('ZREM', unmappedKey, leaseId)
 -- Discord processed the request before its answer arrived: from now on the
 -- global window counts it from this moment, however long it travelled.
-redis.call('ZADD', KEYS[10], 'XX', now, ARGV[4])
+redis.call('ZADD', globalLogKey, 'XX', now, leaseId)
 
-if ARGV[6] ~= '' then
-  redis.call('SET', KEYS[1], ARGV[6], 'PX', tonumber(ARGV[17]))
-  local target = ARGV[6] .. ':' .. ARGV[3]
+if bucketHash ~= '' then
+  redis.call('SET', routeMapKey, bucketHash, 'PX', tonumber(routeMappingTtlMs))
+  local target = bucketHash .. ':' .. major
   if target ~= bucketId then
     -- Learned now, or Discord moved the route to another bucket: the lease's
     -- generation belongs to the old bucket.
@@ -69,12 +105,12 @@ if ARGV[6] ~= '' then
     gen = -1
   end
 end
-local key = prefix .. bucketId
-local idleTtl = tonumber(ARGV[18])
+local key = bucketPrefix .. bucketId
+local idleTtl = tonumber(bucketIdleTtlMs)
 
-local limit = tonumber(ARGV[7])
-local remaining = tonumber(ARGV[8])
-local resetAfter = tonumber(ARGV[9])
+local limit = tonumber(headerLimit)
+local remaining = tonumber(headerRemaining)
+local resetAfter = tonumber(headerResetAfterMs)
 if limit and remaining and resetAfter and limit > 0 then
   local state = redis.call('HMGET', key, 'limit', 'remaining', 'resetAt', 'resetKnown', 'gen', 'windowMs')
   local answeredReset = now + resetAfter
@@ -103,17 +139,16 @@ if limit and remaining and resetAfter and limit > 0 then
     redis.call('HSET', key, 'limit', limit, 'windowMs', windowMs)
   end
   redis.call('PEXPIRE', key, idleTtl)
-  redis.call('ZADD', KEYS[8], now, key)
+  redis.call('ZADD', bucketRegistryKey, now, key)
 end
 
-local kind = ARGV[10]
-local retryAfter = tonumber(ARGV[11]) or 0
+local retryAfter = tonumber(retryAfterMs) or 0
 if kind == 'cloudflare' then
-  if redis.call('PTTL', KEYS[4]) < retryAfter then redis.call('SET', KEYS[4], '1', 'PX', retryAfter) end
+  if redis.call('PTTL', cloudflareBanKey) < retryAfter then redis.call('SET', cloudflareBanKey, '1', 'PX', retryAfter) end
 elseif kind == 'global' then
-  if redis.call('PTTL', KEYS[2]) < retryAfter then redis.call('SET', KEYS[2], '1', 'PX', retryAfter) end
+  if redis.call('PTTL', globalBlockKey) < retryAfter then redis.call('SET', globalBlockKey, '1', 'PX', retryAfter) end
 elseif kind == 'sublimit' then
-  if redis.call('PTTL', KEYS[3]) < retryAfter then redis.call('SET', KEYS[3], '1', 'PX', retryAfter) end
+  if redis.call('PTTL', subBlockKey) < retryAfter then redis.call('SET', subBlockKey, '1', 'PX', retryAfter) end
 elseif kind == 'shared' then
   local blocked = math.max(tonumber(redis.call('HGET', key, 'blockedUntil')) or 0, now + retryAfter)
   redis.call('HSET', key, 'blockedUntil', blocked)
@@ -132,27 +167,28 @@ elseif kind == 'user' then
 end
 
 if kind ~= '' then
-  local window = tonumber(ARGV[15])
-  redis.call('ZADD', KEYS[7], now, kind .. '|' .. ARGV[20] .. '|' .. ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now - window)
-  redis.call('PEXPIRE', KEYS[7], window)
-  redis.call('ZADD', KEYS[8], now, key)
+  local window = tonumber(rateLimitLogWindowMs)
+  redis.call('ZADD', rateLimitLogKey, now, kind .. '|' .. routeKey .. '|' .. leaseId)
+  redis.call('ZREMRANGEBYSCORE', rateLimitLogKey, '-inf', now - window)
+  redis.call('PEXPIRE', rateLimitLogKey, window)
+  redis.call('ZADD', bucketRegistryKey, now, key)
 end
 
 local invalid = 0
-if ARGV[12] == '1' then
-  local window = tonumber(ARGV[14])
-  redis.call('ZADD', KEYS[5], now, ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - window)
-  redis.call('PEXPIRE', KEYS[5], window)
-  invalid = redis.call('ZCARD', KEYS[5])
+if countsInvalid == '1' then
+  local window = tonumber(invalidWindowMs)
+  redis.call('ZADD', invalidLogKey, now, leaseId)
+  redis.call('ZREMRANGEBYSCORE', invalidLogKey, '-inf', now - window)
+  redis.call('PEXPIRE', invalidLogKey, window)
+  invalid = redis.call('ZCARD', invalidLogKey)
 end
-if ARGV[13] == '1' then
-  redis.call('SET', KEYS[6], '1', 'PX', tonumber(ARGV[16]))
+if botTokenRejected == '1' then
+  redis.call('SET', tokenInvalidKey, '1', 'PX', tonumber(tokenInvalidHoldMs))
 end
 
-redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now - tonumber(ARGV[15]))
-redis.call('PUBLISH', ARGV[19], prefix .. grantedOn)
-if bucketId ~= grantedOn then redis.call('PUBLISH', ARGV[19], key) end
+redis.call('ZREMRANGEBYSCORE', bucketRegistryKey, '-inf', now - tonumber(rateLimitLogWindowMs))
+redis.call('PUBLISH', wakeChannel, bucketPrefix .. grantedOn)
+if bucketId ~= grantedOn then redis.call('PUBLISH', wakeChannel, key) end
 return {invalid, bucketId}
-`;
+`,
+});
