@@ -7,7 +7,7 @@ import { moduleLogger } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { isRedisUnavailable } from "@/lib/redis/connection";
 import { jitteredPause } from "@/lib/redis/lock";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
 import { rolesFinishLookupScript } from "@/lib/redis/scripts/roles-finish-lookup";
 import { createDiscordRest } from "@/lib/discord/rest/create-discord-rest";
@@ -139,12 +139,16 @@ export function createRoleService(options: RoleServiceOptions) {
   }
 
   async function finish(userId: string, accessToken: string, owner: string, outcome: Finish) {
-    await runScript(
-      redis,
-      rolesFinishLookupScript,
-      [roleKeys.cache(guildId, userId), roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId)],
-      [owner, outcome.snapshot ? JSON.stringify(outcome.snapshot) : "", outcome.ttlSeconds ?? 0, Math.max(0, Math.ceil(outcome.paceMs)), outcome.reason],
-    );
+    await runScript(redis, rolesFinishLookupScript, {
+      keys: { cacheKey: roleKeys.cache(guildId, userId), lockKey: roleKeys.retryAfter(guildId, accessToken), inflightKey: roleKeys.inflight(guildId, userId) },
+      args: {
+        owner,
+        snapshot: outcome.snapshot ? JSON.stringify(outcome.snapshot) : "",
+        cacheTtlSeconds: outcome.ttlSeconds ?? 0,
+        lockTtlMs: Math.max(0, Math.ceil(outcome.paceMs)),
+        lockReason: outcome.reason,
+      },
+    });
   }
 
   async function waitForOther(userId: string, accessToken: string, startedAt: number, cached: RoleSnapshot | null): Promise<RoleLookup> {
@@ -251,10 +255,10 @@ export function createRoleService(options: RoleServiceOptions) {
     const owner = randomUUID();
     const startedAt = now();
     const [reply, egress] = await Promise.all([
-      runScript(redis, rolesBeginLookupScript, [roleKeys.retryAfter(guildId, accessToken), roleKeys.inflight(guildId, userId), roleKeys.cache(guildId, userId)], [
-        owner,
-        rolePolicy.inflightLeaseMs,
-      ]) as Promise<[string, string | null, number, (string | null)?]>,
+      runScript(redis, rolesBeginLookupScript, {
+        keys: { lockKey: roleKeys.retryAfter(guildId, accessToken), inflightKey: roleKeys.inflight(guildId, userId), cacheKey: roleKeys.cache(guildId, userId) },
+        args: { owner, leaseMs: rolePolicy.inflightLeaseMs },
+      }) as Promise<[string, string | null, number, (string | null)?]>,
       rest.egress(),
     ]);
     const [decision, cachedRaw, ms, reason] = reply;

@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Decides, atomically across processes, who may ask Discord for a user's
@@ -17,12 +17,11 @@ import type { LuaScript } from "./index";
  *   "owner" : this lookup may call Discord
  *   "wait"  : another lookup is in flight; ms = its remaining lease
  */
-export const rolesBeginLookupScript: LuaScript = {
+export const rolesBeginLookupScript = luaScript({
   name: "safaRolesBeginLookup",
-  numberOfKeys: 3,
-  lua: `
-local lockKey, inflightKey, cacheKey = KEYS[1], KEYS[2], KEYS[3]
-local owner, leaseMs = ARGV[1], ARGV[2]
+  keys: ["lockKey", "inflightKey", "cacheKey"],
+  args: ["owner", "leaseMs"],
+  body: `
 local cached = redis.call("GET", cacheKey)
 local paced = redis.call("PTTL", lockKey)
 if paced > 0 then
@@ -33,4 +32,4 @@ if redis.call("SET", inflightKey, owner, "PX", leaseMs, "NX") then
 end
 return { "wait", cached, redis.call("PTTL", inflightKey) }
 `,
-};
+});

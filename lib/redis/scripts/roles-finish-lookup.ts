@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Ends a lookup atomically: stores the roles (unless a newer copy is already
@@ -18,12 +18,12 @@ import type { LuaScript } from "./index";
  *
  * Returns 1 when the snapshot was stored, 0 when it was not.
  */
-export const rolesFinishLookupScript: LuaScript = {
+export const rolesFinishLookupScript = luaScript({
   name: "safaRolesFinishLookup",
-  numberOfKeys: 3,
-  lua: `
-local cacheKey, lockKey, inflightKey = KEYS[1], KEYS[2], KEYS[3]
-local owner, snapshot, cacheTtlSeconds, lockMs, lockReason = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+  keys: ["cacheKey", "lockKey", "inflightKey"],
+  args: ["owner", "snapshot", "cacheTtlSeconds", "lockTtlMs", "lockReason"],
+  body: `
+local lockMs = tonumber(lockTtlMs)
 local stored = 0
 if snapshot ~= "" then
   local incoming = cjson.decode(snapshot)
@@ -48,4 +48,4 @@ if redis.call("GET", inflightKey) == owner then
 end
 return stored
 `,
-};
+});
