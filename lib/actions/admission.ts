@@ -1,7 +1,8 @@
 import "server-only";
 import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
+import { runScript as runPositionalScript } from "@/lib/redis/scripts";
 import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
 import { actionAdmitScript } from "@/lib/redis/scripts/action-admit";
 import type { ActionContext } from "./context";
@@ -18,12 +19,16 @@ const admitReply = (reply: unknown): [number, number, string] => reply as [numbe
 export async function admitDiscordAction(context: ActionContext, userId: string): Promise<void> {
   const policy = context.admission;
   const [admitted, waitMs, bucket] = admitReply(
-    await runScript(
-      context.redis,
-      actionAdmitScript,
-      [context.keys.admission(`user:${userId}`), context.keys.admission("guild")],
-      [context.now(), policy.userPerSecond, policy.userBurst, policy.guildPerSecond, policy.guildBurst],
-    ),
+    await runScript(context.redis, actionAdmitScript, {
+      keys: { userKey: context.keys.admission(`user:${userId}`), guildKey: context.keys.admission("guild") },
+      args: {
+        nowMs: context.now(),
+        userRatePerSecond: policy.userPerSecond,
+        userBurst: policy.userBurst,
+        guildRatePerSecond: policy.guildPerSecond,
+        guildBurst: policy.guildBurst,
+      },
+    }),
   );
   if (admitted === 1) return;
   const retryAfterSeconds = retryAfterSecondsOf(waitMs);
@@ -65,7 +70,7 @@ export async function countingRefusals<T>(context: ActionContext, userId: string
   try {
     return await action();
   } catch (error) {
-    if (isRefusal(error)) await runScript(context.redis, fixedWindowScript, [key], [policy.windowMs, policy.hits]).catch(() => undefined);
+    if (isRefusal(error)) await runPositionalScript(context.redis, fixedWindowScript, [key], [policy.windowMs, policy.hits]).catch(() => undefined);
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { runScript, type LuaScript } from "@/lib/redis/scripts";
+import { runScript, type LuaScript, type ScriptInput } from "@/lib/redis/lua-script";
+import type { ActionCommitScript } from "@/lib/redis/scripts/action-commit-prelude";
 import { teamCreateCommitScript } from "@/lib/redis/scripts/team-create-commit";
 import { teamDisbandCommitScript } from "@/lib/redis/scripts/team-disband-commit";
 import { teamJoinCommitScript } from "@/lib/redis/scripts/team-join-commit";
@@ -33,56 +34,90 @@ export type CommitRefusal = Exclude<ScriptRefusal, "too-many" | "disbanded">;
 
 type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number };
 
+/** A commit script with its own inputs; the prelude's are added by `runCommit`. */
+type PreparedCommit = { script: LuaScript; own: ScriptInput<string, string> };
+
+function prepare<K extends string, A extends string>(script: ActionCommitScript<K, A>, own: ScriptInput<NoInfer<K>, NoInfer<A>>): PreparedCommit {
+  return { script, own };
+}
+
 /** Runs the commit script of a spec; "ok" or the script's refusal. */
 export async function runCommit(redis: Redis, keys: ProductKeys, spec: CommitSpec, frame: Frame): Promise<"ok" | CommitRefusal> {
-  const [script, ownKeys, ownArgs] = scriptFor(keys, spec, frame);
-  const reply = await runScript(
-    redis,
-    script,
-    [...frame.fence.keys, keys.journals, keys.audit, ...ownKeys],
-    [...frame.fence.owners, frame.journalId, frame.auditJson, actionPolicy.auditEntriesMax, ...ownArgs],
-  );
+  const { script, own } = prepareCommit(keys, spec, frame);
+  const [firstLockKey, secondLockKey] = frame.fence.keys;
+  const [firstLockOwner, secondLockOwner] = frame.fence.owners;
+  const reply = await runScript(redis, script, {
+    keys: { firstLockKey, secondLockKey, journalsKey: keys.journals, auditKey: keys.audit, ...own.keys },
+    args: {
+      firstLockOwner,
+      secondLockOwner,
+      journalId: frame.journalId,
+      auditEntry: frame.auditJson,
+      auditEntriesMax: actionPolicy.auditEntriesMax,
+      ...own.args,
+    },
+  });
   return reply as "ok" | CommitRefusal;
 }
 
-function scriptFor(keys: ProductKeys, spec: CommitSpec, frame: Frame): [LuaScript, string[], (string | number)[]] {
+function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): PreparedCommit {
   switch (spec.kind) {
     case "profile":
-      return [profileCommitScript, [keys.profile(spec.userId), keys.gamerTags, keys.eaFcIds], [spec.profileJson, spec.userId]];
+      return prepare(profileCommitScript, {
+        keys: { profileKey: keys.profile(spec.userId), gamerTagsKey: keys.gamerTags, eaFcIdsKey: keys.eaFcIds },
+        args: { profileJson: spec.profileJson, userId: spec.userId },
+      });
     case "create-team": {
       if (frame.createdRoleId === null) throw new Error("a team is committed only after its role was created");
       const teamId = frame.createdRoleId;
-      return [
-        teamCreateCommitScript,
-        [keys.team(teamId), keys.members(teamId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.teamTags],
-        [teamId, spec.normalizedName, spec.name, spec.tag, spec.userId, frame.now, teamTagKey(spec.tag)],
-      ];
+      return prepare(teamCreateCommitScript, {
+        keys: {
+          teamKey: keys.team(teamId),
+          membersKey: keys.members(teamId),
+          indexKey: keys.teamIndex,
+          namesKey: keys.teamNames,
+          userTeamKey: keys.userTeam,
+          userRequestsKey: keys.userRequests,
+          tagsKey: keys.teamTags,
+        },
+        args: { teamId, nameKey: spec.normalizedName, name: spec.name, tag: spec.tag, userId: spec.userId, now: frame.now, tagKey: teamTagKey(spec.tag) },
+      });
     }
     case "join":
-      return [
-        teamJoinCommitScript,
-        [keys.team(spec.teamId), keys.members(spec.teamId), keys.requests(spec.teamId), keys.userTeam, keys.userRequests],
-        [spec.teamId, spec.userId, spec.rosterMax, frame.now],
-      ];
+      return prepare(teamJoinCommitScript, {
+        keys: {
+          teamKey: keys.team(spec.teamId),
+          membersKey: keys.members(spec.teamId),
+          requestsKey: keys.requests(spec.teamId),
+          userTeamKey: keys.userTeam,
+          userRequestsKey: keys.userRequests,
+        },
+        args: { teamId: spec.teamId, userId: spec.userId, rosterMax: spec.rosterMax, now: frame.now },
+      });
     case "leave":
-      return [teamLeaveCommitScript, [keys.team(spec.teamId), keys.members(spec.teamId), keys.userTeam], [spec.teamId, spec.userId]];
+      return prepare(teamLeaveCommitScript, {
+        keys: { teamKey: keys.team(spec.teamId), membersKey: keys.members(spec.teamId), userTeamKey: keys.userTeam },
+        args: { teamId: spec.teamId, userId: spec.userId },
+      });
     case "transfer":
-      return [teamTransferCommitScript, [keys.team(spec.teamId), keys.members(spec.teamId)], [spec.fromUserId, spec.toUserId]];
+      return prepare(teamTransferCommitScript, {
+        keys: { teamKey: keys.team(spec.teamId), membersKey: keys.members(spec.teamId) },
+        args: { fromUserId: spec.fromUserId, toUserId: spec.toUserId },
+      });
     case "disband":
-      return [
-        teamDisbandCommitScript,
-        [
-          keys.team(spec.teamId),
-          keys.members(spec.teamId),
-          keys.requests(spec.teamId),
-          keys.teamIndex,
-          keys.teamNames,
-          keys.userTeam,
-          keys.userRequests,
-          keys.disbandedRoles,
-          keys.teamTags,
-        ],
-        [spec.teamId],
-      ];
+      return prepare(teamDisbandCommitScript, {
+        keys: {
+          teamKey: keys.team(spec.teamId),
+          membersKey: keys.members(spec.teamId),
+          requestsKey: keys.requests(spec.teamId),
+          indexKey: keys.teamIndex,
+          namesKey: keys.teamNames,
+          userTeamKey: keys.userTeam,
+          userRequestsKey: keys.userRequests,
+          disbandedKey: keys.disbandedRoles,
+          tagsKey: keys.teamTags,
+        },
+        args: { teamId: spec.teamId },
+      });
   }
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { Redis } from "ioredis";
 import { ApiError } from "@/lib/api/errors";
 import { jitteredPause, tryLock, type HeldLock } from "@/lib/redis/lock";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { actionLockRenewScript } from "@/lib/redis/scripts/action-lock-renew";
 import type { ProductKeys } from "./keys";
 import { actionPolicy } from "./policy";
@@ -54,7 +54,7 @@ export async function lockSubjects(redis: Redis, keys: ProductKeys, wanted: read
   }
 
   const renew = setInterval(() => {
-    for (const lock of held.values()) void runScript(redis, actionLockRenewScript, [lock.key], [lock.owner, actionPolicy.lockLeaseMs]).catch(() => undefined);
+    for (const lock of held.values()) void runScript(redis, actionLockRenewScript, { keys: { lockKey: lock.key }, args: { owner: lock.owner, leaseMs: actionPolicy.lockLeaseMs } }).catch(() => undefined);
   }, actionPolicy.lockRenewEveryMs);
   renew.unref();
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { profileIndexClaimsScript } from "@/lib/redis/scripts/profile-index-claims";
 import { eaFcIdKey, gamerTagKey, type ProductKeys } from "@/lib/actions/keys";
 import { parseProfileClaims, parseStoredProfile, profileJson } from "./store";
@@ -39,12 +39,16 @@ async function indexAll({ redis, keys, log }: Deps): Promise<void> {
       const raw = await redis.get(key);
       const profile = parseStoredProfile(raw);
       if (raw === null || profile === null || parseProfileClaims(raw) !== null) continue;
-      const reply = await runScript(
-        redis,
-        profileIndexClaimsScript,
-        [key, keys.gamerTags, keys.eaFcIds],
-        [key.slice(keyOf.length), raw, profileJson(profile, profile.updatedAt), gamerTagKey(profile.gamerTag), eaFcIdKey(profile.eaFcId)],
-      );
+      const reply = await runScript(redis, profileIndexClaimsScript, {
+        keys: { profileKey: key, gamerTagsKey: keys.gamerTags, eaFcIdsKey: keys.eaFcIds },
+        args: {
+          userId: key.slice(keyOf.length),
+          readJson: raw,
+          indexedJson: profileJson(profile, profile.updatedAt),
+          gamerTagKey: gamerTagKey(profile.gamerTag),
+          eaFcIdKey: eaFcIdKey(profile.eaFcId),
+        },
+      });
       if (reply === "shared") shared += 1;
     }
   } while (cursor !== "0");

@@ -1,6 +1,6 @@
 import "server-only";
 import { auditJson } from "@/lib/audit/log";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { teamAdoptScript } from "@/lib/redis/scripts/team-adopt";
 import { isConfiguredRole, type TeamContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "@/lib/actions/guild-port";
@@ -65,12 +65,30 @@ export async function adoptTeamFromRoles(context: TeamContext, user: { id: strin
       now,
     );
     const keys = context.keys;
-    const reply = await runScript(
-      context.redis,
-      teamAdoptScript,
-      [keys.team(roleId), keys.members(roleId), keys.teamIndex, keys.teamNames, keys.userTeam, keys.userRequests, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
-      [roleId, teamName, teamNameKey(teamName), tagFromName(teamName), user.id, isManager ? "1" : "0", now, entry, actionPolicy.auditEntriesMax],
-    );
+    const reply = await runScript(context.redis, teamAdoptScript, {
+      keys: {
+        teamKey: keys.team(roleId),
+        membersKey: keys.members(roleId),
+        indexKey: keys.teamIndex,
+        namesKey: keys.teamNames,
+        userTeamKey: keys.userTeam,
+        userRequestsKey: keys.userRequests,
+        disbandedKey: keys.disbandedRoles,
+        markedKey: keys.markedTeamRoles,
+        auditKey: keys.audit,
+      },
+      args: {
+        teamId: roleId,
+        name: teamName,
+        normalised: teamNameKey(teamName),
+        tag: tagFromName(teamName),
+        userId: user.id,
+        asManager: isManager ? "1" : "0",
+        now,
+        entry,
+        auditMax: actionPolicy.auditEntriesMax,
+      },
+    });
     if (reply === "adopted" || reply === "unchanged") {
       await store.rememberName(user.id, user.name);
       context.log.info({ teamId: roleId, userId: user.id, reply }, "a team role's holder joined its roster");

@@ -1,7 +1,7 @@
 import "server-only";
 import { actionPolicy } from "@/lib/actions/policy";
 import { auditJson, requestStreamOf, type AuditInput } from "@/lib/audit/log";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { teamDropRequestScript } from "@/lib/redis/scripts/team-drop-request";
 import type { TeamContext } from "./context";
 
@@ -11,11 +11,13 @@ import type { TeamContext } from "./context";
  * decline, the manager's act, to the main audit stream.
  */
 export async function dropRequest(context: TeamContext, teamId: string, userId: string, entry: AuditInput): Promise<boolean> {
-  const reply = await runScript(
-    context.redis,
-    teamDropRequestScript,
-    [context.keys.requests(teamId), context.keys.userRequests, entry.action === "team.withdraw" ? requestStreamOf(context.keys.audit) : context.keys.audit],
-    [teamId, userId, auditJson(entry, context.now()), actionPolicy.auditEntriesMax],
-  );
+  const reply = await runScript(context.redis, teamDropRequestScript, {
+    keys: {
+      requestsKey: context.keys.requests(teamId),
+      userRequestsKey: context.keys.userRequests,
+      auditKey: entry.action === "team.withdraw" ? requestStreamOf(context.keys.audit) : context.keys.audit,
+    },
+    args: { teamId, userId, auditEntry: auditJson(entry, context.now()), auditEntriesMax: actionPolicy.auditEntriesMax },
+  });
   return reply === "ok";
 }

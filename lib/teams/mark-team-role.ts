@@ -2,7 +2,7 @@ import "server-only";
 import type { ActionResult } from "@/lib/api/answer";
 import { ApiError } from "@/lib/api/errors";
 import { auditJson } from "@/lib/audit/log";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { teamMarkScript } from "@/lib/redis/scripts/team-mark";
 import { freshActor } from "@/lib/actions/actor";
 import { admitDiscordAction, countingRefusals } from "@/lib/actions/admission";
@@ -34,12 +34,10 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
   const now = context.now();
   const entry = auditJson({ actorId: marker.id, actorName: marker.name, action: "team.mark", teamId: roleId, teamName: name, targetId: null, detail: "marked as a team" }, now);
   const keys = context.keys;
-  const reply = await runScript(
-    context.redis,
-    teamMarkScript,
-    [keys.team(roleId), keys.teamNames, keys.disbandedRoles, keys.markedTeamRoles, keys.audit],
-    [roleId, teamNameKey(name), marker.id, entry, actionPolicy.auditEntriesMax],
-  );
+  const reply = await runScript(context.redis, teamMarkScript, {
+    keys: { teamKey: keys.team(roleId), namesKey: keys.teamNames, disbandedKey: keys.disbandedRoles, markedKey: keys.markedTeamRoles, auditKey: keys.audit },
+    args: { roleId, normalised: teamNameKey(name), markedBy: marker.id, entry, auditMax: actionPolicy.auditEntriesMax },
+  });
   switch (reply) {
     case "marked":
       context.log.info({ teamId: roleId, markedBy: marker.id }, "a Discord role was marked as a team");

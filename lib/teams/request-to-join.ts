@@ -7,7 +7,7 @@ import type { ActionResult } from "@/lib/api/answer";
 import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { hitRateLimit } from "@/lib/api/rate-limit";
 import { auditJson, requestStreamOf } from "@/lib/audit/log";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { teamRequestJoinScript } from "@/lib/redis/scripts/team-request-join";
 import type { TeamContext } from "./context";
 import { done, teamAudit } from "./outcome";
@@ -40,27 +40,25 @@ async function request(context: TeamContext, user: SessionActor, teamId: string)
     throw new ApiError("too_many_join_requests", `You have asked to join teams too often. Please wait ${Math.ceil(retryAfterSeconds / 60)} min.`, { retryAfterSeconds });
   }
   await store.rememberName(user.id, user.name);
-  const reply = await runScript(
-    context.redis,
-    teamRequestJoinScript,
-    [
-      context.keys.team(teamId),
-      context.keys.members(teamId),
-      context.keys.requests(teamId),
-      context.keys.userTeam,
-      context.keys.userRequests,
-      requestStreamOf(context.keys.audit),
-    ],
-    [
+  const reply = await runScript(context.redis, teamRequestJoinScript, {
+    keys: {
+      teamKey: context.keys.team(teamId),
+      membersKey: context.keys.members(teamId),
+      requestsKey: context.keys.requests(teamId),
+      userTeamKey: context.keys.userTeam,
+      userRequestsKey: context.keys.userRequests,
+      auditKey: requestStreamOf(context.keys.audit),
+    },
+    args: {
       teamId,
-      user.id,
-      context.rosterMax,
-      teamPolicy.pendingRequestsPerUserMax,
-      context.now(),
-      auditJson(teamAudit(user, "team.request", team, user.id, null), context.now()),
-      actionPolicy.auditEntriesMax,
-    ],
-  );
+      userId: user.id,
+      rosterMax: context.rosterMax,
+      userRequestsMax: teamPolicy.pendingRequestsPerUserMax,
+      now: context.now(),
+      auditEntry: auditJson(teamAudit(user, "team.request", team, user.id, null), context.now()),
+      auditEntriesMax: actionPolicy.auditEntriesMax,
+    },
+  });
   return answerFor(reply, teamId, team);
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
-import { runScript } from "@/lib/redis/scripts";
+import { runScript } from "@/lib/redis/lua-script";
 import { teamIndexKeysScript } from "@/lib/redis/scripts/team-index-keys";
 import type { TeamContext } from "./context";
 import { teamNameKey, teamTagKey } from "@/lib/actions/keys";
@@ -28,12 +28,10 @@ async function indexTeamKeys(context: TeamContext): Promise<void> {
     const [name, tag, nameKey, tagKey] = fields.data[1];
     if (name === null || tag === null) continue;
     if (nameKey === teamNameKey(name) && (tag === "" || tagKey === teamTagKey(tag))) continue;
-    const reply = await runScript(
-      context.redis,
-      teamIndexKeysScript,
-      [context.keys.team(teamId), context.keys.teamNames, context.keys.teamTags],
-      [teamId, name, tag, teamNameKey(name), teamTagKey(tag)],
-    );
+    const reply = await runScript(context.redis, teamIndexKeysScript, {
+      keys: { teamKey: context.keys.team(teamId), namesKey: context.keys.teamNames, tagsKey: context.keys.teamTags },
+      args: { teamId, name, tag, nameKey: teamNameKey(name), tagKey: teamTagKey(tag) },
+    });
     if (reply === "shared") context.log.warn({ teamId, name, tag }, "a team from before look-alike checks shares its name or tag with another; left as it is");
   }
 }

@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Admits one action that will spend the bot's Discord budget, against two
@@ -17,15 +17,15 @@ import type { LuaScript } from "./index";
  * ARGV[5]  guild bucket: capacity (burst)
  * Returns { 1, 0, "" } when admitted, or { 0, milliseconds until a token is there, "user" or "guild" }.
  */
-export const actionAdmitScript: LuaScript = {
+export const actionAdmitScript = luaScript({
   name: "safaActionAdmit",
-  numberOfKeys: 2,
-  lua: `
-local userKey, guildKey = KEYS[1], KEYS[2]
-local now = tonumber(ARGV[1])
+  keys: ["userKey", "guildKey"],
+  args: ["nowMs", "userRatePerSecond", "userBurst", "guildRatePerSecond", "guildBurst"],
+  body: `
+local now = tonumber(nowMs)
 local buckets = {
-  { key = userKey, rate = tonumber(ARGV[2]), burst = tonumber(ARGV[3]), name = "user" },
-  { key = guildKey, rate = tonumber(ARGV[4]), burst = tonumber(ARGV[5]), name = "guild" },
+  { key = userKey, rate = tonumber(userRatePerSecond), burst = tonumber(userBurst), name = "user" },
+  { key = guildKey, rate = tonumber(guildRatePerSecond), burst = tonumber(guildBurst), name = "guild" },
 }
 for _, bucket in ipairs(buckets) do
   local state = redis.call("HMGET", bucket.key, "tokens", "at")
@@ -44,4 +44,4 @@ for _, bucket in ipairs(buckets) do
 end
 return { 1, 0, "" }
 `,
-};
+});

@@ -1,6 +1,9 @@
+import { luaScript, type LuaScript, type ScriptSpec } from "../lua-script";
+
 /**
- * The calling convention every commit script of the action engine shares, prepended to each
- * (it is not a script by itself). A commit is the Redis half of an action
+ * The calling convention every commit script of the action engine shares:
+ * `actionCommitScript` puts these inputs first and this Lua before each
+ * commit body (it is not a script by itself). A commit is the Redis half of an action
  * whose Discord half already succeeded; it refuses to write when the action
  * no longer holds its locks (a lease ran out), so a late process can never
  * overwrite a newer decision.
@@ -14,15 +17,21 @@
  * ARGV[3]  journal id to close
  * ARGV[4]  audit entry, JSON
  * ARGV[5]  audit entries kept (approximate MAXLEN)
- * Script-specific KEYS start at 5 and ARGV at 6.
+ * A commit's own KEYS and ARGV follow these; actionCommitScript numbers them.
  */
-export const actionCommitPrelude = `
+const preludeKeys = ["firstLockKey", "secondLockKey", "journalsKey", "auditKey"] as const;
+const preludeArgs = ["firstLockOwner", "secondLockOwner", "journalId", "auditEntry", "auditEntriesMax"] as const;
+
+export type ActionCommitPreludeKey = (typeof preludeKeys)[number];
+export type ActionCommitPreludeArg = (typeof preludeArgs)[number];
+
+const preludeLua = `
 local function holds_locks()
-  return redis.call("GET", KEYS[1]) == ARGV[1] and redis.call("GET", KEYS[2]) == ARGV[2]
+  return redis.call("GET", firstLockKey) == firstLockOwner and redis.call("GET", secondLockKey) == secondLockOwner
 end
 local function close_journal_and_audit()
-  redis.call("HDEL", KEYS[3], ARGV[3])
-  redis.call("XADD", KEYS[4], "MAXLEN", "~", ARGV[5], "*", "entry", ARGV[4])
+  redis.call("HDEL", journalsKey, journalId)
+  redis.call("XADD", auditKey, "MAXLEN", "~", auditEntriesMax, "*", "entry", auditEntry)
 end
 local function without(list_json, item)
   local kept = {}
@@ -34,3 +43,20 @@ local function without(list_json, item)
   return kept
 end
 `;
+
+/** A commit script: the prelude's inputs, then its own (`commitKeys`, `commitArgs`), which a commit passes by name. */
+export type ActionCommitScript<K extends string, A extends string> = LuaScript<ActionCommitPreludeKey | K, ActionCommitPreludeArg | A> & {
+  readonly commitKeys: readonly K[];
+  readonly commitArgs: readonly A[];
+};
+
+/** Builds a commit script: the prelude's inputs and functions, then the commit's own inputs and body. */
+export function actionCommitScript<const K extends string, const A extends string>(spec: ScriptSpec<K, A>): ActionCommitScript<K, A> {
+  const script = luaScript({
+    name: spec.name,
+    keys: [...preludeKeys, ...spec.keys],
+    args: [...preludeArgs, ...spec.args],
+    body: `${preludeLua}${spec.body}`,
+  });
+  return { ...script, commitKeys: spec.keys, commitArgs: spec.args };
+}

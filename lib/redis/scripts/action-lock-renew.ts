@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Extends an action lock's lease only while this owner still holds it, so a
@@ -9,13 +9,14 @@ import type { LuaScript } from "./index";
  * ARGV[2]  new lease, milliseconds
  * Returns 1 when extended, 0 when the lock is not ours.
  */
-export const actionLockRenewScript: LuaScript = {
+export const actionLockRenewScript = luaScript({
   name: "safaActionLockRenew",
-  numberOfKeys: 1,
-  lua: `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  keys: ["lockKey"],
+  args: ["owner", "leaseMs"],
+  body: `
+if redis.call("GET", lockKey) == owner then
+  return redis.call("PEXPIRE", lockKey, leaseMs)
 end
 return 0
 `,
-};
+});

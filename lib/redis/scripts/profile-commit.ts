@@ -1,5 +1,4 @@
-import type { LuaScript } from "./index";
-import { actionCommitPrelude } from "./action-commit-prelude";
+import { actionCommitScript } from "./action-commit-prelude";
 
 /**
  * Stores a profile once its roles are in place at Discord. The gamer tag and
@@ -18,12 +17,11 @@ import { actionCommitPrelude } from "./action-commit-prelude";
  * Returns "ok", "lost-lock" when the action's lease ran out, or "gamer-tag-taken"
  * or "ea-fc-id-taken" when another player holds a look-alike (nothing written unless "ok").
  */
-export const profileCommitScript: LuaScript = {
+export const profileCommitScript = actionCommitScript({
   name: "safaProfileCommit",
-  numberOfKeys: 7,
-  lua: `${actionCommitPrelude}
-local profileKey, gamerTagsKey, eaFcIdsKey = KEYS[5], KEYS[6], KEYS[7]
-local profileJson, userId = ARGV[6], ARGV[7]
+  keys: ["profileKey", "gamerTagsKey", "eaFcIdsKey"],
+  args: ["profileJson", "userId"],
+  body: `
 local function claims_of(json)
   if not json then return {} end
   local ok, decoded = pcall(cjson.decode, json)
@@ -53,4 +51,4 @@ redis.call("SET", profileKey, profileJson)
 close_journal_and_audit()
 return "ok"
 `,
-};
+});

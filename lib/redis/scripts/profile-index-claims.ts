@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Indexes one profile stored before gamer tags and EA FC IDs had to be
@@ -17,12 +17,11 @@ import type { LuaScript } from "./index";
  * Returns "indexed", "shared" (indexed, but another player held a key first:
  * two profiles from before uniqueness look alike) or "changed".
  */
-export const profileIndexClaimsScript: LuaScript = {
+export const profileIndexClaimsScript = luaScript({
   name: "safaProfileIndexClaims",
-  numberOfKeys: 3,
-  lua: `
-local profileKey, gamerTagsKey, eaFcIdsKey = KEYS[1], KEYS[2], KEYS[3]
-local userId, readJson, indexedJson, gamerTagKey, eaFcIdKey = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+  keys: ["profileKey", "gamerTagsKey", "eaFcIdsKey"],
+  args: ["userId", "readJson", "indexedJson", "gamerTagKey", "eaFcIdKey"],
+  body: `
 if redis.call("GET", profileKey) ~= readJson then return "changed" end
 local gamerTagHolder = redis.call("HSETNX", gamerTagsKey, gamerTagKey, userId) == 1 and userId or redis.call("HGET", gamerTagsKey, gamerTagKey)
 local eaFcIdHolder = redis.call("HSETNX", eaFcIdsKey, eaFcIdKey, userId) == 1 and userId or redis.call("HGET", eaFcIdsKey, eaFcIdKey)
@@ -30,4 +29,4 @@ redis.call("SET", profileKey, indexedJson)
 if gamerTagHolder ~= userId or eaFcIdHolder ~= userId then return "shared" end
 return "indexed"
 `,
-};
+});

@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 import { dropUserRequestsLua } from "./team-drop-user-requests";
 
 /**
@@ -29,14 +29,21 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
  * Also drops the holder's requests to other teams when they join the roster (see team-drop-user-requests.ts).
  * Returns "adopted", "unchanged", "unknown" (neither a team nor marked), "disbanded", "name-taken" or "in-team" (in another team).
  */
-export const teamAdoptScript: LuaScript = {
+export const teamAdoptScript = luaScript({
   name: "safaTeamAdopt",
-  numberOfKeys: 9,
-  lua: `${dropUserRequestsLua}
-local teamKey, membersKey, indexKey, namesKey, userTeamKey, userRequestsKey, disbandedKey, markedKey, auditKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local teamId, name, normalised, tag, userId, asManager, now, entry, auditMax =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+  keys: [
+    "teamKey",
+    "membersKey",
+    "indexKey",
+    "namesKey",
+    "userTeamKey",
+    "userRequestsKey",
+    "disbandedKey",
+    "markedKey",
+    "auditKey",
+  ],
+  args: ["teamId", "name", "normalised", "tag", "userId", "asManager", "now", "entry", "auditMax"],
+  body: `${dropUserRequestsLua}
 if redis.call("SISMEMBER", disbandedKey, teamId) == 1 then return "disbanded" end
 local current = redis.call("HGET", userTeamKey, userId)
 if current and current ~= teamId then return "in-team" end
@@ -65,4 +72,4 @@ if not changed then return "unchanged" end
 redis.call("XADD", auditKey, "MAXLEN", "~", auditMax, "*", "entry", entry)
 return "adopted"
 `,
-};
+});

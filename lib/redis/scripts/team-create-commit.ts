@@ -1,6 +1,5 @@
-import type { LuaScript } from "./index";
 import { dropUserRequestsLua } from "./team-drop-user-requests";
-import { actionCommitPrelude } from "./action-commit-prelude";
+import { actionCommitScript } from "./action-commit-prelude";
 
 /**
  * Records a new team once its Discord role exists and the creator holds it,
@@ -25,12 +24,11 @@ import { actionCommitPrelude } from "./action-commit-prelude";
  * Also drops the creator's requests to other teams (see team-drop-user-requests.ts).
  * Returns "ok", "lost-lock", "name-taken", "tag-taken" or "in-team" (nothing written unless "ok").
  */
-export const teamCreateCommitScript: LuaScript = {
+export const teamCreateCommitScript = actionCommitScript({
   name: "safaTeamCreateCommit",
-  numberOfKeys: 11,
-  lua: `${actionCommitPrelude}${dropUserRequestsLua}
-local teamKey, membersKey, indexKey, namesKey, userTeamKey, userRequestsKey, tagsKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local teamId, nameKey, name, tag, userId, now, tagKey = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+  keys: ["teamKey", "membersKey", "indexKey", "namesKey", "userTeamKey", "userRequestsKey", "tagsKey"],
+  args: ["teamId", "nameKey", "name", "tag", "userId", "now", "tagKey"],
+  body: `${dropUserRequestsLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("HEXISTS", namesKey, nameKey) == 1 then return "name-taken" end
 if redis.call("HEXISTS", tagsKey, tagKey) == 1 then return "tag-taken" end
@@ -46,4 +44,4 @@ drop_user_requests(teamKey, teamId, userRequestsKey, userId)
 close_journal_and_audit()
 return "ok"
 `,
-};
+});

@@ -1,5 +1,4 @@
-import type { LuaScript } from "./index";
-import { actionCommitPrelude } from "./action-commit-prelude";
+import { actionCommitScript } from "./action-commit-prelude";
 
 /**
  * Removes every record of a team once its Discord role is deleted and its
@@ -20,13 +19,21 @@ import { actionCommitPrelude } from "./action-commit-prelude";
  * ARGV[6]   team id
  * Returns "ok" or "lost-lock".
  */
-export const teamDisbandCommitScript: LuaScript = {
+export const teamDisbandCommitScript = actionCommitScript({
   name: "safaTeamDisbandCommit",
-  numberOfKeys: 13,
-  lua: `${actionCommitPrelude}
-local teamKey, membersKey, requestsKey, indexKey, namesKey, userTeamKey, userRequestsKey, disbandedKey, tagsKey =
-  KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
-local teamId = ARGV[6]
+  keys: [
+    "teamKey",
+    "membersKey",
+    "requestsKey",
+    "indexKey",
+    "namesKey",
+    "userTeamKey",
+    "userRequestsKey",
+    "disbandedKey",
+    "tagsKey",
+  ],
+  args: ["teamId"],
+  body: `
 local function release(indexHash, field)
   if field and redis.call("HGET", indexHash, field) == teamId then redis.call("HDEL", indexHash, field) end
 end
@@ -46,4 +53,4 @@ redis.call("SADD", disbandedKey, teamId)
 close_journal_and_audit()
 return "ok"
 `,
-};
+});

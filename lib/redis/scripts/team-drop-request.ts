@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Drops a pending join request (withdrawn by the user or declined by the
@@ -13,20 +13,21 @@ import type { LuaScript } from "./index";
  * ARGV[4]  audit entries kept (approximate MAXLEN)
  * Returns "ok" or "none" (there was no such request).
  */
-export const teamDropRequestScript: LuaScript = {
+export const teamDropRequestScript = luaScript({
   name: "safaTeamDropRequest",
-  numberOfKeys: 3,
-  lua: `
-if redis.call("ZREM", KEYS[1], ARGV[2]) == 0 then return "none" end
-local raw = redis.call("HGET", KEYS[2], ARGV[2])
+  keys: ["requestsKey", "userRequestsKey", "auditKey"],
+  args: ["teamId", "userId", "auditEntry", "auditEntriesMax"],
+  body: `
+if redis.call("ZREM", requestsKey, userId) == 0 then return "none" end
+local raw = redis.call("HGET", userRequestsKey, userId)
 local kept = {}
 if raw then
   for _, value in ipairs(cjson.decode(raw)) do
-    if value ~= ARGV[1] then table.insert(kept, value) end
+    if value ~= teamId then table.insert(kept, value) end
   end
 end
-if #kept == 0 then redis.call("HDEL", KEYS[2], ARGV[2]) else redis.call("HSET", KEYS[2], ARGV[2], cjson.encode(kept)) end
-redis.call("XADD", KEYS[3], "MAXLEN", "~", ARGV[4], "*", "entry", ARGV[3])
+if #kept == 0 then redis.call("HDEL", userRequestsKey, userId) else redis.call("HSET", userRequestsKey, userId, cjson.encode(kept)) end
+redis.call("XADD", auditKey, "MAXLEN", "~", auditEntriesMax, "*", "entry", auditEntry)
 return "ok"
 `,
-};
+});

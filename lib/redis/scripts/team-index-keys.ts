@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Moves one team onto look-alike keys: a team recorded before names and tags
@@ -18,12 +18,11 @@ import type { LuaScript } from "./index";
  * Returns "indexed", "shared" (indexed where it could be: another team, also
  * from before, holds a look-alike name or tag), "gone" or "changed".
  */
-export const teamIndexKeysScript: LuaScript = {
+export const teamIndexKeysScript = luaScript({
   name: "safaTeamIndexKeys",
-  numberOfKeys: 3,
-  lua: `
-local teamKey, namesKey, tagsKey = KEYS[1], KEYS[2], KEYS[3]
-local teamId, name, tag, nameKey, tagKey = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+  keys: ["teamKey", "namesKey", "tagsKey"],
+  args: ["teamId", "name", "tag", "nameKey", "tagKey"],
+  body: `
 if redis.call("EXISTS", teamKey) == 0 then return "gone" end
 if redis.call("HGET", teamKey, "name") ~= name or redis.call("HGET", teamKey, "tag") ~= tag then return "changed" end
 local shared = false
@@ -42,4 +41,4 @@ end
 if shared then return "shared" end
 return "indexed"
 `,
-};
+});

@@ -1,6 +1,5 @@
-import type { LuaScript } from "./index";
 import { dropUserRequestsLua } from "./team-drop-user-requests";
-import { actionCommitPrelude } from "./action-commit-prelude";
+import { actionCommitScript } from "./action-commit-prelude";
 
 /**
  * Moves an approved player from the team's requests onto its roster, once
@@ -21,20 +20,21 @@ import { actionCommitPrelude } from "./action-commit-prelude";
  * Also drops the player's requests to other teams (see team-drop-user-requests.ts).
  * Returns "ok", "lost-lock", "gone", "in-team", "no-request" or "full" (nothing written unless "ok").
  */
-export const teamJoinCommitScript: LuaScript = {
+export const teamJoinCommitScript = actionCommitScript({
   name: "safaTeamJoinCommit",
-  numberOfKeys: 9,
-  lua: `${actionCommitPrelude}${dropUserRequestsLua}
+  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey"],
+  args: ["teamId", "userId", "rosterMax", "now"],
+  body: `${dropUserRequestsLua}
 if not holds_locks() then return "lost-lock" end
-if redis.call("EXISTS", KEYS[5]) == 0 then return "gone" end
-if redis.call("HEXISTS", KEYS[8], ARGV[7]) == 1 then return "in-team" end
-if not redis.call("ZSCORE", KEYS[7], ARGV[7]) then return "no-request" end
-if redis.call("ZCARD", KEYS[6]) >= tonumber(ARGV[8]) then return "full" end
-redis.call("ZADD", KEYS[6], ARGV[9], ARGV[7])
-redis.call("HSET", KEYS[8], ARGV[7], ARGV[6])
-redis.call("ZREM", KEYS[7], ARGV[7])
-drop_user_requests(KEYS[5], ARGV[6], KEYS[9], ARGV[7])
+if redis.call("EXISTS", teamKey) == 0 then return "gone" end
+if redis.call("HEXISTS", userTeamKey, userId) == 1 then return "in-team" end
+if not redis.call("ZSCORE", requestsKey, userId) then return "no-request" end
+if redis.call("ZCARD", membersKey) >= tonumber(rosterMax) then return "full" end
+redis.call("ZADD", membersKey, now, userId)
+redis.call("HSET", userTeamKey, userId, teamId)
+redis.call("ZREM", requestsKey, userId)
+drop_user_requests(teamKey, teamId, userRequestsKey, userId)
 close_journal_and_audit()
 return "ok"
 `,
-};
+});

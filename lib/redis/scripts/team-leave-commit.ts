@@ -1,5 +1,4 @@
-import type { LuaScript } from "./index";
-import { actionCommitPrelude } from "./action-commit-prelude";
+import { actionCommitScript } from "./action-commit-prelude";
 
 /**
  * Takes a player off a roster (they left, or were removed) once Discord has
@@ -13,16 +12,17 @@ import { actionCommitPrelude } from "./action-commit-prelude";
  * ARGV[7]  the leaving user's id
  * Returns "ok", "lost-lock", "not-member" or "is-manager" (nothing written unless "ok").
  */
-export const teamLeaveCommitScript: LuaScript = {
+export const teamLeaveCommitScript = actionCommitScript({
   name: "safaTeamLeaveCommit",
-  numberOfKeys: 7,
-  lua: `${actionCommitPrelude}
+  keys: ["teamKey", "membersKey", "userTeamKey"],
+  args: ["teamId", "userId"],
+  body: `
 if not holds_locks() then return "lost-lock" end
-if redis.call("HGET", KEYS[7], ARGV[7]) ~= ARGV[6] then return "not-member" end
-if redis.call("HGET", KEYS[5], "managerId") == ARGV[7] then return "is-manager" end
-redis.call("ZREM", KEYS[6], ARGV[7])
-redis.call("HDEL", KEYS[7], ARGV[7])
+if redis.call("HGET", userTeamKey, userId) ~= teamId then return "not-member" end
+if redis.call("HGET", teamKey, "managerId") == userId then return "is-manager" end
+redis.call("ZREM", membersKey, userId)
+redis.call("HDEL", userTeamKey, userId)
 close_journal_and_audit()
 return "ok"
 `,
-};
+});

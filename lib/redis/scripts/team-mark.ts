@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Records that a tournament admin (or the demo's seed) judged a role made on
@@ -18,12 +18,11 @@ import type { LuaScript } from "./index";
  * ARGV[5]  audit entries kept (approximate MAXLEN)
  * Returns "marked", "unchanged", "disbanded" or "name-taken" (another team has the role's name).
  */
-export const teamMarkScript: LuaScript = {
+export const teamMarkScript = luaScript({
   name: "safaTeamMark",
-  numberOfKeys: 5,
-  lua: `
-local teamKey, namesKey, disbandedKey, markedKey, auditKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local roleId, normalised, markedBy, entry, auditMax = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+  keys: ["teamKey", "namesKey", "disbandedKey", "markedKey", "auditKey"],
+  args: ["roleId", "normalised", "markedBy", "entry", "auditMax"],
+  body: `
 if redis.call("SISMEMBER", disbandedKey, roleId) == 1 then return "disbanded" end
 if redis.call("EXISTS", teamKey) == 1 or redis.call("HEXISTS", markedKey, roleId) == 1 then return "unchanged" end
 local holder = redis.call("HGET", namesKey, normalised)
@@ -32,4 +31,4 @@ redis.call("HSET", markedKey, roleId, markedBy)
 redis.call("XADD", auditKey, "MAXLEN", "~", auditMax, "*", "entry", entry)
 return "marked"
 `,
-};
+});

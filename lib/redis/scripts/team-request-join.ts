@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Files a join request, checking every rule in one atomic step: the team
@@ -21,22 +21,23 @@ import type { LuaScript } from "./index";
  * ARGV[7]  audit entries kept (approximate MAXLEN)
  * Returns "ok", "exists" (already pending: nothing to do), "gone", "in-team", "full" or "too-many".
  */
-export const teamRequestJoinScript: LuaScript = {
+export const teamRequestJoinScript = luaScript({
   name: "safaTeamRequestJoin",
-  numberOfKeys: 6,
-  lua: `
-if redis.call("EXISTS", KEYS[1]) == 0 then return "gone" end
-if redis.call("HEXISTS", KEYS[4], ARGV[2]) == 1 then return "in-team" end
-if redis.call("ZSCORE", KEYS[3], ARGV[2]) then return "exists" end
-if redis.call("ZCARD", KEYS[2]) >= tonumber(ARGV[3]) then return "full" end
-local raw = redis.call("HGET", KEYS[5], ARGV[2])
+  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey", "auditKey"],
+  args: ["teamId", "userId", "rosterMax", "userRequestsMax", "now", "auditEntry", "auditEntriesMax"],
+  body: `
+if redis.call("EXISTS", teamKey) == 0 then return "gone" end
+if redis.call("HEXISTS", userTeamKey, userId) == 1 then return "in-team" end
+if redis.call("ZSCORE", requestsKey, userId) then return "exists" end
+if redis.call("ZCARD", membersKey) >= tonumber(rosterMax) then return "full" end
+local raw = redis.call("HGET", userRequestsKey, userId)
 local pending = {}
 if raw then pending = cjson.decode(raw) end
-if #pending >= tonumber(ARGV[4]) then return "too-many" end
-table.insert(pending, ARGV[1])
-redis.call("HSET", KEYS[5], ARGV[2], cjson.encode(pending))
-redis.call("ZADD", KEYS[3], ARGV[5], ARGV[2])
-redis.call("XADD", KEYS[6], "MAXLEN", "~", ARGV[7], "*", "entry", ARGV[6])
+if #pending >= tonumber(userRequestsMax) then return "too-many" end
+table.insert(pending, teamId)
+redis.call("HSET", userRequestsKey, userId, cjson.encode(pending))
+redis.call("ZADD", requestsKey, now, userId)
+redis.call("XADD", auditKey, "MAXLEN", "~", auditEntriesMax, "*", "entry", auditEntry)
 return "ok"
 `,
-};
+});

@@ -1,5 +1,4 @@
-import type { LuaScript } from "./index";
-import { actionCommitPrelude } from "./action-commit-prelude";
+import { actionCommitScript } from "./action-commit-prelude";
 
 /**
  * Hands a team's management to one of its players once Discord shows the
@@ -12,16 +11,17 @@ import { actionCommitPrelude } from "./action-commit-prelude";
  * ARGV[7]  the new manager
  * Returns "ok", "lost-lock", "gone", "not-member" or "not-manager" (nothing written unless "ok").
  */
-export const teamTransferCommitScript: LuaScript = {
+export const teamTransferCommitScript = actionCommitScript({
   name: "safaTeamTransferCommit",
-  numberOfKeys: 6,
-  lua: `${actionCommitPrelude}
+  keys: ["teamKey", "membersKey"],
+  args: ["fromUserId", "toUserId"],
+  body: `
 if not holds_locks() then return "lost-lock" end
-if redis.call("EXISTS", KEYS[5]) == 0 then return "gone" end
-if not redis.call("ZSCORE", KEYS[6], ARGV[7]) then return "not-member" end
-if (redis.call("HGET", KEYS[5], "managerId") or "") ~= ARGV[6] then return "not-manager" end
-redis.call("HSET", KEYS[5], "managerId", ARGV[7])
+if redis.call("EXISTS", teamKey) == 0 then return "gone" end
+if not redis.call("ZSCORE", membersKey, toUserId) then return "not-member" end
+if (redis.call("HGET", teamKey, "managerId") or "") ~= fromUserId then return "not-manager" end
+redis.call("HSET", teamKey, "managerId", toUserId)
 close_journal_and_audit()
 return "ok"
 `,
-};
+});
