@@ -2,7 +2,6 @@ import "server-only";
 import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { runScript } from "@/lib/redis/lua-script";
-import { runScript as runPositionalScript } from "@/lib/redis/scripts";
 import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
 import { actionAdmitScript } from "@/lib/redis/scripts/action-admit";
 import type { ActionContext } from "./context";
@@ -70,7 +69,11 @@ export async function countingRefusals<T>(context: ActionContext, userId: string
   try {
     return await action();
   } catch (error) {
-    if (isRefusal(error)) await runPositionalScript(context.redis, fixedWindowScript, [key], [policy.windowMs, policy.hits]).catch(() => undefined);
+    if (isRefusal(error)) {
+      await runScript(context.redis, fixedWindowScript, { keys: { counterKey: key }, args: { windowMs: policy.windowMs, hitsMax: policy.hits } }).catch(
+        () => undefined,
+      );
+    }
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Counts one hit in a fixed window and reports whether it is allowed.
@@ -8,22 +8,23 @@ import type { LuaScript } from "./index";
  * ARGV[2]  hits allowed per window
  * Returns { allowed (1/0), hits so far, milliseconds until the window resets }.
  */
-export const fixedWindowScript: LuaScript = {
+export const fixedWindowScript = luaScript({
   name: "safaFixedWindow",
-  numberOfKeys: 1,
-  lua: `
-local hits = redis.call("INCR", KEYS[1])
+  keys: ["counterKey"],
+  args: ["windowMs", "hitsMax"],
+  body: `
+local hits = redis.call("INCR", counterKey)
 if hits == 1 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[1])
+  redis.call("PEXPIRE", counterKey, windowMs)
 end
-local ttl = redis.call("PTTL", KEYS[1])
+local ttl = redis.call("PTTL", counterKey)
 if ttl < 0 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+  redis.call("PEXPIRE", counterKey, windowMs)
+  ttl = tonumber(windowMs)
 end
-if hits > tonumber(ARGV[2]) then
+if hits > tonumber(hitsMax) then
   return { 0, hits, ttl }
 end
 return { 1, hits, ttl }
 `,
-};
+});
