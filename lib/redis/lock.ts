@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { runScript } from "./scripts";
+import { runScript } from "./lua-script";
 import { releaseLockScript } from "./scripts/release-lock";
 
 export type HeldLock = { key: string; owner: string; release(): Promise<void> };
@@ -17,7 +17,7 @@ export async function tryLock(redis: Redis, key: string, ttlMs: number): Promise
     key,
     owner,
     async release() {
-      await runScript(redis, releaseLockScript, [key], [owner]);
+      await runScript(redis, releaseLockScript, { keys: { lockKey: key }, args: { owner } });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { LuaScript } from "./index";
+import { luaScript } from "../lua-script";
 
 /**
  * Deletes a lock only if this owner still holds it, so a holder whose lease
@@ -8,13 +8,14 @@ import type { LuaScript } from "./index";
  * ARGV[1]  the owner id written when the lock was taken
  * Returns 1 when released, 0 when the lock was not ours (or gone).
  */
-export const releaseLockScript: LuaScript = {
+export const releaseLockScript = luaScript({
   name: "safaReleaseLock",
-  numberOfKeys: 1,
-  lua: `
-if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
+  keys: ["lockKey"],
+  args: ["owner"],
+  body: `
+if redis.call("GET", lockKey) == owner then
+  return redis.call("DEL", lockKey)
 end
 return 0
 `,
-};
+});
