@@ -40,8 +40,8 @@ const luaName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Builds a script from its named inputs. The positions are computed here,
- * once: a composed script lists its parts' names one after the other and
- * never counts offsets by hand.
+ * once: a composed script (`actionCommitScript`) lists its parts' names one
+ * after the other and never counts offsets by hand.
  */
 export function luaScript<const K extends string, const A extends string>(spec: ScriptSpec<K, A>): LuaScript<K, A> {
   const names = [...spec.keys, ...spec.args];
