@@ -18,6 +18,7 @@ export { approveRequest } from "./approve-request";
 export { createTeam } from "./create-team";
 export { declineRequest } from "./decline-request";
 export { disbandTeam } from "./disband-team";
+export { leaveTeam } from "./leave-team";
 export { listTeams } from "./list-teams";
 export { markTeamRole, markTeamRoleAsAdmin } from "./mark-team-role";
 export { myTeam } from "./my-team";

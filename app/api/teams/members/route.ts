@@ -1,6 +1,6 @@
 import { serveMethods } from "@/lib/api/serve-methods";
 import { withSession } from "@/lib/api/with-session";
-import { getTeamContext, removeMember } from "@/lib/teams";
+import { getTeamContext, leaveTeam, removeMember } from "@/lib/teams";
 import { actionAnswer, readBody } from "@/lib/api/http";
 import { teamMemberTargetSchema } from "@/lib/teams/requests";
 
@@ -9,7 +9,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = serveMethods({
   DELETE: withSession(
     async ({ request, user }) => {
       const { teamId, userId } = await readBody(request, teamMemberTargetSchema);
-      return actionAnswer(await removeMember(getTeamContext(), user, teamId, userId));
+      const context = getTeamContext();
+      return actionAnswer(await (userId === user.id ? leaveTeam(context, user, teamId) : removeMember(context, user, teamId, userId)));
     },
     { rateLimit: "actions" },
   ),
