@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { inject } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
 import { createTokenStore } from "@/lib/auth/token-store";
 import { createDiscordRest } from "@/lib/discord/rest/create-discord-rest";
 import { createRoleService } from "@/lib/roles/service";
@@ -79,4 +79,27 @@ export async function signIn(emu: TestEmulator, services: Pick<ReturnType<typeof
     userId,
   });
   return { sessionId, ...granted };
+}
+
+/**
+ * The set-up most integration files share: one emulator for the file, and
+ * for each test an emptied Redis and a reset emulator. The fields are
+ * filled by the hooks, so read them inside tests, not at definition time.
+ */
+export function emulatorAndRedisPerTest(options: EmulatorOptions = {}): { redis: Redis; emu: TestEmulator } {
+  const stack = {} as { redis: Redis; emu: TestEmulator };
+  beforeAll(async () => {
+    stack.emu = await emulator(options);
+  });
+  afterAll(async () => {
+    await stack.emu.close();
+  });
+  beforeEach(async () => {
+    stack.redis = await freshRedis();
+    await stack.emu.control("reset", { body: {} });
+  });
+  afterEach(() => {
+    stack.redis.disconnect();
+  });
+  return stack;
 }

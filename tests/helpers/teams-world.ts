@@ -6,6 +6,7 @@ import { createGuildAdapter } from "@/lib/actions/guild-adapter";
 import type { GuildPort } from "@/lib/actions/guild-port";
 import { productKeyspace } from "@/lib/actions/keys";
 import type { AdmissionPolicy } from "@/lib/actions/policy";
+import { ApiError } from "@/lib/api/errors";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import type { RoleIds } from "@/lib/roles/view";
 import { allTeams, approveRequest, createTeam, declineRequest, disbandTeam, listTeams, myTeam, removeMember, requestToJoin, transferManager, withdrawRequest } from "@/lib/teams";
@@ -181,4 +182,14 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
 
 export function sorted(roles: readonly string[]): string[] {
   return [...roles].sort();
+}
+
+/** The ApiError an action refused with (fails the test if it did not refuse, or refused otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+  return error;
 }

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { SessionExpiredError } from "@/lib/auth/errors";
 import { createTokenStore, userSessionsKey } from "@/lib/auth/token-store";
 import { createRoleService, roleKeys } from "@/lib/roles/service";
-import { appServices, emulator, freshRedis, guildId, personas, signIn, testSecret, type TestEmulator } from "../../helpers/harness";
+import { appServices, emulatorAndRedisPerTest, guildId, personas, signIn, testSecret, type TestEmulator } from "../../helpers/harness";
 
 /**
  * A session ends for good: at logout, when Discord refuses the grant, and
@@ -13,20 +13,8 @@ import { appServices, emulator, freshRedis, guildId, personas, signIn, testSecre
 describe("sessions end server-side", () => {
   let redis: Redis;
   let emu: TestEmulator;
-
-  beforeAll(async () => {
-    emu = await emulator();
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  beforeEach(async () => {
-    redis = await freshRedis();
-    await emu.control("reset", { body: {} });
-  });
-  afterEach(() => {
-    redis.disconnect();
-  });
+  const stack = emulatorAndRedisPerTest();
+  beforeEach(() => ({ redis, emu } = stack));
 
   it("a removed session (logout) is no longer alive, and only that one", async () => {
     const services = appServices(redis, emu);

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { rolePolicy } from "@/lib/roles/policy";
 import { CloudflareBanError } from "@/lib/discord/rest/errors";
 import { roleKeys } from "@/lib/roles/service";
-import { appServices, emulator, freshRedis, guildId, memberRoute, personas, roleIds, signIn, type TestEmulator } from "../../helpers/harness";
+import { appServices, emulator, emulatorAndRedisPerTest, guildId, memberRoute, personas, roleIds, signIn, type TestEmulator } from "../../helpers/harness";
 
 /**
  * Discord misbehaving on the member route: the role service serves the
@@ -12,20 +12,8 @@ import { appServices, emulator, freshRedis, guildId, memberRoute, personas, role
 describe("role lookups when Discord misbehaves", () => {
   let redis: Redis;
   let emu: TestEmulator;
-
-  beforeAll(async () => {
-    emu = await emulator();
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  beforeEach(async () => {
-    redis = await freshRedis();
-    await emu.control("reset", { body: {} });
-  });
-  afterEach(() => {
-    redis.disconnect();
-  });
+  const stack = emulatorAndRedisPerTest();
+  beforeEach(() => ({ redis, emu } = stack));
 
   /** A player whose roles are cached, with the pacing lock lifted so the next lookup calls Discord. */
   async function cachedPlayer() {

@@ -2,32 +2,20 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Redis } from "ioredis";
 import { Redis as RedisClient } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { beforeEach, describe, expect, inject, it } from "vitest";
 import { tokenDigest } from "@/lib/auth/token-digest";
 import { SessionExpiredError } from "@/lib/auth/errors";
 import { rolePolicy } from "@/lib/roles/policy";
 import { roleKeys } from "@/lib/roles/service";
-import { appServices, emulator, freshRedis, guildId, memberRoute, personas, roleIds, signIn, type TestEmulator } from "../../helpers/harness";
+import { appServices, emulator, emulatorAndRedisPerTest, guildId, memberRoute, personas, roleIds, signIn, type TestEmulator } from "../../helpers/harness";
 
 const run = promisify(execFile);
 
 describe("role service against Redis and the emulator", () => {
   let redis: Redis;
   let emu: TestEmulator;
-
-  beforeAll(async () => {
-    emu = await emulator();
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
-  beforeEach(async () => {
-    redis = await freshRedis();
-    await emu.control("reset", { body: {} });
-  });
-  afterEach(() => {
-    redis.disconnect();
-  });
+  const stack = emulatorAndRedisPerTest();
+  beforeEach(() => ({ redis, emu } = stack));
 
   it("reads the roles, caches them under the SAFA key, and paces the next call from the headers", async () => {
     const services = appServices(redis, emu);

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { readAudit } from "@/lib/audit/log";
 import { saveProfile } from "@/lib/profile/save-profile";
 import { createProfileStore } from "@/lib/profile/store";
-import { createWorld, ids, sorted, users, type World } from "../../helpers/teams-world";
+import { createWorld, ids, rejection, sorted, users, type World } from "../../helpers/teams-world";
 
 const profile = { gamerTag: "Newbie_10", platform: "pc", eaFcId: "newbie10", country: "NG", position: "MID" } as const;
 
@@ -16,15 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 async function createTeam(name = "Cape Town Cobras", tag = "CTC") {
   const result = await world.service.createTeam(users.freeagent, { name, tag });

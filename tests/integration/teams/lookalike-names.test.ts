@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
+import type { ApiError } from "@/lib/api/errors";
 import { saveProfile } from "@/lib/profile/save-profile";
 import { createProfileStore } from "@/lib/profile/store";
 import { eaFcIdKey, gamerTagKey, teamNameKey, teamTagKey } from "@/lib/actions/keys";
 import { checkProductRecords } from "../../../scripts/records/product-records";
 import { guildId } from "../../helpers/harness";
-import { createWorld, ids, users, type World } from "../../helpers/teams-world";
+import { createWorld, ids, rejection, users, type World } from "../../helpers/teams-world";
 
 let world: World;
 
@@ -16,15 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 async function createTeam(user: { id: string; name: string }, name: string, tag: string): Promise<string> {
   const result = await world.service.createTeam(user, { name, tag });

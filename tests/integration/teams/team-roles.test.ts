@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { readAudit } from "@/lib/audit/log";
 import { subjects } from "@/lib/actions/locks";
 import { markTeamRole, markTeamRoleAsAdmin } from "@/lib/teams/mark-team-role";
 import { ForeignRoleError, runExclusive, runSaga } from "@/lib/actions/saga";
 import { GUILD_ID, ROLE_IDS } from "../../../emulator/fixture";
-import { createWorld, ids, sorted, users, type World } from "../../helpers/teams-world";
+import { createWorld, ids, rejection, sorted, users, type World } from "../../helpers/teams-world";
 
 let world: World;
 
@@ -16,15 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 /** The manager persona's roles with the moderator role listed before the team's, as Discord may list them. */
 const managerRoles = [ids.updatedProfile, ids.teamManager, ids.moderator, ids.lagosLions];
