@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
-import { auditActions, auditJson, type AuditInput } from "@/lib/audit/log";
+import { auditInputSchema, auditJson, type AuditInput } from "@/lib/audit/log";
 import type { RoleIds } from "@/lib/roles/view";
 import { commitSpecSchema, runCommit, type CommitRefusal, type CommitSpec } from "./commit";
 import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
@@ -38,15 +38,7 @@ const journalSchema = z.object({
   steps: z.array(stepSchema),
   createdRoleId: z.string().nullable(),
   commit: commitSpecSchema,
-  audit: z.object({
-    actorId: z.string(),
-    actorName: z.string(),
-    action: z.enum(auditActions),
-    teamId: z.string().nullable(),
-    teamName: z.string().nullable(),
-    targetId: z.string().nullable(),
-    detail: z.string().nullable(),
-  }),
+  audit: auditInputSchema,
   startedAt: z.number(),
 });
 export type Journal = z.infer<typeof journalSchema>;

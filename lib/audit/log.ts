@@ -35,6 +35,9 @@ const auditEntrySchema = z.object({
   detail: z.string().nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** An entry before it is stamped with its time (as journals keep it until the commit). */
+export const auditInputSchema = auditEntrySchema.omit({ at: true });
 export type AuditInput = Omit<AuditEntry, "at">;
 
 /**

@@ -12,6 +12,7 @@ import type { RoleIds } from "@/lib/roles/view";
 import { allTeams, approveRequest, createTeam, declineRequest, disbandTeam, listTeams, myTeam, removeMember, requestToJoin, transferManager, withdrawRequest } from "@/lib/teams";
 import type { TeamContext } from "@/lib/teams/context";
 import type { CreateTeamInput } from "@/lib/teams/input";
+import { ROLE_IDS } from "../../emulator/fixture";
 import { seedDemoTeams } from "../../scripts/seed-demo";
 import { appServices, emulator, freshRedis, guildId, type TestEmulator } from "./harness";
 
@@ -22,15 +23,8 @@ import { appServices, emulator, freshRedis, guildId, type TestEmulator } from ".
  * integration/teams/ and integration/redis/aof-crash.
  */
 
-export const ids: RoleIds & { lagosLions: string; moderator: string } = {
-  updatedProfile: "1100000000000000101",
-  freeAgent: "1100000000000000102",
-  player: "1100000000000000103",
-  teamManager: "1100000000000000104",
-  tournamentAdmin: "1100000000000000105",
-  lagosLions: "1100000000000000201",
-  moderator: "1100000000000000106",
-};
+/** The fixture's role IDs, as the app is configured with them. */
+export const ids: RoleIds & { lagosLions: string; moderator: string } = ROLE_IDS;
 
 export const users = {
   outsider: { id: "1200000000000000001", name: "Outsider" },
