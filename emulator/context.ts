@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { AuthOutcome } from "./auth";
 import type { EmulatorConfig } from "./config";
 import { createFaultStore, type FaultStore } from "./faults";
+import { createGuildEvents, type GuildEvents } from "./guild-events";
 import type { EmulatorResponse } from "./http";
 import {
   createGlobalLimiter,
@@ -19,6 +20,8 @@ import { createTokenStore, type TokenStore } from "./tokens";
 /** Everything one emulator instance keeps in memory. */
 export type EmulatorContext = {
   config: EmulatorConfig;
+  /** Every change to the guild, published by the directory, heard by the Gateway. */
+  guildEvents: GuildEvents;
   directory: Directory;
   tokens: TokenStore;
   routeLimiter: RouteLimiter;
@@ -30,9 +33,11 @@ export type EmulatorContext = {
 
 export function createContext(config: EmulatorConfig): EmulatorContext {
   const { clock } = config;
+  const guildEvents = createGuildEvents();
   return {
     config,
-    directory: createDirectory(clock),
+    guildEvents,
+    directory: createDirectory(clock, guildEvents),
     tokens: createTokenStore({ clock, tokenTtlSeconds: config.tokenTtlSeconds }),
     routeLimiter: createRouteLimiter({ clock, limits: config.bucketLimits }),
     globalLimiter: createGlobalLimiter({ clock, perSecond: config.globalLimitPerSecond }),
@@ -51,6 +56,7 @@ export function resetContext(context: EmulatorContext): void {
   context.invalidRequests.reset();
   context.faults.clear();
   context.stats.reset();
+  context.guildEvents.announceReset();
 }
 
 /** A matched request as route handlers see it. */

@@ -11,6 +11,7 @@ import {
   GUILD_NAME,
   PERSONAS,
 } from "./fixture";
+import { createGuildEvents, type GuildEvents } from "./guild-events";
 import type { Clock } from "./rate-limiter";
 
 /** Discord sends 0 for "no flags"; the flag enums have no member for it. */
@@ -52,7 +53,7 @@ export const MAX_GUILD_ROLES = 250;
 /** The in-memory Discord: users and the one guild they may belong to. */
 export type Directory = ReturnType<typeof createDirectory>;
 
-export function createDirectory(clock: Clock) {
+export function createDirectory(clock: Clock, events: GuildEvents = createGuildEvents()) {
   const users = new Map<string, UserRecord>();
   /** Lowest first: a role's index is its position, as Discord numbers them. */
   let roles: RoleRecord[] = [];
