@@ -17,6 +17,17 @@ import { createDirectory, type Directory } from "./state";
 import { createStats, type Stats } from "./stats";
 import { createTokenStore, type TokenStore } from "./tokens";
 
+/**
+ * What the rest of the emulator may ask of the Gateway (gateway/), which is
+ * attached to the HTTP server after the context exists.
+ */
+export type GatewayPort = {
+  /** Counters for `GET /__emulator/stats` (sessions, identifies, resumes, dispatches, op 8, closes by code). */
+  stats(): Record<string, unknown>;
+  /** A Gateway control action (`POST /__emulator/gateway/...`), or undefined when `action` is not one. */
+  control(action: string, body: string): EmulatorResponse | undefined;
+};
+
 /** Everything one emulator instance keeps in memory. */
 export type EmulatorContext = {
   config: EmulatorConfig;
@@ -29,6 +40,8 @@ export type EmulatorContext = {
   invalidRequests: InvalidRequestLimiter;
   faults: FaultStore;
   stats: Stats;
+  /** Set by server.ts once the Gateway listens; absent in contexts made without a server. */
+  gateway?: GatewayPort;
 };
 
 export function createContext(config: EmulatorConfig): EmulatorContext {

@@ -102,7 +102,10 @@ export function handleControl(context: EmulatorContext, method: string, url: URL
     case "GET issued-tokens":
       return jsonResponse(200, { tokens: context.tokens.issuedSecrets() });
     case "GET stats":
-      return jsonResponse(200, context.stats.snapshot({ invalid: context.invalidRequests.total(), banned: context.invalidRequests.anyBanned() }));
+      return jsonResponse(200, {
+        ...context.stats.snapshot({ invalid: context.invalidRequests.total(), banned: context.invalidRequests.anyBanned() }),
+        gateway: context.gateway?.stats() ?? null,
+      });
     case "GET faults":
       return jsonResponse(200, { faults: context.faults.list() });
     case "POST faults": {
@@ -113,6 +116,6 @@ export function handleControl(context: EmulatorContext, method: string, url: URL
       context.faults.clear();
       return jsonResponse(200, { ok: true });
     default:
-      return jsonResponse(404, { error: `no control action ${action}; see emulator/control.ts` });
+      return context.gateway?.control(action, body) ?? jsonResponse(404, { error: `no control action ${action}; see emulator/control.ts` });
   }
 }

@@ -46,6 +46,8 @@ export const ROUTE_CATALOG = {
   "GET /guilds/:guild_id/roles": rest("GET", "/guilds/:guild_id/roles"),
   "POST /guilds/:guild_id/roles": rest("POST", "/guilds/:guild_id/roles"),
   "DELETE /guilds/:guild_id/roles/:role_id": rest("DELETE", "/guilds/:guild_id/roles/:role_id"),
+  "GET /gateway": rest("GET", "/gateway"),
+  "GET /gateway/bot": rest("GET", "/gateway/bot"),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type RouteKey = keyof typeof ROUTE_CATALOG;

@@ -4,6 +4,7 @@ import { requireBearer, requireBot, requireBotOrBearer, type Caller } from "./au
 import { defineRoute, type EmulatorContext, type RouteRequest, type RouteTable } from "./context";
 import { EVERYONE_PERMISSIONS } from "./fixture";
 import { discordError, jsonResponse, noContent, type EmulatorResponse } from "./http";
+import { createGatewayRoutes } from "./gateway/rest-routes";
 import { createInviteRoutes } from "./invite";
 import { createOAuthRoutes } from "./oauth";
 import { MAX_GUILD_ROLES, toApiBotUser, toApiUser } from "./state";
@@ -138,6 +139,7 @@ export function createRouteTable(context: EmulatorContext): RouteTable {
   return {
     ...createOAuthRoutes(context),
     ...createInviteRoutes(context),
+    ...createGatewayRoutes(context),
 
     "GET /users/@me": defineRoute(
       (request) => requireBotOrBearer(request.headers.authorization, credentials, OAuth2Scopes.Identify),
