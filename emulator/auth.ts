@@ -25,8 +25,13 @@ function identify(authorization: string | undefined, credentials: Credentials): 
   return grant ? { kind: "bearer", grant } : undefined;
 }
 
+/**
+ * Discord documents per-route limits per bot or per user, "determined by the request's
+ * authentication": every token of one user (a refreshed one, a second device) shares
+ * the user's buckets.
+ */
 function principalOf(caller: Caller): string {
-  return caller.kind === "bot" ? "bot" : `bearer:${caller.grant.accessToken}`;
+  return caller.kind === "bot" ? "bot" : `user:${caller.grant.userId}`;
 }
 
 /** Website pages (authorize, invite): anyone may load them; they have no bucket. */

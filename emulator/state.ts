@@ -85,6 +85,9 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
     findUserByName: (username: string) => [...users.values()].find((user) => user.username === username),
     listUsers: () => [...users.values()],
     isMember: (userId: string) => members.has(userId),
+    memberCount: () => members.size,
+    /** In join order, the bot included; the Gateway's op 8 pages through this. */
+    listMemberIds: () => [...members.keys()],
     hasRole: (roleId: string) => findRole(roleId) !== undefined,
     isEveryoneRole: (roleId: string) => roleId === GUILD_ID,
     roleCount: () => roles.length,
