@@ -1,6 +1,34 @@
+/**
+ * The test-only control API under `/__emulator/` (loopback callers only; no
+ * auth, no rate limits, no permission checks). Bodies are JSON; a bad one
+ * answers 400 `{"error": "<field>: <what is wrong>"}`.
+ *
+ * Emulator:
+ * - `POST reset`: back to the fixture (publishes no guild events; the bus announces the reset).
+ * - `GET stats`, `GET personas[?all=1]`, `GET issued-tokens`.
+ * - `POST tokens` {user_id, expires_in?, scope?}: an OAuth2 grant without the browser.
+ * - `POST users` {username, roles?, member?}: one synthetic user.
+ * - `GET|POST|DELETE faults`: injected failures (faults.ts).
+ *
+ * The living guild (control-guild.ts), each change published as its Gateway event:
+ * - `POST members/bulk` {count: 1..50,000, roles?: [id], username_prefix?}: `count` new
+ *   members -> 201 {created, first_id, last_id}; GUILD_MEMBER_ADD each.
+ * - `PUT members/:user_id`: an existing user joins with no roles (201; 200 if already in) -> GUILD_MEMBER_ADD.
+ * - `DELETE members/:user_id`: the member leaves -> GUILD_MEMBER_REMOVE.
+ * - `POST members/:user_id/roles` {add?, remove?, set?}: a moderator changes roles -> one GUILD_MEMBER_UPDATE.
+ * - `POST members/:user_id/nick` {nick | null} -> GUILD_MEMBER_UPDATE.
+ * - `POST roles` {name?, color?, hoist?, mentionable?, permissions?, position?} -> 201 role; GUILD_ROLE_CREATE.
+ * - `PATCH roles/:role_id` {name?, color?, hoist?, mentionable?, permissions?, position?}: e.g. move
+ *   the bot's role below others -> GUILD_ROLE_UPDATE for the role and every role that moved.
+ * - `DELETE roles/:role_id` -> GUILD_ROLE_DELETE.
+ *
+ * Anything else goes to the Gateway's control actions (`gateway/...`), if it has one.
+ */
 import { z } from "zod";
 import type { EmulatorContext } from "./context";
 import { resetContext } from "./context";
+import { badRequest, parseBody } from "./control-body";
+import { handleGuildControl } from "./control-guild";
 import { faultInputSchema } from "./faults";
 import { jsonResponse, type EmulatorResponse } from "./http";
 import { ALLOWED_SCOPES, DEFAULT_TEST_SCOPES } from "./oauth";
@@ -27,23 +55,6 @@ const userRequestSchema = z
     member: z.boolean().default(true),
   })
   .refine((user) => user.member || user.roles.length === 0, "a user who is not a member cannot have roles");
-
-function badRequest(message: string): EmulatorResponse {
-  return jsonResponse(400, { error: message });
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: string): { ok: true; value: T } | { ok: false; response: EmulatorResponse } {
-  let json: unknown;
-  try {
-    json = body.trim() === "" ? {} : JSON.parse(body);
-  } catch {
-    return { ok: false, response: badRequest("body must be JSON") };
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const message = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
-  return { ok: false, response: badRequest(message) };
-}
 
 function issueTestToken(context: EmulatorContext, body: string): EmulatorResponse {
   const parsed = parseBody(tokenRequestSchema, body);
@@ -86,7 +97,7 @@ function personas(context: EmulatorContext, includeSynthetic: boolean): Emulator
   });
 }
 
-/** The test-only API: no auth and no rate limits, so the server only lets loopback callers reach it. */
+/** No auth and no rate limits, so the server only lets loopback callers reach it. */
 export function handleControl(context: EmulatorContext, method: string, url: URL, body: string): EmulatorResponse {
   const action = `${method} ${url.pathname.slice(CONTROL_PREFIX.length).replace(/\/$/, "")}`;
   switch (action) {
@@ -116,6 +127,10 @@ export function handleControl(context: EmulatorContext, method: string, url: URL
       context.faults.clear();
       return jsonResponse(200, { ok: true });
     default:
-      return context.gateway?.control(action, body) ?? jsonResponse(404, { error: `no control action ${action}; see emulator/control.ts` });
+      return (
+        handleGuildControl(context.directory, action, body) ??
+        context.gateway?.control(action, body) ??
+        jsonResponse(404, { error: `no control action ${action}; see emulator/control.ts` })
+      );
   }
 }

@@ -1,4 +1,4 @@
-import type { APIGuildMember, APIRole, APIUser, GuildMemberFlags, RoleFlags, UserFlags } from "discord-api-types/v10";
+import { GatewayDispatchEvents, type APIGuildMember, type APIRole, type APIUser, type GuildMemberFlags, type RoleFlags, type UserFlags } from "discord-api-types/v10";
 import {
   BOT_MEMBER_ROLES,
   BOT_USER_ID,
@@ -20,10 +20,16 @@ const NO_ROLE_FLAGS = 0 as RoleFlags;
 const NO_USER_FLAGS = 0 as UserFlags;
 
 export type UserRecord = { id: string; username: string; globalName: string | null; synthetic: boolean };
-type MemberRecord = { userId: string; roleIds: Set<string>; joinedAt: string };
+type MemberRecord = { userId: string; roleIds: Set<string>; joinedAt: string; nick: string | null };
 type RoleRecord = Omit<APIRole, "position">;
 
 export type RoleInput = { name: string; color: number; hoist: boolean; mentionable: boolean; permissions: string; managed?: { botId: string } };
+
+/** The fields of a role anyone with the right may edit; `position` counts from `@everyone` (0). */
+export type RoleChanges = Partial<Pick<RoleInput, "name" | "color" | "hoist" | "mentionable" | "permissions">> & { position?: number };
+
+/** A change to a member's roles as one request makes it: Discord sends one GUILD_MEMBER_UPDATE for it. */
+export type MemberRoleChanges = { add?: readonly string[]; remove?: readonly string[]; set?: readonly string[] };
 
 /** Discord's epoch (2015-01-01), where a snowflake's timestamp counts from. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
@@ -47,32 +53,116 @@ function mintSnowflake(now: number, floor: bigint): string {
   return String(id);
 }
 
+/** A member as REST and the Gateway send it: every field present, as GUILD_MEMBER_UPDATE requires. */
+export type MemberPayload = APIGuildMember & Required<Pick<APIGuildMember, "avatar" | "banner">>;
+
 /** Discord caps a guild at 250 roles. */
 export const MAX_GUILD_ROLES = 250;
 
 /** The in-memory Discord: users and the one guild they may belong to. */
 export type Directory = ReturnType<typeof createDirectory>;
 
+/**
+ * Every change publishes the Gateway event Discord sends for it, after the
+ * change, in order; a change that changes nothing publishes nothing, and
+ * `reset()` publishes nothing (the bus announces resets on its own).
+ *
+ * What Discord sends, and so what this sends:
+ * - Deleting a role: GUILD_ROLE_DELETE only. Discord strips the role from its
+ *   holders without a GUILD_MEMBER_UPDATE each; a client drops the id itself.
+ * - Creating a role: GUILD_ROLE_CREATE only, at position 1. Discord does not
+ *   move the other roles (several may share a position, the older id ranking
+ *   higher), so it sends no GUILD_ROLE_UPDATE for them; this directory numbers
+ *   REST answers 0..n-1, which keeps the same order.
+ * - Moving a role: GUILD_ROLE_UPDATE for every role whose position changed,
+ *   as Discord does when roles are reordered.
+ */
 export function createDirectory(clock: Clock, events: GuildEvents = createGuildEvents()) {
   const users = new Map<string, UserRecord>();
+  const usersByName = new Map<string, UserRecord>();
   /** Lowest first: a role's index is its position, as Discord numbers them. */
   let roles: RoleRecord[] = [];
   const members = new Map<string, MemberRecord>();
+  /** Where bulk usernames continue, so names stay unique without a scan. */
+  let nextBulkSuffix = 1;
+
+  function addUser(user: UserRecord): void {
+    users.set(user.id, user);
+    usersByName.set(user.username, user);
+  }
 
   function reset(): void {
     users.clear();
+    usersByName.clear();
     members.clear();
+    nextBulkSuffix = 1;
     roles = FIXTURE_ROLES.map((role) => toRoleRecord(role.id, role));
     for (const persona of PERSONAS) {
-      users.set(persona.id, { id: persona.id, username: persona.username, globalName: persona.globalName, synthetic: false });
-      if (persona.member) members.set(persona.id, { userId: persona.id, roleIds: new Set(persona.roles), joinedAt: FIXTURE_JOINED_AT });
+      addUser({ id: persona.id, username: persona.username, globalName: persona.globalName, synthetic: false });
+      if (persona.member) members.set(persona.id, { userId: persona.id, roleIds: new Set(persona.roles), joinedAt: FIXTURE_JOINED_AT, nick: null });
     }
     // The bot is a member (so `GET /guilds/{guild}/members/{bot}` answers) but not a persona anyone logs in as.
-    members.set(BOT_USER_ID, { userId: BOT_USER_ID, roleIds: new Set(BOT_MEMBER_ROLES), joinedAt: FIXTURE_JOINED_AT });
+    members.set(BOT_USER_ID, { userId: BOT_USER_ID, roleIds: new Set(BOT_MEMBER_ROLES), joinedAt: FIXTURE_JOINED_AT, nick: null });
   }
 
   function findRole(roleId: string): RoleRecord | undefined {
     return roles.find((role) => role.id === roleId);
+  }
+
+  function positionOf(roleId: string): number {
+    return roles.findIndex((role) => role.id === roleId);
+  }
+
+  function toApiMember(userId: string): MemberPayload | undefined {
+    const member = members.get(userId);
+    const user = userId === BOT_USER_ID ? BOT_USER : users.get(userId);
+    if (!member || !user) return undefined;
+    return {
+      user: userId === BOT_USER_ID ? toApiBotUser() : toApiUser(user),
+      nick: member.nick,
+      avatar: null,
+      banner: null,
+      roles: [...member.roleIds],
+      joined_at: member.joinedAt,
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      flags: NO_MEMBER_FLAGS,
+      pending: false,
+      communication_disabled_until: null,
+    };
+  }
+
+  /** GUILD_MEMBER_ADD and GUILD_MEMBER_UPDATE both carry the whole member and the guild id. */
+  function publishMember(t: GatewayDispatchEvents.GuildMemberAdd | GatewayDispatchEvents.GuildMemberUpdate, userId: string): void {
+    const member = toApiMember(userId);
+    if (!member) return;
+    const d = { ...member, guild_id: GUILD_ID };
+    events.publish(t === GatewayDispatchEvents.GuildMemberAdd ? { t, d } : { t, d });
+  }
+
+  function publishRoleUpdate(role: RoleRecord): void {
+    events.publish({ t: GatewayDispatchEvents.GuildRoleUpdate, d: { guild_id: GUILD_ID, role: { ...role, position: positionOf(role.id) } } });
+  }
+
+  function createMember(userId: string, roleIds: Iterable<string>): void {
+    members.set(userId, { userId, roleIds: new Set(roleIds), joinedAt: discordTimestamp(clock()), nick: null });
+    publishMember(GatewayDispatchEvents.GuildMemberAdd, userId);
+  }
+
+  function newUser(username: string): UserRecord {
+    const user: UserRecord = { id: mintSnowflake(clock(), FIRST_SYNTHETIC_USER_ID), username, globalName: null, synthetic: true };
+    addUser(user);
+    return user;
+  }
+
+  /** Moves a role to `position` (clamped above `@everyone`), then tells of every role that moved. */
+  function moveRole(role: RoleRecord, position: number): RoleRecord[] {
+    const before = roles.map((entry) => entry.id);
+    const target = Math.min(Math.max(1, position), roles.length - 1);
+    roles = roles.filter((entry) => entry !== role);
+    roles.splice(target, 0, role);
+    return roles.filter((entry, index) => before[index] !== entry.id);
   }
 
   reset();
@@ -82,7 +172,7 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
     guildName: GUILD_NAME,
     hasGuild: (guildId: string) => guildId === GUILD_ID,
     findUser: (userId: string) => users.get(userId),
-    findUserByName: (username: string) => [...users.values()].find((user) => user.username === username),
+    findUserByName: (username: string) => usersByName.get(username),
     listUsers: () => [...users.values()],
     isMember: (userId: string) => members.has(userId),
     memberCount: () => members.size,
@@ -91,6 +181,14 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
     hasRole: (roleId: string) => findRole(roleId) !== undefined,
     isEveryoneRole: (roleId: string) => roleId === GUILD_ID,
     roleCount: () => roles.length,
+    /** The role as REST answers it, or undefined. */
+    getRole(roleId: string): APIRole | undefined {
+      const position = positionOf(roleId);
+      const role = roles[position];
+      return role ? { ...role, position } : undefined;
+    },
+    /** -1 for a role that does not exist. */
+    rolePosition: positionOf,
     memberRoleIds(userId: string): string[] | undefined {
       const member = members.get(userId);
       return member ? [...member.roleIds] : undefined;
@@ -100,58 +198,109 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
       return roles.map((role, position) => ({ ...role, position }));
     },
 
-    /** Adding a role a member already has is a no-op, as on Discord (PUT is idempotent). */
+    /** Adding a role a member already has is a no-op, as on Discord (PUT is idempotent), and tells no one. */
     addMemberRole(userId: string, roleId: string): void {
-      members.get(userId)?.roleIds.add(roleId);
+      const member = members.get(userId);
+      if (!member || member.roleIds.has(roleId)) return;
+      member.roleIds.add(roleId);
+      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
     },
 
     removeMemberRole(userId: string, roleId: string): void {
-      members.get(userId)?.roleIds.delete(roleId);
+      if (!members.get(userId)?.roleIds.delete(roleId)) return;
+      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
     },
 
-    /** New roles sit just above `@everyone`, pushing the others up, as Discord places them. */
+    /** Several role changes to one member at once (`set` first, then `add`, then `remove`): one update, if anything changed. */
+    changeMemberRoles(userId: string, changes: MemberRoleChanges): boolean {
+      const member = members.get(userId);
+      if (!member) return false;
+      const next = new Set(changes.set ?? member.roleIds);
+      for (const roleId of changes.add ?? []) next.add(roleId);
+      for (const roleId of changes.remove ?? []) next.delete(roleId);
+      const same = next.size === member.roleIds.size && [...next].every((roleId) => member.roleIds.has(roleId));
+      if (same) return false;
+      member.roleIds = next;
+      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
+      return true;
+    },
+
+    /** `null` clears the nickname. */
+    setNick(userId: string, nick: string | null): boolean {
+      const member = members.get(userId);
+      if (!member || member.nick === nick) return false;
+      member.nick = nick;
+      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
+      return true;
+    },
+
+    /** New roles sit just above `@everyone`, as Discord places them. */
     createRole(input: RoleInput): APIRole {
       const role = toRoleRecord(mintSnowflake(clock(), FIRST_CREATED_ROLE_ID), input);
       roles.splice(1, 0, role);
+      events.publish({ t: GatewayDispatchEvents.GuildRoleCreate, d: { guild_id: GUILD_ID, role: { ...role, position: 1 } } });
       return { ...role, position: 1 };
     },
 
+    /** Edits a role in place; a new `position` moves it and tells of every role that moved. */
+    updateRole(roleId: string, changes: RoleChanges): APIRole | undefined {
+      const role = findRole(roleId);
+      if (!role) return undefined;
+      const { position, ...fields } = changes;
+      const edited = Object.entries(fields).some(([key, value]) => value !== undefined && role[key as keyof typeof fields] !== value);
+      Object.assign(role, Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)));
+      if (fields.color !== undefined) role.colors = { ...role.colors, primary_color: fields.color };
+      const moved = position === undefined ? [] : moveRole(role, position);
+      if (edited && !moved.includes(role)) publishRoleUpdate(role);
+      for (const entry of moved) publishRoleUpdate(entry);
+      return { ...role, position: positionOf(roleId) };
+    },
+
     deleteRole(roleId: string): void {
+      if (!findRole(roleId)) return;
       roles = roles.filter((role) => role.id !== roleId);
       for (const member of members.values()) member.roleIds.delete(roleId);
+      events.publish({ t: GatewayDispatchEvents.GuildRoleDelete, d: { guild_id: GUILD_ID, role_id: roleId } });
     },
 
     /** Joining gives no roles, like accepting an invite. Joining twice changes nothing. */
-    addMember(userId: string): void {
-      if (!members.has(userId)) members.set(userId, { userId, roleIds: new Set(), joinedAt: discordTimestamp(clock()) });
+    addMember(userId: string): boolean {
+      if (members.has(userId) || !users.has(userId)) return false;
+      createMember(userId, []);
+      return true;
+    },
+
+    /** Leaving (or being kicked) ends the membership; the user still exists. */
+    removeMember(userId: string): boolean {
+      const user = users.get(userId);
+      if (!user || !members.delete(userId)) return false;
+      events.publish({ t: GatewayDispatchEvents.GuildMemberRemove, d: { guild_id: GUILD_ID, user: toApiUser(user) } });
+      return true;
     },
 
     createUser(input: { username: string; roles: readonly string[]; member: boolean }): UserRecord {
-      const user: UserRecord = { id: mintSnowflake(clock(), FIRST_SYNTHETIC_USER_ID), username: input.username, globalName: null, synthetic: true };
-      users.set(user.id, user);
-      if (input.member) members.set(user.id, { userId: user.id, roleIds: new Set(input.roles), joinedAt: discordTimestamp(clock()) });
+      const user = newUser(input.username);
+      if (input.member) createMember(user.id, input.roles);
       return user;
     },
 
-    toApiMember(userId: string): APIGuildMember | undefined {
-      const member = members.get(userId);
-      const user = userId === BOT_USER_ID ? BOT_USER : users.get(userId);
-      if (!member || !user) return undefined;
-      return {
-        user: userId === BOT_USER_ID ? toApiBotUser() : toApiUser(user),
-        nick: null,
-        avatar: null,
-        banner: null,
-        roles: [...member.roleIds],
-        joined_at: member.joinedAt,
-        premium_since: null,
-        deaf: false,
-        mute: false,
-        flags: NO_MEMBER_FLAGS,
-        pending: false,
-        communication_disabled_until: null,
-      };
+    /**
+     * `count` synthetic members named `<prefix><n>` with `roleIds`, in one pass:
+     * no lookup grows with the guild, so 50,000 take well under a second.
+     */
+    createMembers(count: number, roleIds: readonly string[], usernamePrefix: string): UserRecord[] {
+      const created: UserRecord[] = [];
+      for (let index = 0; index < count; index += 1) {
+        while (usersByName.has(`${usernamePrefix}${nextBulkSuffix}`)) nextBulkSuffix += 1;
+        const user = newUser(`${usernamePrefix}${nextBulkSuffix}`);
+        nextBulkSuffix += 1;
+        createMember(user.id, roleIds);
+        created.push(user);
+      }
+      return created;
     },
+
+    toApiMember,
   };
 }
 
