@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { SessionExpiredError } from "@/lib/auth/errors";
-import { tokenDigest } from "@/lib/auth/token-digest";
 import { moduleLogger } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { isRedisUnavailable } from "@/lib/redis/connection";
@@ -36,22 +35,38 @@ export type RoleLookup =
       stale: boolean;
       /** Discord is rate-limiting or failing; the cache stands in. */
       discordBusy: boolean;
-      /** Epoch milliseconds when Discord may be asked again for this token. */
+      /** Epoch milliseconds when Discord may be asked again for this user (from any of their devices). */
       nextRefreshAt: number;
       how: "fresh" | "paced" | "collapsed" | "fallback" | "memory";
     }
   | { kind: "unavailable"; reason: "discord" | "storage"; retryAfterMs: number; message: string };
 
+/**
+ * Names the owner of the member-lookup bucket in the pacing lock's key.
+ * Discord keeps a bearer token's per-route limits per user ("determined by
+ * the request's authentication"), so a refreshed token and a second device
+ * (phone and laptop: two sessions, two tokens) spend one budget. The SAFA
+ * write-up keyed this lock by the access token, which lets one user with two
+ * tokens spend the budget twice and meet 429s; keyed by the user, every token
+ * and every process of one user keeps one pace. Hashed so the key keeps the
+ * SAFA template's shape and cannot be mistaken for the cache key.
+ */
+function bucketOwnerDigest(userId: string): string {
+  return createHash("sha256").update(`user:${userId}`).digest("hex");
+}
+
 /** Names of the SAFA design's keys (plus the in-flight lock of ours). */
 export const roleKeys = {
   cache: (guildId: string, userId: string) => `discord_roles_${guildId}_${userId}`,
-  retryAfter: (guildId: string, accessToken: string) => `discord_roles_${guildId}_${tokenDigest(accessToken)}_retry-after`,
+  retryAfter: (guildId: string, userId: string) => `discord_roles_${guildId}_${bucketOwnerDigest(userId)}_retry-after`,
   inflight: (guildId: string, userId: string) => `discord_roles_${guildId}_${userId}_inflight`,
 };
 
 export type TokenSource = {
   accessToken(sessionId: string): Promise<string>;
   refreshAfterUnauthorized(sessionId: string, rejected: string): Promise<string>;
+  /** Ends one session (its login cannot read roles); the user's other sessions stay. */
+  remove(sessionId: string): Promise<unknown>;
   /** Ends every session of a user: called when a member is found to have left the server. */
   endUserSessions(userId: string): Promise<number>;
 };
@@ -138,9 +153,9 @@ export function createRoleService(options: RoleServiceOptions) {
     return { kind: "roles", snapshot: cached, stale: true, discordBusy: busy, nextRefreshAt: now() + retryAfterMs, how };
   }
 
-  async function finish(userId: string, accessToken: string, owner: string, outcome: Finish) {
+  async function finish(userId: string, owner: string, outcome: Finish) {
     await runScript(redis, rolesFinishLookupScript, {
-      keys: { cacheKey: roleKeys.cache(guildId, userId), lockKey: roleKeys.retryAfter(guildId, accessToken), inflightKey: roleKeys.inflight(guildId, userId) },
+      keys: { cacheKey: roleKeys.cache(guildId, userId), lockKey: roleKeys.retryAfter(guildId, userId), inflightKey: roleKeys.inflight(guildId, userId) },
       args: {
         owner,
         snapshot: outcome.snapshot ? JSON.stringify(outcome.snapshot) : "",
@@ -151,7 +166,7 @@ export function createRoleService(options: RoleServiceOptions) {
     });
   }
 
-  async function waitForOther(userId: string, accessToken: string, startedAt: number, cached: RoleSnapshot | null): Promise<RoleLookup> {
+  async function waitForOther(userId: string, startedAt: number, cached: RoleSnapshot | null): Promise<RoleLookup> {
     const deadline = now() + rolePolicy.collapseWaitMs;
     let latest = cached;
     while (now() < deadline) {
@@ -160,7 +175,7 @@ export function createRoleService(options: RoleServiceOptions) {
       latest = parseSnapshot(raw) ?? latest;
       if (latest && latest.fetchedAt >= startedAt) {
         metrics.roleLookups.inc({ result: "collapsed" });
-        const pacedMs = await redis.pttl(roleKeys.retryAfter(guildId, accessToken));
+        const pacedMs = await redis.pttl(roleKeys.retryAfter(guildId, userId));
         return { kind: "roles", snapshot: latest, stale: false, discordBusy: false, nextRefreshAt: now() + Math.max(0, pacedMs), how: "collapsed" };
       }
       if (inflight === 0) break;
@@ -174,7 +189,7 @@ export function createRoleService(options: RoleServiceOptions) {
     try {
       outcome = memberOutcome(await rest.attempt("GET", memberPath(guildId), { auth: { bearer: accessToken }, timeoutMs: rolePolicy.discordTimeoutMs }));
     } catch (error) {
-      if (error instanceof CloudflareBanError) return servedThroughBan(userId, accessToken, owner, cached, error.retryAfterMs);
+      if (error instanceof CloudflareBanError) return servedThroughBan(userId, owner, cached, error.retryAfterMs);
       if (!(error instanceof DiscordTransportError)) throw error;
       outcome = noAnswerOutcome(error);
     }
@@ -189,7 +204,7 @@ export function createRoleService(options: RoleServiceOptions) {
             : { member: false, roles: [], nick: null, joinedAt: null, fetchedAt: now() };
         const paceMs = paceAfterSuccessMs(outcome.rateLimit.remaining, outcome.rateLimit.resetAfterMs);
         const ttl = outcome.kind === "member" ? rolePolicy.cacheTtlSeconds : rolePolicy.notMemberTtlSeconds;
-        await finish(userId, accessToken, owner, { snapshot, ttlSeconds: ttl, paceMs, reason: "paced" });
+        await finish(userId, owner, { snapshot, ttlSeconds: ttl, paceMs, reason: "paced" });
         metrics.roleLookups.inc({ result: "fresh" });
         if (outcome.kind === "not-member" && cached?.member === true) {
           // A member who left the server: their sessions end for good (every cookie is refused from now on).
@@ -199,24 +214,20 @@ export function createRoleService(options: RoleServiceOptions) {
         }
         return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + paceMs, how: "fresh" };
       }
-      case "unauthorized": {
-        await finish(userId, accessToken, owner, { paceMs: 0, reason: "paced" });
-        if (!mayRefresh) return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, "Discord refused the login");
-        const renewed = await options.tokens.refreshAfterUnauthorized(sessionId, accessToken);
-        return lookupWithToken(userId, sessionId, renewed, false);
-      }
+      case "unauthorized":
+        return afterUnauthorized(userId, sessionId, accessToken, owner, cached, mayRefresh);
       case "rate-limited": {
         const waitMs = outcome.retryAfterMs + rolePolicy.rateLimitedMarginMs;
-        await finish(userId, accessToken, owner, { paceMs: waitMs, reason: "rate-limited" });
+        await finish(userId, owner, { paceMs: waitMs, reason: "rate-limited" });
         return fromCache(cached, waitMs, "fallback", true, "rate limited");
       }
       case "banned": {
         log.error({ route: memberRoute, retryAfterMs: outcome.retryAfterMs }, "discord (cloudflare) banned this IP; every discord call stops until it passes");
-        await finish(userId, accessToken, owner, { paceMs: outcome.retryAfterMs, reason: "rate-limited" });
+        await finish(userId, owner, { paceMs: outcome.retryAfterMs, reason: "rate-limited" });
         return fromCache(cached, outcome.retryAfterMs, "fallback", true, "Discord has blocked this server for a while");
       }
       case "error": {
-        await finish(userId, accessToken, owner, { paceMs: rolePolicy.errorBackoffMs, reason: "discord-error" });
+        await finish(userId, owner, { paceMs: rolePolicy.errorBackoffMs, reason: "discord-error" });
         return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, outcome.message);
       }
     }
@@ -242,12 +253,39 @@ export function createRoleService(options: RoleServiceOptions) {
   }
 
   /**
+   * A 401 first refreshes the login once (the access token may have expired
+   * early or been rotated elsewhere); a refused refresh token ends the session
+   * in the token store. A token refreshed a moment ago that is refused too
+   * means the grant itself cannot read roles (Discord answers 401 code 0 when
+   * `guilds.members.read` is missing): this session ends with a sentence
+   * asking to log in again and allow it, instead of refreshing on every
+   * request and counting a 401 toward the IP's ban each time. Its token is not
+   * revoked: Discord would revoke every token of the user, and end their
+   * other devices' sessions too.
+   */
+  async function afterUnauthorized(userId: string, sessionId: string, accessToken: string, owner: string, cached: RoleSnapshot | null, mayRefresh: boolean): Promise<RoleLookup> {
+    await finish(userId, owner, { paceMs: 0, reason: "paced" });
+    if (!mayRefresh) {
+      await options.tokens.remove(sessionId);
+      log.warn({ userId }, "discord refused a freshly refreshed token for the member lookup; the session ended");
+      throw new SessionExpiredError("missing_scope");
+    }
+    const renewed = await options.tokens.refreshAfterUnauthorized(sessionId, accessToken);
+    if (renewed === accessToken) {
+      // The token endpoint could not be asked and the store kept the refused token: back off, try later.
+      await finish(userId, owner, { paceMs: rolePolicy.errorBackoffMs, reason: "discord-error" });
+      return fromCache(cached, rolePolicy.errorBackoffMs, "fallback", true, "Discord could not renew the login");
+    }
+    return lookupWithToken(userId, sessionId, renewed, false);
+  }
+
+  /**
    * While the egress IP is banned nobody asks Discord: the cache is served as
    * paced until the ban ends, and a lookup that had become the owner gives
    * its in-flight lock back.
    */
-  async function servedThroughBan(userId: string, accessToken: string, owner: string | null, cached: RoleSnapshot | null, banMs: number): Promise<RoleLookup> {
-    if (owner !== null) await finish(userId, accessToken, owner, { paceMs: 0, reason: "paced" });
+  async function servedThroughBan(userId: string, owner: string | null, cached: RoleSnapshot | null, banMs: number): Promise<RoleLookup> {
+    if (owner !== null) await finish(userId, owner, { paceMs: 0, reason: "paced" });
     return fromCache(cached, banMs, "paced", true, "Discord asked us to wait");
   }
 
@@ -256,19 +294,19 @@ export function createRoleService(options: RoleServiceOptions) {
     const startedAt = now();
     const [reply, egress] = await Promise.all([
       runScript(redis, rolesBeginLookupScript, {
-        keys: { lockKey: roleKeys.retryAfter(guildId, accessToken), inflightKey: roleKeys.inflight(guildId, userId), cacheKey: roleKeys.cache(guildId, userId) },
+        keys: { lockKey: roleKeys.retryAfter(guildId, userId), inflightKey: roleKeys.inflight(guildId, userId), cacheKey: roleKeys.cache(guildId, userId) },
         args: { owner, leaseMs: rolePolicy.inflightLeaseMs },
       }) as Promise<[string, string | null, number, (string | null)?]>,
       rest.egress(),
     ]);
     const [decision, cachedRaw, ms, reason] = reply;
     const cached = parseSnapshot(cachedRaw);
-    if (egress.cloudflareBan.open) return servedThroughBan(userId, accessToken, decision === "owner" ? owner : null, cached, egress.cloudflareBan.retryAfterMs);
+    if (egress.cloudflareBan.open) return servedThroughBan(userId, decision === "owner" ? owner : null, cached, egress.cloudflareBan.retryAfterMs);
     if (decision === "paced") {
       const busy = reason === "rate-limited" || reason === "discord-error";
       return fromCache(cached, ms, "paced", busy, busy ? "Discord asked us to wait" : "paced");
     }
-    if (decision === "wait") return waitForOther(userId, accessToken, startedAt, cached);
+    if (decision === "wait") return waitForOther(userId, startedAt, cached);
     return callDiscord(userId, sessionId, accessToken, owner, cached, mayRefresh);
   }
 

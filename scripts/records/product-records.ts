@@ -71,7 +71,7 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
   const keys = productKeyspace(scope.prefix);
   const teams = createTeamStore(redis, keys);
   const profiles = createProfileStore(redis, keys);
-  const unusedTokens = { accessToken: async () => "", refreshAfterUnauthorized: async () => "", endUserSessions: async () => 0 };
+  const unusedTokens = { accessToken: async () => "", refreshAfterUnauthorized: async () => "", endUserSessions: async () => 0, remove: async () => null };
   const roleCache = createRoleService({ redis, apiBase: "http://127.0.0.1:9/api/v10", guildId: scope.guildId, tokens: unusedTokens });
   const checked: Record<string, number> = {};
   const problems: RecordProblem[] = [];

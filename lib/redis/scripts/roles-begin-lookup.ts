@@ -6,7 +6,7 @@ import { luaScript } from "../lua-script";
  * The egress IP's ban breaker is not read here: it belongs to the REST
  * client, and the role service asks it through `DiscordRest.egress()`.
  *
- * KEYS[1]  discord_roles_<guild>_<tokenDigest>_retry-after  (pacing / rate-limit lock)
+ * KEYS[1]  discord_roles_<guild>_<userDigest>_retry-after   (pacing / rate-limit lock, per user)
  * KEYS[2]  discord_roles_<guild>_<user>_inflight            (one lookup in flight per user)
  * KEYS[3]  discord_roles_<guild>_<user>                     (cached roles)
  * ARGV[1]  owner id of this lookup

@@ -8,7 +8,7 @@ import { luaScript } from "../lua-script";
  * has already recorded.
  *
  * KEYS[1]  discord_roles_<guild>_<user>                     (cached roles)
- * KEYS[2]  discord_roles_<guild>_<tokenDigest>_retry-after  (pacing / rate-limit lock)
+ * KEYS[2]  discord_roles_<guild>_<userDigest>_retry-after   (pacing / rate-limit lock, per user)
  * KEYS[3]  discord_roles_<guild>_<user>_inflight
  * ARGV[1]  owner id of this lookup
  * ARGV[2]  JSON of the roles snapshot (with numeric fetchedAt), or "" to leave the cache alone

@@ -45,7 +45,7 @@ describe("sessions end server-side", () => {
     expect(before.kind === "roles" && before.snapshot.member).toBe(true);
 
     leftServer = true;
-    await redis.del(roleKeys.retryAfter(guildId, phone.access_token));
+    await redis.del(roleKeys.retryAfter(guildId, personas.player));
     const lookup = roles.lookup(personas.player, phone.sessionId);
     await expect(lookup).rejects.toBeInstanceOf(SessionExpiredError);
     await expect(lookup).rejects.toMatchObject({ reason: "left_server" });

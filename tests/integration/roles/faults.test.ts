@@ -21,7 +21,7 @@ describe("role lookups when Discord misbehaves", () => {
     const session = await signIn(emu, services, personas.player);
     const first = await services.roles.lookup(personas.player, session.sessionId);
     expect(first.kind === "roles" && first.how).toBe("fresh");
-    await redis.del(roleKeys.retryAfter(guildId, session.access_token));
+    await redis.del(roleKeys.retryAfter(guildId, personas.player));
     return { services, session };
   }
 
@@ -60,7 +60,7 @@ describe("role lookups when Discord misbehaves", () => {
     await emu.control("faults", { body: { route: memberRoute, kind: "no-ratelimit-headers", count: 1 } });
     const answer = await services.roles.lookup(personas.player, session.sessionId);
     expect(answer.kind === "roles" && answer.how).toBe("fresh");
-    expect(await redis.pttl(roleKeys.retryAfter(guildId, session.access_token))).toBeGreaterThan(rolePolicy.unknownPaceMs - 1_000);
+    expect(await redis.pttl(roleKeys.retryAfter(guildId, personas.player))).toBeGreaterThan(rolePolicy.unknownPaceMs - 1_000);
   });
 
   it("keeps pacing from the headers when the bucket hash changes", async () => {
@@ -68,7 +68,7 @@ describe("role lookups when Discord misbehaves", () => {
     await emu.control("faults", { body: { route: memberRoute, kind: "bucket-flip", count: 1 } });
     const answer = await services.roles.lookup(personas.player, session.sessionId);
     expect(answer.kind === "roles" && answer.snapshot.roles).toContain(roleIds.player);
-    expect(await redis.pttl(roleKeys.retryAfter(guildId, session.access_token))).toBeGreaterThan(0);
+    expect(await redis.pttl(roleKeys.retryAfter(guildId, personas.player))).toBeGreaterThan(0);
   });
 
   it("serves the cache through a Cloudflare ban, and stops every lookup for the whole IP until it passes", async () => {

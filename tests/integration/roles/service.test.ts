@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import type { Redis } from "ioredis";
 import { Redis as RedisClient } from "ioredis";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { tokenDigest } from "@/lib/auth/token-digest";
 import { SessionExpiredError } from "@/lib/auth/errors";
 import { rolePolicy } from "@/lib/roles/policy";
 import { roleKeys } from "@/lib/roles/service";
@@ -33,7 +33,9 @@ describe("role service against Redis and the emulator", () => {
     expect(await redis.ttl(`discord_roles_${guildId}_${personas.freeagent}`)).toBeGreaterThan(rolePolicy.cacheTtlSeconds - 5);
 
     // 5 per 60 s: after the first call, 4 remain over 60 s (+1 s margin), so the lock lives about 12.2 s.
-    const lockKey = `discord_roles_${guildId}_${tokenDigest(session.access_token)}_retry-after`;
+    // The SAFA template, named for the bucket's owner (the user), not the token.
+    const lockKey = `discord_roles_${guildId}_${createHash("sha256").update(`user:${personas.freeagent}`).digest("hex")}_retry-after`;
+    expect(lockKey).toBe(roleKeys.retryAfter(guildId, personas.freeagent));
     const pttl = await redis.pttl(lockKey);
     expect(pttl).toBeGreaterThan(10_000);
     expect(pttl).toBeLessThanOrEqual(12_200);
@@ -75,7 +77,7 @@ describe("role service against Redis and the emulator", () => {
     expect((await emu.stats()).routes[memberRoute]?.requests).toBe(1);
 
     // Once the lock is gone the change shows up.
-    await redis.del(roleKeys.retryAfter(guildId, session.access_token));
+    await redis.del(roleKeys.retryAfter(guildId, personas.freeagent));
     const later = await services.roles.lookup(personas.freeagent, session.sessionId);
     expect(later.kind === "roles" && later.snapshot.roles).toContain(roleIds.player);
   });
@@ -196,7 +198,7 @@ describe("role service against Redis and the emulator", () => {
     const services = appServices(redis, emu);
     const session = await signIn(emu, services, personas.player);
     await services.roles.lookup(personas.player, session.sessionId);
-    await redis.del(roleKeys.retryAfter(guildId, session.access_token));
+    await redis.del(roleKeys.retryAfter(guildId, personas.player));
     await emu.control("faults", { body: { route: memberRoute, kind: "status", status: 502, count: 1 } });
 
     const answer = await services.roles.lookup(personas.player, session.sessionId);
@@ -207,7 +209,7 @@ describe("role service against Redis and the emulator", () => {
     expect(answer.stale).toBe(true);
     expect(answer.discordBusy).toBe(true);
     // The outage is not hammered: the next lookup waits for the back-off.
-    expect(await redis.pttl(roleKeys.retryAfter(guildId, session.access_token))).toBeGreaterThan(rolePolicy.errorBackoffMs - 1_000);
+    expect(await redis.pttl(roleKeys.retryAfter(guildId, personas.player))).toBeGreaterThan(rolePolicy.errorBackoffMs - 1_000);
   });
 
   it("says Discord is busy, with a retry time, when a 429 comes and nothing is cached", async () => {
