@@ -47,6 +47,34 @@ function createMetrics() {
       labelNames: ["result"] as const,
       registers: [registry],
     }),
+    eventStreamsOpen: new Gauge({
+      name: "safa_event_streams_open",
+      help: "Live-update streams (GET /api/events) this process holds open.",
+      registers: [registry],
+    }),
+    eventStreamsRefused: new Counter({
+      name: "safa_event_streams_refused_total",
+      help: "Live-update streams refused at opening, by reason: user_cap (too many tabs of one user), process_cap.",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    eventsSent: new Counter({
+      name: "safa_events_sent_total",
+      help: "Events pushed on live-update streams, by event name (roles, team, refetch, ready, session-ended).",
+      labelNames: ["event"] as const,
+      registers: [registry],
+    }),
+    eventReconnects: new Counter({
+      name: "safa_event_reconnects_total",
+      help: "Streams reopened with a Last-Event-ID, by outcome: replayed (missed notices sent from the log) or refetch (too old or unknown: the tab re-reads everything).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    eventNoticesFailed: new Counter({
+      name: "safa_event_notices_failed_total",
+      help: "Change notices that could not be published (Redis unreachable); open tabs see that change at their next focus instead.",
+      registers: [registry],
+    }),
   };
 }
 

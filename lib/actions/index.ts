@@ -1,6 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { getDiscordRest } from "@/lib/discord";
+import { announcingRoleChanges, createChangeNotices } from "@/lib/events/change-notices";
 import { moduleLogger } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
 import { configuredRoleIds, getRoleService } from "@/lib/roles";
@@ -19,15 +20,18 @@ import { actionPolicy } from "./policy";
  */
 let actionContext: ActionContext | undefined;
 
-/** The app's action context: the shared Redis, the bot's REST client, the role cache, the configuration. */
+/** The app's action context: the shared Redis, the bot's REST client, the role cache (announcing changed roles to open tabs), the configuration. */
 export function getActionContext(): ActionContext {
   if (!actionContext) {
     const env = getEnv();
+    const keys = productKeyspace();
+    const notices = createChangeNotices(getRedis(), keys);
     actionContext = {
       redis: getRedis(),
-      keys: productKeyspace(),
+      keys,
       guild: createGuildAdapter({ rest: getDiscordRest(), guildId: env.DISCORD_GUILD_ID, deadlineMs: actionPolicy.discordDeadlineMs }),
-      roleCache: getRoleService(),
+      roleCache: announcingRoleChanges(getRoleService(), notices),
+      notices,
       roleIds: configuredRoleIds(),
       guildId: env.DISCORD_GUILD_ID,
       admission: actionPolicy.admission,

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { auditInputSchema, auditJson, type AuditInput } from "@/lib/audit/log";
+import type { ChangeNotices } from "@/lib/events/change-notices";
 import type { RoleIds } from "@/lib/roles/view";
 import { commitSpecSchema, runCommit, type CommitRefusal, type CommitSpec } from "./commit";
 import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./guild-port";
@@ -45,7 +46,16 @@ export type Journal = z.infer<typeof journalSchema>;
 
 export type Plan = { settlement: Settlement; steps: Step[]; commit: CommitSpec; audit: AuditInput; subjects: readonly string[] };
 
-export type SagaDeps = { redis: Redis; keys: ProductKeys; guild: GuildPort; log: Logger; now: () => number; roleIds: RoleIds };
+export type SagaDeps = {
+  redis: Redis;
+  keys: ProductKeys;
+  guild: GuildPort;
+  log: Logger;
+  now: () => number;
+  roleIds: RoleIds;
+  /** Tells open tabs what a committed action changed (lib/events); left out where nobody watches. */
+  notices?: ChangeNotices;
+};
 
 /**
  * A step would give, take or delete a role that is not the bot's to manage.
@@ -120,6 +130,7 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
     await settleAfterFailure(deps, journal);
     throw new ApiError(scriptRefusalCodes[outcome], message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
   }
+  await deps.notices?.committed(journal);
   return { createdRoleId: journal.createdRoleId };
 }
 
@@ -164,7 +175,9 @@ export async function settleLeftovers(deps: SagaDeps, held: HeldSubjects): Promi
     if (outcome !== "ok") {
       deps.log.error({ journal: id, outcome }, "a finishing commit was refused; dropping its journal");
       await deps.redis.hdel(deps.keys.journals, journal.id);
+      continue;
     }
+    await deps.notices?.committed(journal);
   }
 }
 

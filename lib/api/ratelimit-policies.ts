@@ -6,6 +6,11 @@
 export const rateLimitPolicies = {
   /** The roles endpoint: a focus refetch is cheap, but a loop is not. */
   roles: { hits: 60, windowMs: 60_000 },
+  /**
+   * Opening the live-update stream: a tab reconnects every few seconds at
+   * most (the stream's `retry:`), so this only stops a reconnect loop.
+   */
+  eventStreams: { hits: 30, windowMs: 60_000 },
   /** Mutations (profile, teams). */
   actions: { hits: 30, windowMs: 60_000 },
   /**

@@ -19,5 +19,7 @@ export async function dropRequest(context: TeamContext, teamId: string, userId: 
     },
     args: { teamId, userId, auditEntry: auditJson(entry, context.now()), auditEntriesMax: actionPolicy.auditEntriesMax },
   });
-  return reply === "ok";
+  if (reply !== "ok") return false;
+  await context.notices?.teamChanged(teamId, [userId]);
+  return true;
 }

@@ -59,6 +59,7 @@ async function request(context: TeamContext, user: SessionActor, teamId: string)
       auditEntriesMax: actionPolicy.auditEntriesMax,
     },
   });
+  if (reply === "ok") await context.notices?.teamChanged(teamId, [user.id]);
   return answerFor(reply, teamId, team);
 }
 

@@ -1,0 +1,304 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import type { RolesAnswer } from "@/lib/roles/answer";
+import { moduleLogger } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
+import { beforeAnyNotice, compareNoticeIds, formatComment, formatEvent, formatRetry, type NoticeId, type ServerSentEvent } from "./format";
+import type { EventHub } from "./hub";
+import type { EventKeys } from "./keys";
+import { eventPolicy } from "./policy";
+
+const log = moduleLogger("events");
+
+export type EventPolicy = { -readonly [K in keyof typeof eventPolicy]: number };
+
+/** The roles part of the roles answer, as the role cache holds it; the browser keeps its own pacing fields. */
+export type LiveRoles = Pick<RolesAnswer, "view" | "isAdmin" | "member" | "roles" | "nick" | "fetchedAt">;
+
+export type StreamUser = { id: string; name: string; sessionId: string };
+
+export type StreamDeps = {
+  redis: Redis;
+  hub: EventHub;
+  keys: EventKeys;
+  /** The user's roles from the role cache, never from Discord; null when the cache has none. */
+  readRoles(userId: string): Promise<LiveRoles | null>;
+  /** The user's team as `GET /api/teams/mine` answers it. */
+  readTeam(user: StreamUser): Promise<unknown>;
+  /** False once the session has ended (logout elsewhere, refused grant, left the server). */
+  sessionAlive(sessionId: string): Promise<boolean>;
+  policy?: Partial<EventPolicy>;
+  now?: () => number;
+};
+
+/** Streams this process holds open, for its own cap. */
+let openHere = 0;
+
+/** What the browser is told to read again when the log cannot say what it missed. */
+const everything = { queries: ["roles", "team"] };
+
+const entrySchema = z.tuple([z.string(), z.array(z.string())]);
+const entriesSchema = z.array(entrySchema);
+
+function kindOf(fields: readonly string[]): string | null {
+  for (let index = 0; index + 1 < fields.length; index += 2) if (fields[index] === "kind") return fields[index + 1] ?? null;
+  return null;
+}
+
+/** XINFO STREAM's flat reply as a record of the two ids replay needs; null when the user has no log. */
+async function logInfo(redis: Redis, key: string): Promise<{ lastId: NoticeId; maxDeletedId: NoticeId } | null> {
+  let reply: unknown;
+  try {
+    reply = await redis.xinfo("STREAM", key);
+  } catch (error) {
+    if (error instanceof Error && /no such key/i.test(error.message)) return null;
+    throw error;
+  }
+  const flat = z.array(z.unknown()).parse(reply);
+  const record = new Map<string, unknown>();
+  for (let index = 0; index + 1 < flat.length; index += 2) record.set(String(flat[index]), flat[index + 1]);
+  const id = z.string();
+  return { lastId: id.parse(record.get("last-generated-id")), maxDeletedId: id.parse(record.get("max-deleted-entry-id") ?? beforeAnyNotice) };
+}
+
+/**
+ * Claims one of the user's stream slots across every process, or refuses.
+ * One MULTI: expired claims (a crashed process's) go, this one is added, and
+ * the count is read; an open past the cap takes its claim back.
+ */
+async function claimSlot(redis: Redis, key: string, slot: string, policy: EventPolicy, now: number): Promise<boolean> {
+  const replies = await redis.multi().zremrangebyscore(key, "-inf", now).zadd(key, now + policy.slotLeaseMs, slot).zcard(key).pexpire(key, policy.slotLeaseMs).exec();
+  const count = Number(replies?.[2]?.[1] ?? Number.POSITIVE_INFINITY);
+  if (count <= policy.streamsPerUserMax) return true;
+  await redis.zrem(key, slot);
+  return false;
+}
+
+/**
+ * Opens the signed-in user's live-update stream (`text/event-stream`).
+ * Every event carries the id of the newest notice it covers; a browser
+ * reconnecting with `Last-Event-ID` gets what it missed from the user's log,
+ * or a `refetch` when the log no longer reaches back that far. Notices only
+ * wake the stream: it reads the current data and pushes that, one event per
+ * kind, so a burst of changes is one push. Nothing outlives the connection:
+ * the abort of `signal` (or the reader's cancel) removes the listener, the
+ * timers and the slot.
+ */
+export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEventId: NoticeId | null, signal: AbortSignal): Promise<Response> {
+  const policy: EventPolicy = { ...eventPolicy, ...deps.policy };
+  const now = deps.now ?? Date.now;
+  const { redis, keys } = deps;
+  if (openHere >= policy.streamsPerProcessMax) {
+    metrics.eventStreamsRefused.inc({ reason: "process_cap" });
+    throw new ApiError("unavailable", "Live updates are busy right now; this page still updates when you come back to it.", { retryAfterSeconds: 30 });
+  }
+  const slot = randomUUID();
+  const slotsKey = keys.openStreams(user.id);
+  if (!(await claimSlot(redis, slotsKey, slot, policy, now()))) {
+    metrics.eventStreamsRefused.inc({ reason: "user_cap" });
+    throw new ApiError("rate_limited", `Live updates reach at most ${policy.streamsPerUserMax} open tabs. Close a SAFA Dashboard tab you no longer use; this one still updates when you come back to it.`, {
+      retryAfterSeconds: 30,
+    });
+  }
+  openHere += 1;
+  metrics.eventStreamsOpen.inc();
+
+  const encoder = new TextEncoder();
+  const noticesKey = keys.notices(user.id);
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let closed = false;
+  let lastSent: NoticeId = beforeAnyNotice;
+  let dirty = false;
+  let pumping = false;
+  let stuckSince: number | null = null;
+  let heartbeat: ReturnType<typeof setTimeout> | undefined;
+  const sessionTimer = setInterval(() => void checkSession(), policy.sessionCheckMs);
+  const stopListening = deps.hub.listen(user.id, () => wake());
+
+  function cleanUp(): void {
+    if (closed) return;
+    closed = true;
+    clearTimeout(heartbeat);
+    clearInterval(sessionTimer);
+    stopListening();
+    signal.removeEventListener("abort", cleanUp);
+    openHere -= 1;
+    metrics.eventStreamsOpen.dec();
+    redis.zrem(slotsKey, slot).catch(() => undefined);
+    try {
+      controller?.close();
+    } catch {
+      // Already closed or errored by the reader's side.
+    }
+  }
+
+  function room(): boolean {
+    return !closed && controller !== undefined && (controller.desiredSize ?? 0) > 0;
+  }
+
+  function write(text: string): void {
+    if (closed || !controller) return;
+    controller.enqueue(encoder.encode(text));
+  }
+
+  function send(event: ServerSentEvent): void {
+    write(formatEvent(event));
+    metrics.eventsSent.inc({ event: event.event });
+  }
+
+  /** Sends the batch; only its last event carries the id, so a drop half-way replays the whole batch. */
+  function sendBatch(events: Omit<ServerSentEvent, "id">[], id: NoticeId): void {
+    events.forEach((event, index) => send(index === events.length - 1 ? { ...event, id } : event));
+    lastSent = id;
+  }
+
+  function endSession(): void {
+    send({ event: "session-ended", data: {} });
+    cleanUp();
+  }
+
+  async function checkSession(): Promise<boolean> {
+    try {
+      if (await deps.sessionAlive(user.sessionId)) return true;
+    } catch (error) {
+      // Redis away: the session cannot be judged either way; the next check will.
+      log.debug({ err: error instanceof Error ? error.message : String(error) }, "session not checked");
+      return true;
+    }
+    endSession();
+    return false;
+  }
+
+  async function currentEvents(kinds: ReadonlySet<string>): Promise<Omit<ServerSentEvent, "id">[]> {
+    const events: Omit<ServerSentEvent, "id">[] = [];
+    // The team first: a roles push may switch the page to a view that shows the team.
+    if (kinds.has("team")) events.push({ event: "team", data: await deps.readTeam(user) });
+    if (kinds.has("roles")) {
+      const roles = await deps.readRoles(user.id);
+      events.push(roles === null ? { event: "refetch", data: { queries: ["roles"] } } : { event: "roles", data: roles });
+    }
+    return events;
+  }
+
+  /** Reads the log past what was sent, and pushes the current data for what it names. */
+  async function pumpOnce(): Promise<void> {
+    const raw: unknown = await redis.xrange(noticesKey, `(${lastSent}`, "+", "COUNT", policy.noticesPerReadMax);
+    const entries = entriesSchema.parse(raw);
+    const newest = entries.at(-1);
+    if (!newest) return;
+    if (entries.length === policy.noticesPerReadMax) dirty = true;
+    if (!(await checkSession())) return;
+    const kinds = new Set(entries.map(([, fields]) => kindOf(fields) ?? "unknown"));
+    const events = await currentEvents(kinds);
+    if (closed) return;
+    if (events.length === 0) lastSent = newest[0];
+    else sendBatch(events, newest[0]);
+  }
+
+  function wake(): void {
+    dirty = true;
+    if (pumping || closed || !room()) return;
+    pumping = true;
+    void (async () => {
+      try {
+        while (dirty && room()) {
+          dirty = false;
+          await pumpOnce();
+        }
+      } catch (error) {
+        // Most likely Redis is away: the next heartbeat or notice tries again.
+        dirty = true;
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, "live update not pushed");
+      } finally {
+        pumping = false;
+      }
+    })();
+  }
+
+  function beat(): void {
+    if (closed) return;
+    if (room()) {
+      stuckSince = null;
+      write(formatComment("keep-alive"));
+      if (dirty) wake();
+    } else {
+      stuckSince ??= now();
+      if (now() - stuckSince >= policy.stuckReaderMaxMs) {
+        log.info({ userId: user.id }, "dropping a live-update stream whose reader stopped reading");
+        cleanUp();
+        return;
+      }
+    }
+    redis.zadd(slotsKey, now() + policy.slotLeaseMs, slot).catch(() => undefined);
+    scheduleBeat();
+  }
+
+  function scheduleBeat(): void {
+    const spreadMs = Math.max(0, policy.heartbeatMaxMs - policy.heartbeatMinMs);
+    heartbeat = setTimeout(beat, policy.heartbeatMinMs + Math.random() * spreadMs);
+  }
+
+  /** Where this stream starts: after what the browser saw, or (when that cannot be told) a refetch and the log's end. */
+  async function start(): Promise<void> {
+    const info = await logInfo(redis, noticesKey);
+    const logEnd = info?.lastId ?? beforeAnyNotice;
+    if (lastEventId === null) {
+      sendBatch([{ event: "ready", data: { resumed: false } }], logEnd);
+      return;
+    }
+    const tooOld = compareNoticeIds(lastEventId, `${Math.max(0, now() - policy.noticeLogTtlSeconds * 1_000)}-0`) < 0;
+    const unknown = compareNoticeIds(lastEventId, logEnd) > 0;
+    const trimmed = info !== null && compareNoticeIds(lastEventId, info.maxDeletedId) < 0;
+    // A log that expired while the browser was away (`info === null`) lost what it held.
+    const lost = info === null && lastEventId !== beforeAnyNotice;
+    if (tooOld || unknown || trimmed || lost) {
+      metrics.eventReconnects.inc({ outcome: "refetch" });
+      sendBatch([{ event: "refetch", data: everything }], logEnd);
+      return;
+    }
+    metrics.eventReconnects.inc({ outcome: "replayed" });
+    sendBatch([{ event: "ready", data: { resumed: true } }], lastEventId);
+  }
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(streamController) {
+        controller = streamController;
+        write(formatRetry(policy.reconnectDelayMs));
+      },
+      pull() {
+        if (dirty) wake();
+      },
+      cancel() {
+        cleanUp();
+      },
+    },
+    { highWaterMark: policy.bufferedBytesMax, size: (chunk) => chunk.byteLength },
+  );
+  signal.addEventListener("abort", cleanUp);
+  if (signal.aborted) cleanUp();
+
+  try {
+    await start();
+  } catch (error) {
+    cleanUp();
+    throw error;
+  }
+  scheduleBeat();
+  wake();
+
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}
+
+/** Streams this process holds open (for tests and the health panel). */
+export function openStreamCount(): number {
+  return openHere;
+}
