@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Redis } from "ioredis";
+import { moduleLogger } from "@/lib/log";
+import { gatewayKeyspace } from "./keys";
+import { acquireLease, fenceOf, releaseLease, renewLease } from "./lease";
+import { startLeaderTerm, type LeaderTerm, type TermEnd } from "./leader";
+import type { MemberChangeListener } from "./member-changed";
+import { gatewayPolicy, type GatewayPolicy } from "./policy";
+
+const log = moduleLogger("gateway");
+
+export type GatewayWorkerOptions = {
+  redis: Redis;
+  guildId: string;
+  botToken: string;
+  /** Discord's API base with its version (DISCORD_API_BASE), e.g. https://discord.com/api/v10. */
+  apiBase: string;
+  /** Names this replica in the lease and the status; default host, pid and a random suffix. */
+  workerId?: string;
+  /** Key prefix of the mirror's own keys (tests isolate themselves with it); default `safa:`. */
+  prefix?: string;
+  policy?: Partial<GatewayPolicy>;
+  now?: () => number;
+  /** Called in this process for each member whose roles or membership it changed (besides the pub/sub message). */
+  onMemberChanged?: MemberChangeListener;
+};
+
+export type GatewayWorker = {
+  readonly workerId: string;
+  /** Starts competing for the lease; returns at once. */
+  start(): void;
+  isLeader(): boolean;
+  /** True while this worker leads and its Gateway connection is ready. */
+  isConnected(): boolean;
+  /**
+   * Stops. `handover` (the default, for SIGTERM): what is queued is applied,
+   * the connection closes keeping its session, and the lease is given back so
+   * a standby resumes at once. `abandon`: as if the process died (the
+   * standby waits for the lease to expire).
+   */
+  stop(end?: TermEnd): Promise<void>;
+};
+
+/**
+ * A Gateway worker replica. Any number may run; the one holding the lease
+ * keeps the Gateway connection and the mirror, the others poll for the
+ * lease and take over (resuming the same session) within
+ * `leaseMs + standbyPollMs` of the leader's death.
+ */
+export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorker {
+  const policy: GatewayPolicy = { ...gatewayPolicy, ...options.policy };
+  const keys = gatewayKeyspace(options.guildId, options.prefix);
+  const now = options.now ?? Date.now;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  let holder: string | null = null;
+  let term: LeaderTerm | null = null;
+  let lastRenewedAt = 0;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> = Promise.resolve();
+
+  async function stepDown(why: string, end: TermEnd): Promise<void> {
+    const ending = term;
+    const endingHolder = holder;
+    term = null;
+    holder = null;
+    if (endingHolder) log.warn({ workerId, fence: fenceOf(endingHolder), why }, "leaving the gateway lead");
+    await ending?.stop(end);
+  }
+
+  async function lead(taken: string): Promise<void> {
+    holder = taken;
+    lastRenewedAt = now();
+    log.info({ workerId, fence: fenceOf(taken) }, "took the gateway lead");
+    const started = await startLeaderTerm({
+      redis: options.redis,
+      keys,
+      holder: taken,
+      guildId: options.guildId,
+      botToken: options.botToken,
+      apiBase: options.apiBase,
+      policy,
+      now,
+      ...(options.onMemberChanged ? { onMemberChanged: options.onMemberChanged } : {}),
+      onFenced: () => {
+        if (holder === taken) void stepDown("a write was refused", "abandon");
+      },
+    });
+    // Stopped or fenced while the term started: end it at once.
+    if (!running || holder !== taken) {
+      await started.stop("abandon");
+      return;
+    }
+    term = started;
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      if (holder) {
+        if (await renewLease(options.redis, keys, holder, policy.leaseMs, now(), term?.connected() ?? false)) lastRenewedAt = now();
+        else await stepDown("the lease was lost", "abandon");
+      } else {
+        const taken = await acquireLease(options.redis, keys, workerId, policy.leaseMs, now());
+        if (taken && running) await lead(taken);
+        else if (taken) await releaseLease(options.redis, keys, taken);
+      }
+    } catch (error) {
+      log.warn({ workerId, err: (error as Error).message }, "gateway lease check failed");
+      // Unable to renew for a whole lease: it has expired and someone else may lead.
+      if (holder && now() - lastRenewedAt >= policy.leaseMs) await stepDown("the lease could not be renewed", "abandon");
+    }
+  }
+
+  function schedule(delayMs: number): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      ticking = tick().finally(() => schedule(holder ? policy.renewEveryMs : policy.standbyPollMs));
+    }, delayMs);
+  }
+
+  return {
+    workerId,
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    isLeader: () => holder !== null,
+    isConnected: () => term?.connected() ?? false,
+    async stop(end: TermEnd = "handover") {
+      running = false;
+      clearTimeout(timer);
+      await ticking;
+      const leftHolder = holder;
+      await stepDown("stopping", end);
+      if (end === "handover" && leftHolder) await releaseLease(options.redis, keys, leftHolder).catch(() => undefined);
+    },
+  };
+}

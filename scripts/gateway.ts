@@ -1,0 +1,60 @@
+/**
+ * The Gateway worker (`npm run gateway`): keeps the guild's members and
+ * roles mirrored in Redis from Discord's Gateway. Run as many replicas as
+ * you like; one holds the connection (a lease in Redis), the others stand
+ * by and resume its session within seconds if it dies. SIGTERM or SIGINT
+ * hands the lead over at once.
+ *
+ * Reads DISCORD_BOT_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE and REDIS_URL
+ * (with the rest of the app's environment, validated by lib/env.ts).
+ */
+import { EnvError, parseEnv, type Env } from "../lib/env";
+import { moduleLogger } from "../lib/log";
+import { createRedis, waitUntilReady } from "../lib/redis/connection";
+import { createGatewayWorker } from "../lib/gateway/worker";
+
+const log = moduleLogger("gateway");
+
+const redisStartupWaitMs = 10_000;
+
+function loadEnv(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const redis = createRedis(env.REDIS_URL);
+  // The connection queues nothing while it connects: the lease loop would only log failures until then.
+  if (!(await waitUntilReady(redis, redisStartupWaitMs))) log.warn("redis is not reachable yet; the worker keeps trying");
+  const worker = createGatewayWorker({ redis, guildId: env.DISCORD_GUILD_ID, botToken: env.DISCORD_BOT_TOKEN, apiBase: env.DISCORD_API_BASE });
+  worker.start();
+  log.info({ workerId: worker.workerId, guildId: env.DISCORD_GUILD_ID }, "gateway worker started");
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    worker
+      .stop("handover")
+      .catch((error: unknown) => log.error({ err: (error as Error).message }, "gateway worker did not stop cleanly"))
+      .finally(() => {
+        redis.disconnect();
+        process.exit(0);
+      });
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
