@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { GATEWAY_FLAGS, GATEWAY_USAGE, gatewayFieldSchemas, gatewayOptionsSchema, type GatewayConfig, type GatewayOptions } from "./gateway/options";
 import type { Clock } from "./rate-limiter";
 import { ROUTE_CATALOG, ROUTE_KEYS, isRateLimited, isRouteKey, type RouteKey, type RouteLimit } from "./route-catalog";
 
@@ -22,6 +23,8 @@ export type EmulatorOptions = {
   botToken?: string;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   clock?: Clock;
+  /** The Gateway (WebSocket) side: heartbeat, resume window, identify budget, privileged intents. */
+  gateway?: GatewayOptions;
 };
 
 /** Options with every default applied and route limits resolved per bucket group. */
@@ -38,6 +41,7 @@ export type EmulatorConfig = {
   clientSecret: string;
   botToken: string;
   clock: Clock;
+  gateway: GatewayConfig;
 };
 
 export const DEFAULTS = {
@@ -84,6 +88,7 @@ const optionsSchema = z.object({
   clientSecret: fieldSchemas.clientSecret.default(DEFAULTS.clientSecret),
   botToken: fieldSchemas.botToken.default(DEFAULTS.botToken),
   clock: z.custom<Clock>((value) => typeof value === "function").default(() => Date.now),
+  gateway: gatewayOptionsSchema,
 });
 
 /** Thrown for bad options or flags; the message is one line fit for a terminal. */
@@ -145,6 +150,7 @@ export const USAGE = `Usage: tsx emulator/main.ts [flags]
   --client-id <id>           OAuth2 client id (default ${DEFAULTS.clientId})
   --client-secret <secret>   OAuth2 client secret (default ${DEFAULTS.clientSecret})
   --bot-token <token>        bot token (default ${DEFAULTS.botToken})
+${GATEWAY_USAGE}
   --help                     show this text`;
 
 const ROUTE_LIMIT_PATTERN = /^([A-Za-z]+)\s+(\S+)=(\d+)\/(\d+(?:\.\d+)?)$/;
@@ -197,6 +203,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
         "client-id": { type: "string" },
         "client-secret": { type: "string" },
         "bot-token": { type: "string" },
+        ...GATEWAY_FLAGS,
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -222,6 +229,14 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     clientId: stringFlag("client-id", values["client-id"], fieldSchemas.clientId),
     clientSecret: stringFlag("client-secret", values["client-secret"], fieldSchemas.clientSecret),
     botToken: stringFlag("bot-token", values["bot-token"], fieldSchemas.botToken),
+    gateway: {
+      heartbeatIntervalMs: numberFlag("heartbeat-interval", values["heartbeat-interval"], gatewayFieldSchemas.heartbeatIntervalMs),
+      resumeWindowSeconds: numberFlag("resume-window", values["resume-window"], gatewayFieldSchemas.resumeWindowSeconds),
+      replayLimit: numberFlag("replay-limit", values["replay-limit"], gatewayFieldSchemas.replayLimit),
+      sessionStartLimit: numberFlag("session-start-limit", values["session-start-limit"], gatewayFieldSchemas.sessionStartLimit),
+      maxConcurrency: numberFlag("max-concurrency", values["max-concurrency"], gatewayFieldSchemas.maxConcurrency),
+      guildMembersIntent: values["no-members-intent"] ? false : undefined,
+    },
   };
   // Checks the combination (e.g. conflicting limits on a shared bucket) before the server starts.
   resolveConfig(options);

@@ -4,6 +4,7 @@
  *
  *   npm run emulator -- --port 3001
  *   npx tsx emulator/main.ts --port 0 --route-limit 'GET /users/@me/guilds/:guild_id/member=5/2'
+ *   npx tsx emulator/main.ts --heartbeat-interval 5000 --resume-window 30 --no-members-intent
  *
  * What it serves (see emulator/route-catalog.ts for the full list):
  * - OAuth2: GET /oauth2/authorize (also under /api and /api/v10) shows one button per persona;
@@ -13,7 +14,13 @@
  *   scope guilds.members.read), and the bot routes for members and roles.
  * - Rate limits as Discord documents them: per-route buckets with X-RateLimit-* headers, the
  *   global limit, and the invalid-request ban (a Cloudflare-style 429 in text/plain).
- * - A control API under /__emulator/ (loopback only): reset, tokens, users, personas, stats, faults.
+ * - The Gateway at ws://<host>:<port>/gateway (`GET /api/v10/gateway` and `/gateway/bot` point
+ *   there; v=10, JSON, no compression): HELLO, heartbeats, IDENTIFY with intents and the
+ *   privileged-intent check, READY and GUILD_CREATE, op 8 member chunks (and RATE_LIMITED),
+ *   RESUME with replay of missed dispatches, every guild change as a dispatch, Discord's close
+ *   codes and limits. See emulator/gateway/ and the --heartbeat-interval ... --no-members-intent flags.
+ * - A control API under /__emulator/ (loopback only): reset, tokens, users, personas, stats, faults,
+ *   and gateway/{reconnect, invalidate-session, heartbeat, drop, session-start-limit/reset, sessions}.
  *
  * Redirect URIs: only those given with --redirect-uri when any are; with none, any http(s) URL on
  * localhost or 127.0.0.1 is accepted, so the app works on whatever port it runs.
@@ -39,7 +46,7 @@ async function main(): Promise<void> {
     return;
   }
   const emulator = await startEmulator(parsed.options);
-  console.log(`Discord emulator listening on ${emulator.url} (REST: ${emulator.url}/api/v10)`);
+  console.log(`Discord emulator listening on ${emulator.url} (REST: ${emulator.url}/api/v10, Gateway: ${emulator.gatewayUrl})`);
 
   let stopping = false;
   const stop = (): void => {
