@@ -6,7 +6,14 @@ export type FocusProfile = {
   name: "full" | "quick";
   storm: {
     users: number;
+    /** Tabs of each device (each signed-in session). */
     tabsPerUser: number;
+    /**
+     * Share of the users also signed in on a second device (a second session
+     * and access token): Discord keeps their member-lookup budget per user,
+     * so both devices spend one.
+     */
+    secondDeviceShare: number;
     instances: number;
     durationMs: number;
     refetchMinMs: number;
@@ -29,13 +36,13 @@ export type FocusProfile = {
 export const profiles: Record<FocusProfile["name"], FocusProfile> = {
   full: {
     name: "full",
-    storm: { users: 200, tabsPerUser: 3, instances: 2, durationMs: 180_000, refetchMinMs: 1_000, refetchMaxMs: 3_000, requestTimeoutMs: 10_000 },
+    storm: { users: 200, tabsPerUser: 3, secondDeviceShare: 0.5, instances: 2, durationMs: 180_000, refetchMinMs: 1_000, refetchMaxMs: 3_000, requestTimeoutMs: 10_000 },
     floor: { users: 1_200, concurrency: 16, warmupMs: 2_000, rounds: 8, roundMs: 1_500 },
     watchdogMs: 25 * 60_000,
   },
   quick: {
     name: "quick",
-    storm: { users: 10, tabsPerUser: 2, instances: 2, durationMs: 15_000, refetchMinMs: 1_000, refetchMaxMs: 3_000, requestTimeoutMs: 10_000 },
+    storm: { users: 10, tabsPerUser: 2, secondDeviceShare: 0.5, instances: 2, durationMs: 15_000, refetchMinMs: 1_000, refetchMaxMs: 3_000, requestTimeoutMs: 10_000 },
     floor: { users: 150, concurrency: 8, warmupMs: 500, rounds: 2, roundMs: 1_000 },
     watchdogMs: 280_000,
   },

@@ -77,10 +77,10 @@ const emptyTotals: LoopTotals = { requests: 0, good: 0, bad: 0, elapsedMs: 0, pe
 /**
  * The framework's floor against a cache hit of /api/roles, on the real app.
  * Why it is measured this way:
- * - a cache hit is the role service's "paced" answer: the token's pacing lock
+ * - a cache hit is the role service's "paced" answer: the user's pacing lock
  *   lives, the cached roles are served, Discord is not asked. To keep every
  *   user there for the whole measurement, the bench spends all but one of the
- *   token's Discord budget directly at the emulator, then warms the cache with
+ *   user's Discord budget directly at the emulator, then warms the cache with
  *   one request through the app: that last call leaves 0 remaining, so the
  *   lock lives until the window resets (about a minute).
  * - the app allows 60 /api/roles per user per minute; a 429 from that limiter

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   cleanups.push(() => emulatorProcess.child.stop());
   const emulator = emulatorControl(emulatorProcess.url);
   const limit = await probeMemberLimit(emulator);
-  progress(`emulator at ${emulator.url}: member lookup ${limit.count} per ${limit.windowMs / 1_000} s per token`);
+  progress(`emulator at ${emulator.url}: member lookup ${limit.count} per ${limit.windowMs / 1_000} s per user`);
 
   const env = { redis, redisUrl: redisServer.url, emulator, secret: benchTokenSecret, logDir };
   const results: StormResult[] = [];

@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import { maximum, percentile } from "../shared/stats";
 import { maxAgeTargetMs, targets, type FocusProfile, type MemberLimit } from "./config";
+import { secondDeviceCount } from "./devices";
 import type { FloorResult } from "./floor";
 import type { StormResult } from "./run";
 import type { StrategyName } from "./strategies";
@@ -72,9 +73,11 @@ export function targetLines(results: readonly StormResult[], limit: MemberLimit)
 
 export function header(profile: FocusProfile, limit: MemberLimit): string[] {
   const { storm } = profile;
+  const twoDevices = secondDeviceCount(storm.users, storm.secondDeviceShare);
+  const devices = storm.users + twoDevices;
   return [
-    `Focus storm (${profile.name}): ${storm.users} users x ${storm.tabsPerUser} tabs, each refetching at uniform ${storm.refetchMinMs / 1_000}-${storm.refetchMaxMs / 1_000} s for ${storm.durationMs / 1_000} s per strategy, tabs pinned at random to ${storm.instances} app instances sharing one Redis.`,
-    `Discord: the emulator with its default limits; member lookup ${limit.count} per ${limit.windowMs / 1_000} s per token (read from its headers). Each strategy starts from a reset emulator, an empty Redis and new tokens.`,
+    `Focus storm (${profile.name}): ${storm.users} users, ${twoDevices} of them signed in on two devices (two sessions, two access tokens, as a laptop and a phone): ${devices} devices x ${storm.tabsPerUser} tabs = ${devices * storm.tabsPerUser} tabs, each refetching at uniform ${storm.refetchMinMs / 1_000}-${storm.refetchMaxMs / 1_000} s for ${storm.durationMs / 1_000} s per strategy, tabs pinned at random to ${storm.instances} app instances sharing one Redis.`,
+    `Discord: the emulator with its default limits; member lookup ${limit.count} per ${limit.windowMs / 1_000} s per user, every token of a user sharing the bucket (read from its headers). Each strategy starts from a reset emulator, an empty Redis and new tokens.`,
     `App instances: the strategy behind a minimal node:http server (bench/roles/instance.ts), not the full Next app. Host: ${cpus().length} CPUs, Node ${process.version}.`,
   ];
 }

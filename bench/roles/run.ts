@@ -4,6 +4,7 @@ import { createHttpClient } from "../shared/http";
 import type { Child } from "../shared/processes";
 import { benchTokenStore, signInUsers } from "../shared/users";
 import type { FocusProfile } from "./config";
+import { signInSecondDevices } from "./devices";
 import type { EmulatorControl, MemberRouteStats } from "./emulator";
 import { startInstance } from "./start-instance";
 import type { StrategyName } from "./strategies";
@@ -15,7 +16,8 @@ export type StormEnvironment = { redis: Redis; redisUrl: string; emulator: Emula
 
 /**
  * One strategy's storm from a clean slate: the emulator reset (fresh
- * buckets, no ban), Redis flushed, new users and tokens, new instances.
+ * buckets, no ban), Redis flushed, new users and tokens (a share of the
+ * users on two devices), new instances.
  * The Discord figures are the emulator's own counters for the member route.
  */
 export async function runStorm(strategy: StrategyName, env: StormEnvironment, storm: FocusProfile["storm"]): Promise<StormResult> {
@@ -23,9 +25,10 @@ export async function runStorm(strategy: StrategyName, env: StormEnvironment, st
   await env.redis.flushall();
   const tokens = benchTokenStore({ redis: env.redis, secret: env.secret, emulatorUrl: env.emulator.url });
   const users = await signInUsers({ emulatorUrl: env.emulator.url, tokens, count: storm.users, prefix: `storm_${strategy}` });
+  const devices = [...users, ...(await signInSecondDevices({ emulatorUrl: env.emulator.url, tokens, users, share: storm.secondDeviceShare }))];
 
   const instances: Child[] = [];
-  const client = createHttpClient({ maxSockets: storm.users * storm.tabsPerUser, timeoutMs: storm.requestTimeoutMs });
+  const client = createHttpClient({ maxSockets: devices.length * storm.tabsPerUser, timeoutMs: storm.requestTimeoutMs });
   try {
     const urls: string[] = [];
     for (let index = 0; index < storm.instances; index += 1) {
@@ -47,7 +50,7 @@ export async function runStorm(strategy: StrategyName, env: StormEnvironment, st
     }
     const before = await env.emulator.memberStats();
     if (before.requests !== 0) throw new Error(`the emulator counted ${before.requests} member lookups before the ${strategy} storm began`);
-    const samples = await runTabs(client, users, urls, storm);
+    const samples = await runTabs(client, devices, urls, storm);
     const discord = await env.emulator.memberStats();
     return { strategy, discord, samples };
   } finally {

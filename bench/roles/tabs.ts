@@ -17,17 +17,18 @@ export type TabSamples = {
   failures: Record<string, number>;
 };
 
-type Tab = { user: SignedInUser; instanceUrl: string };
+/** A tab of one device: the device's session, pinned to one instance. */
+type Tab = { device: SignedInUser; instanceUrl: string };
 
 /**
  * Browser tabs refocusing at random: each waits uniform(min, max), refetches
  * /api/roles on the instance it is pinned to, records what came back, and
  * stops starting refetches when the storm's time is up.
  */
-export async function runTabs(client: HttpClient, users: readonly SignedInUser[], instanceUrls: readonly string[], storm: FocusProfile["storm"]): Promise<TabSamples> {
+export async function runTabs(client: HttpClient, devices: readonly SignedInUser[], instanceUrls: readonly string[], storm: FocusProfile["storm"]): Promise<TabSamples> {
   const samples: TabSamples = { latenciesMs: [], agesMs: [], answers: 0, failures: {} };
-  const tabs: Tab[] = users.flatMap((user) =>
-    Array.from({ length: storm.tabsPerUser }, () => ({ user, instanceUrl: instanceUrls[Math.floor(Math.random() * instanceUrls.length)] ?? "" })),
+  const tabs: Tab[] = devices.flatMap((device) =>
+    Array.from({ length: storm.tabsPerUser }, () => ({ device, instanceUrl: instanceUrls[Math.floor(Math.random() * instanceUrls.length)] ?? "" })),
   );
   const endsAt = Date.now() + storm.durationMs;
 
@@ -36,7 +37,7 @@ export async function runTabs(client: HttpClient, users: readonly SignedInUser[]
   }
 
   async function refetch(tab: Tab): Promise<void> {
-    const query = new URLSearchParams({ user: tab.user.userId, session: tab.user.sessionId });
+    const query = new URLSearchParams({ user: tab.device.userId, session: tab.device.sessionId });
     try {
       const answer = await client.get(`${tab.instanceUrl}/api/roles?${query}`, { timeoutMs: storm.requestTimeoutMs });
       const receivedAt = Date.now();

@@ -1,7 +1,7 @@
 import { createRoleService } from "@/lib/roles/service";
 import type { RoleStrategy, StrategyDeps } from "./types";
 
-/** The product's role service from lib/roles, unchanged: pacing from headers, one lookup in flight per user. */
+/** The product's role service from lib/roles, unchanged: pacing from headers per user (every device of a user shares it), one lookup in flight per user. */
 export function oursStrategy(deps: StrategyDeps): RoleStrategy {
   const service = createRoleService({ redis: deps.redis, apiBase: deps.apiBase, guildId: deps.guildId, tokens: deps.tokens });
   return {

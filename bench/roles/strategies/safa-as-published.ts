@@ -52,6 +52,8 @@ function served(cached: CachedRoles | null, message: string): StrategyAnswer {
  * 2. else call Discord; on success cache under `discord_roles_<guild>_<user>` and return;
  * 3. on a 429 set the retry-after key for the reset time plus 1 s, and serve the cache.
  * The check and the call are separate steps, as written: concurrent tabs may all call.
+ * The lock is the token's, as written: a user on two devices has two locks
+ * for the one budget Discord keeps per user.
  */
 export function safaAsPublishedStrategy(deps: StrategyDeps): RoleStrategy {
   const { redis, guildId } = deps;
