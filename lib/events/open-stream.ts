@@ -2,20 +2,18 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
-import type { RolesAnswer } from "@/lib/roles/answer";
 import { moduleLogger } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { beforeAnyNotice, compareNoticeIds, formatComment, formatEvent, formatRetry, type NoticeId, type ServerSentEvent } from "./format";
 import type { EventHub } from "./hub";
 import type { EventKeys } from "./keys";
+import type { LiveRoles } from "./live-roles";
 import { eventPolicy } from "./policy";
 
 const log = moduleLogger("events");
 
 export type EventPolicy = { -readonly [K in keyof typeof eventPolicy]: number };
 
-/** The roles part of the roles answer, as the role cache holds it; the browser keeps its own pacing fields. */
-export type LiveRoles = Pick<RolesAnswer, "view" | "isAdmin" | "member" | "roles" | "nick" | "fetchedAt">;
 
 export type StreamUser = { id: string; name: string; sessionId: string };
 
@@ -47,8 +45,14 @@ function kindOf(fields: readonly string[]): string | null {
   return null;
 }
 
-/** XINFO STREAM's flat reply as a record of the two ids replay needs; null when the user has no log. */
-async function logInfo(redis: Redis, key: string): Promise<{ lastId: NoticeId; maxDeletedId: NoticeId } | null> {
+type LogInfo = { lastId: NoticeId; firstId: NoticeId | null; maxDeletedId: NoticeId; trimmed: boolean };
+
+/**
+ * What XINFO STREAM says about a user's log that replay needs; null when
+ * the user has no log. `trimmed`: entries were dropped by the length cap
+ * (Redis does not record their ids; they all came before `firstId`).
+ */
+async function logInfo(redis: Redis, key: string): Promise<LogInfo | null> {
   let reply: unknown;
   try {
     reply = await redis.xinfo("STREAM", key);
@@ -59,8 +63,19 @@ async function logInfo(redis: Redis, key: string): Promise<{ lastId: NoticeId; m
   const flat = z.array(z.unknown()).parse(reply);
   const record = new Map<string, unknown>();
   for (let index = 0; index + 1 < flat.length; index += 2) record.set(String(flat[index]), flat[index + 1]);
-  const id = z.string();
-  return { lastId: id.parse(record.get("last-generated-id")), maxDeletedId: id.parse(record.get("max-deleted-entry-id") ?? beforeAnyNotice) };
+  const first = entrySchema.nullable().catch(null).parse(record.get("first-entry") ?? null);
+  return {
+    lastId: z.string().parse(record.get("last-generated-id")),
+    firstId: first?.[0] ?? null,
+    maxDeletedId: z.string().catch(beforeAnyNotice).parse(record.get("max-deleted-entry-id")),
+    trimmed: z.coerce.number().parse(record.get("entries-added")) > z.coerce.number().parse(record.get("length")),
+  };
+}
+
+/** True when notices after `lastEventId` may have left the log: the browser cannot be told what it missed. */
+function lostSince(info: LogInfo, lastEventId: NoticeId): boolean {
+  if (compareNoticeIds(lastEventId, info.maxDeletedId) < 0) return true;
+  return info.trimmed && info.firstId !== null && compareNoticeIds(lastEventId, info.firstId) < 0;
 }
 
 /**
@@ -250,7 +265,7 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
     }
     const tooOld = compareNoticeIds(lastEventId, `${Math.max(0, now() - policy.noticeLogTtlSeconds * 1_000)}-0`) < 0;
     const unknown = compareNoticeIds(lastEventId, logEnd) > 0;
-    const trimmed = info !== null && compareNoticeIds(lastEventId, info.maxDeletedId) < 0;
+    const trimmed = info !== null && lostSince(info, lastEventId);
     // A log that expired while the browser was away (`info === null`) lost what it held.
     const lost = info === null && lastEventId !== beforeAnyNotice;
     if (tooOld || unknown || trimmed || lost) {

@@ -1,7 +1,6 @@
 import "server-only";
 import { configuredRoleIds, getRoleService } from "@/lib/roles";
-import { chooseView } from "@/lib/roles/view";
-import type { LiveRoles } from "./open-stream";
+import { liveRolesOf, type LiveRoles } from "./live-roles";
 
 /**
  * The user's roles as the role cache holds them, with the view they choose:
@@ -10,12 +9,5 @@ import type { LiveRoles } from "./open-stream";
  */
 export async function readCachedRoles(userId: string): Promise<LiveRoles | null> {
   const snapshot = await getRoleService().cached(userId);
-  if (!snapshot) return null;
-  return {
-    ...chooseView(snapshot.member, snapshot.roles, configuredRoleIds()),
-    member: snapshot.member,
-    roles: snapshot.roles,
-    nick: snapshot.nick,
-    fetchedAt: new Date(snapshot.fetchedAt).toISOString(),
-  };
+  return snapshot ? liveRolesOf(snapshot, configuredRoleIds()) : null;
 }
