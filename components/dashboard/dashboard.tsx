@@ -8,13 +8,14 @@ import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { ProfileEditor } from "../teams/profile-editor";
 import { ViewSwitch } from "../views/view-switch";
 import { saveProfileViaApi } from "./profile-client";
-import { describeRolesProblem, fetchRoles } from "./roles-client";
+import { useLiveUpdates } from "../live/use-live-updates";
+import { describeRolesProblem, fetchRoles, rolesQueryKey } from "./roles-client";
 import { RolesBadge } from "./roles-badge";
 import { rolesMayRefetch, rolesRecheckIntervalMs, rolesStaleTimeMs } from "./roles-pacing";
 import { RolesProblemBanner } from "./roles-problem-banner";
 import { SignOutButton } from "./sign-out-button";
 
-export const rolesQueryKey = ["roles"] as const;
+export { rolesQueryKey };
 
 export type DashboardProps = {
   /** The server's answer for this request; the first paint renders from it, with no loading state. */
@@ -28,7 +29,8 @@ export type DashboardProps = {
  * The signed-in home page. Roles come from `GET /api/roles`, re-read on
  * mount and on window focus, but never before the server would ask Discord
  * again (see roles-pacing.ts); while the server is busy the last answer stays
- * on screen.
+ * on screen. Changes made elsewhere (a manager's approval, another tab) are
+ * pushed by the live-update stream, without a focus or a reload.
  */
 export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps) {
   const query = useQuery({
@@ -43,6 +45,7 @@ export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps
     refetchOnMount: ({ state }) => rolesMayRefetch(state, Date.now()),
   });
   const { data: answer, refetch } = query;
+  useLiveUpdates();
   const problem = describeRolesProblem(query.error, query.errorUpdatedAt);
 
   const redirectTo = problem?.kind === "signed-out" ? problem.redirectTo : null;

@@ -3,6 +3,9 @@ import { dashboardViews } from "@/lib/roles/answer";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import { HttpError, parseRetryAfterSeconds } from "../http-error";
 
+/** The roles query's key in TanStack Query's cache (the dashboard reads it; live updates write it). */
+export const rolesQueryKey = ["roles"] as const;
+
 /** Where the browser reads its roles; same origin, so the session cookie rides along. */
 export const rolesEndpoint = "/api/roles";
 

@@ -1,0 +1,83 @@
+import type { QueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+import { dashboardViews, type RolesAnswer } from "@/lib/roles/answer";
+import { myTeamSchema } from "@/lib/teams/answer";
+import { rolesQueryKey } from "../dashboard/roles-client";
+import { myTeamQueryKey, teamsQueryKey } from "../teams/teams-client";
+
+/**
+ * What the live-update stream (`GET /api/events`, lib/events/open-stream.ts)
+ * pushes, parsed at the browser's boundary and written into TanStack
+ * Query's cache, so every component reading those queries shows the change.
+ */
+
+/** Where the stream is opened; same origin, so the session cookie rides along. */
+export const liveEndpoint = "/api/events";
+
+/** The events the page acts on; `ready` only says the stream is open. */
+export const liveEventNames = ["ready", "roles", "team", "refetch", "session-ended"] as const;
+export type LiveEventName = (typeof liveEventNames)[number];
+
+const liveRolesSchema = z.object({
+  view: z.enum(dashboardViews),
+  isAdmin: z.boolean(),
+  member: z.boolean(),
+  roles: z.array(z.string()),
+  nick: z.string().nullable(),
+  fetchedAt: z.iso.datetime({ offset: true }),
+});
+
+const refetchSchema = z.object({ queries: z.array(z.enum(["roles", "team"])) });
+
+function parsed(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return null;
+  }
+}
+
+/** Re-reads the queries named: the stream could not say what changed. */
+export async function refetchLive(queryClient: QueryClient, queries: readonly ("roles" | "team")[]): Promise<void> {
+  const keys = queries.flatMap((query): (readonly string[])[] => (query === "roles" ? [rolesQueryKey] : [myTeamQueryKey, teamsQueryKey]));
+  await Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+}
+
+/**
+ * Applies one pushed event. Roles are merged into the last roles answer:
+ * the server's pacing fields (`stale`, `nextRefreshAt`, `discordBusy`)
+ * stay as the last `GET /api/roles` said. The team replaces the
+ * user's team and makes the team list re-read (its counts and "requested"
+ * marks changed too). Anything that does not parse is re-read instead.
+ */
+export async function applyLiveEvent(queryClient: QueryClient, name: LiveEventName, data: string): Promise<void> {
+  switch (name) {
+    case "ready":
+      return;
+    case "roles": {
+      const roles = liveRolesSchema.safeParse(parsed(data));
+      if (!roles.success) return refetchLive(queryClient, ["roles"]);
+      queryClient.setQueryData<RolesAnswer>(rolesQueryKey, (previous) => (previous === undefined ? previous : { ...previous, ...roles.data }));
+      return;
+    }
+    case "team": {
+      const team = myTeamSchema.safeParse(parsed(data));
+      if (!team.success) return refetchLive(queryClient, ["team"]);
+      queryClient.setQueryData(myTeamQueryKey, team.data);
+      await queryClient.invalidateQueries({ queryKey: teamsQueryKey });
+      return;
+    }
+    case "refetch": {
+      const request = refetchSchema.safeParse(parsed(data));
+      return refetchLive(queryClient, request.success ? request.data.queries : ["roles", "team"]);
+    }
+    case "session-ended":
+      // The roles query then answers 401, and the dashboard takes the user to the sign-in page with the reason.
+      return refetchLive(queryClient, ["roles"]);
+  }
+}
+
+/** Waits before opening the stream again after it could not be opened (429, 503, a network failure): 15 s, doubling, at most 5 min. */
+export function reopenDelayMs(failures: number): number {
+  return Math.min(300_000, 15_000 * 2 ** Math.max(0, failures - 1));
+}
