@@ -21,6 +21,11 @@ export type EmulatorOptions = {
   clientId?: string;
   clientSecret?: string;
   botToken?: string;
+  /**
+   * Changes to one member's roles per window, whoever makes them: a `shared`
+   * 429 past it, as Discord answers for a busy resource. Off by default.
+   */
+  sharedMemberRoleLimit?: RouteLimit;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   clock?: Clock;
   /** The Gateway (WebSocket) side: heartbeat, resume window, identify budget, privileged intents. */
@@ -40,6 +45,8 @@ export type EmulatorConfig = {
   clientId: string;
   clientSecret: string;
   botToken: string;
+  /** `null`: no shared limit on a member's roles. */
+  sharedMemberRoleLimit: RouteLimit | null;
   clock: Clock;
   gateway: GatewayConfig;
 };
@@ -87,6 +94,7 @@ const optionsSchema = z.object({
   clientId: fieldSchemas.clientId.default(DEFAULTS.clientId),
   clientSecret: fieldSchemas.clientSecret.default(DEFAULTS.clientSecret),
   botToken: fieldSchemas.botToken.default(DEFAULTS.botToken),
+  sharedMemberRoleLimit: routeLimitSchema.nullable().default(null),
   clock: z.custom<Clock>((value) => typeof value === "function").default(() => Date.now),
   gateway: gatewayOptionsSchema,
 });
@@ -150,6 +158,9 @@ export const USAGE = `Usage: tsx emulator/main.ts [flags]
   --client-id <id>           OAuth2 client id (default ${DEFAULTS.clientId})
   --client-secret <secret>   OAuth2 client secret (default ${DEFAULTS.clientSecret})
   --bot-token <token>        bot token (default ${DEFAULTS.botToken})
+  --shared-member-role-limit <count>/<seconds>
+                             role changes per member per window across all callers, then a
+                             429 with X-RateLimit-Scope: shared (default: no such limit)
 ${GATEWAY_USAGE}
   --help                     show this text`;
 
@@ -167,6 +178,15 @@ export function parseRouteLimitFlag(value: string): [RouteKey, RouteLimit] {
   const parsed = routeLimitSchema.safeParse(limit);
   if (!parsed.success) throw new ConfigError(`--route-limit "${value}": ${describeIssues(parsed.error)}`);
   return [key, parsed.data];
+}
+
+/** `<count>/<seconds>`, as in `--route-limit`. */
+function limitFlag(flag: string, value: string | undefined): RouteLimit | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
+  const parsed = routeLimitSchema.safeParse(match ? { count: Number(match[1]), windowSeconds: Number(match[2]) } : undefined);
+  if (!parsed.success) throw new ConfigError(`--${flag}: expected '<count>/<seconds>', got "${value}"`);
+  return parsed.data;
 }
 
 function numberFlag(flag: string, value: string | undefined, schema: z.ZodNumber): number | undefined {
@@ -203,6 +223,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
         "client-id": { type: "string" },
         "client-secret": { type: "string" },
         "bot-token": { type: "string" },
+        "shared-member-role-limit": { type: "string" },
         ...GATEWAY_FLAGS,
         help: { type: "boolean", short: "h" },
       },
@@ -229,6 +250,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     clientId: stringFlag("client-id", values["client-id"], fieldSchemas.clientId),
     clientSecret: stringFlag("client-secret", values["client-secret"], fieldSchemas.clientSecret),
     botToken: stringFlag("bot-token", values["bot-token"], fieldSchemas.botToken),
+    sharedMemberRoleLimit: limitFlag("shared-member-role-limit", values["shared-member-role-limit"]),
     gateway: {
       heartbeatIntervalMs: numberFlag("heartbeat-interval", values["heartbeat-interval"], gatewayFieldSchemas.heartbeatIntervalMs),
       resumeWindowSeconds: numberFlag("resume-window", values["resume-window"], gatewayFieldSchemas.resumeWindowSeconds),
