@@ -1,5 +1,4 @@
-import { RESTJSONErrorCodes } from "discord-api-types/v10";
-import { discordError, unauthorized, type EmulatorResponse } from "./http";
+import { unauthorized, type EmulatorResponse } from "./http";
 import type { Grant, TokenStore } from "./tokens";
 
 /** Who is calling a REST route: the bot, or a user through an OAuth2 access token. */
@@ -12,8 +11,6 @@ export type Caller = { kind: "bot" } | { kind: "bearer"; grant: Grant };
 export type AuthOutcome<C = Caller> = { ok: true; caller: C; principal: string } | { ok: false; response: EmulatorResponse };
 
 export type Credentials = { botToken: string; tokens: TokenStore };
-
-const missingAccess = (): EmulatorResponse => discordError(403, RESTJSONErrorCodes.MissingAccess, "Missing Access");
 
 /** Parses `Bot <token>` or `Bearer <token>`; anything else, or a dead token, is no caller at all. */
 function identify(authorization: string | undefined, credentials: Credentials): Caller | undefined {
@@ -39,32 +36,41 @@ export function anyone(): AuthOutcome<null> {
   return { ok: true, caller: null, principal: "anyone" };
 }
 
-/** Bot-only routes: a valid user token is forbidden (403), not unknown. */
+/**
+ * Bot-only routes. A valid user token is refused exactly like a bad one, 401
+ * `{"message": "401: Unauthorized", "code": 0}`, as Discord answers it (and,
+ * like every 401, it counts toward the invalid-request ban).
+ */
 export function requireBot(authorization: string | undefined, credentials: Credentials): AuthOutcome<{ kind: "bot" }> {
   const caller = identify(authorization, credentials);
-  if (!caller) return { ok: false, response: unauthorized() };
-  if (caller.kind !== "bot") return { ok: false, response: missingAccess() };
+  if (caller?.kind !== "bot") return { ok: false, response: unauthorized() };
   return { ok: true, caller, principal: principalOf(caller) };
 }
 
-/** User-token routes: the token must carry `scope`; the bot token is forbidden. */
+/** User-token routes: the token must carry `scope`; a missing scope or the bot token is a 401, as on Discord. */
 export function requireBearer(authorization: string | undefined, credentials: Credentials, scope: string): AuthOutcome<{ kind: "bearer"; grant: Grant }> {
   const caller = identify(authorization, credentials);
-  if (!caller) return { ok: false, response: unauthorized() };
-  if (caller.kind !== "bearer" || !caller.grant.scopes.includes(scope)) return { ok: false, response: missingAccess() };
+  if (caller?.kind !== "bearer" || !caller.grant.scopes.includes(scope)) return { ok: false, response: unauthorized() };
   return { ok: true, caller, principal: principalOf(caller) };
 }
 
-/** `GET /users/@me` serves the bot too; a user token needs `identify`. */
+/** `GET /users/@me` serves the bot too; a user token without `identify` gets a 401. */
 export function requireBotOrBearer(authorization: string | undefined, credentials: Credentials, scope: string): AuthOutcome {
   const caller = identify(authorization, credentials);
-  if (!caller) return { ok: false, response: unauthorized() };
-  if (caller.kind === "bearer" && !caller.grant.scopes.includes(scope)) return { ok: false, response: missingAccess() };
+  if (!caller || (caller.kind === "bearer" && !caller.grant.scopes.includes(scope))) return { ok: false, response: unauthorized() };
   return { ok: true, caller, principal: principalOf(caller) };
 }
 
-/** The key the global limit counts under: the token when there is one, else the caller's IP. */
-export function globalLimitKey(authorization: string | undefined, ip: string): string {
+/**
+ * The key the global limit counts under: the bot token, the user behind a
+ * bearer token (Discord limits "per bot or user", so a user's second login or
+ * refreshed token shares the user's 50 per second), else the caller's IP.
+ */
+export function globalLimitKey(authorization: string | undefined, ip: string, tokens: TokenStore): string {
   const match = /^(Bot|Bearer)\s+(\S+)$/i.exec(authorization?.trim() ?? "");
-  return match ? `${match[1]?.toLowerCase()}:${match[2]}` : `ip:${ip}`;
+  if (!match) return `ip:${ip}`;
+  const [, scheme = "", token = ""] = match;
+  if (scheme.toLowerCase() === "bot") return `bot:${token}`;
+  const userId = tokens.subjectOf(token);
+  return userId === undefined ? `bearer:${token}` : `user:${userId}`;
 }

@@ -18,7 +18,7 @@ import {
   type EmulatorResponse,
 } from "./http";
 import { formatSeconds, rateLimitHeaders, retryAfterSeconds, type BucketVerdict } from "./rate-limiter";
-import { ROUTE_CATALOG, isRateLimited } from "./route-catalog";
+import { ROUTE_CATALOG, isRateLimited, type RouteLimit, type SharedResource } from "./route-catalog";
 import { matchRoute, type RouteMatch } from "./router";
 import { createRouteTable } from "./routes";
 
@@ -40,6 +40,26 @@ function routeRateLimited(verdict: BucketVerdict): EmulatorResponse {
     "Retry-After": String(retryAfterSeconds(verdict.resetAfterMs)),
     "X-RateLimit-Scope": "user",
   });
+}
+
+/**
+ * A busy resource every caller shares: the caller's own bucket may still show
+ * remaining > 0 (its headers say so), and Discord does not count the 429 as invalid.
+ */
+function sharedRateLimited(verdict: BucketVerdict, retryAfterMs: number): EmulatorResponse {
+  return jsonResponse(429, rateLimitBody(retryAfterMs, false), {
+    ...rateLimitHeaders(verdict),
+    "Retry-After": String(retryAfterSeconds(retryAfterMs)),
+    "X-RateLimit-Scope": "shared",
+  });
+}
+
+/** The shared limit this request spends from, if its route has one and it is configured. */
+function sharedLimitOf(context: EmulatorContext, match: Extract<RouteMatch, { kind: "route" }>): { key: string; limit: RouteLimit } | undefined {
+  const entry: { sharedResource?: SharedResource } = ROUTE_CATALOG[match.key];
+  const limit = context.config.sharedMemberRoleLimit;
+  if (entry.sharedResource !== "member-roles" || limit === null) return undefined;
+  return { key: `member-roles:${match.params.guild_id ?? "-"}:${match.params.user_id ?? "-"}`, limit };
 }
 
 /** Discord counts 401, 403 and every 429 but `shared` ones; a ban page is Cloudflare's, not Discord's. */
@@ -76,7 +96,7 @@ async function answerApi(
 
   const website = match.kind === "route" && !isRateLimited(match.key);
   if (!website) {
-    const global = context.globalLimiter.take(globalLimitKey(request.headers.authorization, ip));
+    const global = context.globalLimiter.take(globalLimitKey(request.headers.authorization, ip, context.tokens));
     if (!global.allowed) return { reply: globalRateLimited(global.retryAfterMs), faults };
   }
   if (match.kind === "not-found") return { reply: notFound(), faults };
@@ -92,6 +112,11 @@ async function answerApi(
 
   const verdict = context.routeLimiter.take(ROUTE_CATALOG[match.key].bucketGroup, match.params.guild_id ?? null, prepared.principal);
   if (!verdict.allowed) return { reply: routeRateLimited(verdict), faults };
+  const shared = sharedLimitOf(context, match);
+  if (shared) {
+    const sharedVerdict = context.routeLimiter.takeShared(shared.key, shared.limit);
+    if (!sharedVerdict.allowed) return { reply: sharedRateLimited(verdict, sharedVerdict.retryAfterMs), faults };
+  }
   const reply = prepared.handle();
   return { reply: { ...reply, headers: { ...reply.headers, ...rateLimitHeaders(verdict) } }, faults };
 }

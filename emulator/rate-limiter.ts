@@ -54,11 +54,17 @@ export type RouteLimiter = {
    * (the token). A refused request spends nothing.
    */
   take(bucketGroup: string, majorParameter: string | null, principal: string): BucketVerdict;
+  /**
+   * Spends one request from a resource's limit that every caller shares
+   * (`resourceKey` names the resource, e.g. one member's roles).
+   */
+  takeShared(resourceKey: string, limit: RouteLimit): { allowed: boolean; retryAfterMs: number };
   reset(): void;
 };
 
 export function createRouteLimiter(options: { clock: Clock; limits: ReadonlyMap<string, RouteLimit> }): RouteLimiter {
   const windows = createFixedWindows(options.clock);
+  const sharedWindows = createFixedWindows(options.clock);
   return {
     take(bucketGroup, majorParameter, principal) {
       const limit = options.limits.get(bucketGroup);
@@ -75,7 +81,14 @@ export function createRouteLimiter(options: { clock: Clock; limits: ReadonlyMap<
         bucketHash: hash,
       };
     },
-    reset: windows.reset,
+    takeShared(resourceKey, limit) {
+      const { allowed, window, nowMs } = sharedWindows.take(resourceKey, limit.count, limit.windowSeconds * 1000);
+      return { allowed, retryAfterMs: allowed ? 0 : window.resetAtMs - nowMs };
+    },
+    reset() {
+      windows.reset();
+      sharedWindows.reset();
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 /** A route's rate limit: `count` requests per fixed window of `windowSeconds`. */
 export type RouteLimit = { count: number; windowSeconds: number };
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 type CatalogEntry = {
   method: HttpMethod;
@@ -14,7 +14,12 @@ type CatalogEntry = {
   defaultLimit: RouteLimit | null;
   /** Website pages answer with or without the `/api` prefix; REST routes need it. */
   website: boolean;
+  /** A resource every caller shares a limit on (a `shared` 429), when one is configured. */
+  sharedResource?: SharedResource;
 };
+
+/** `member-roles`: one member's roles, named by the route's `guild_id` and `user_id`. */
+export type SharedResource = "member-roles";
 
 const MEMBER_LOOKUP_LIMIT: RouteLimit = { count: 5, windowSeconds: 60 };
 const MEMBER_ROLE_LIMIT: RouteLimit = { count: 10, windowSeconds: 10 };
@@ -41,10 +46,12 @@ export const ROUTE_CATALOG = {
   "GET /users/@me": rest("GET", "/users/@me"),
   "GET /users/@me/guilds/:guild_id/member": rest("GET", "/users/@me/guilds/:guild_id/member", MEMBER_LOOKUP_LIMIT),
   "GET /guilds/:guild_id/members/:user_id": rest("GET", "/guilds/:guild_id/members/:user_id"),
-  "PUT /guilds/:guild_id/members/:user_id/roles/:role_id": rest("PUT", MEMBER_ROLE_TEMPLATE, MEMBER_ROLE_LIMIT, "member-role"),
-  "DELETE /guilds/:guild_id/members/:user_id/roles/:role_id": rest("DELETE", MEMBER_ROLE_TEMPLATE, MEMBER_ROLE_LIMIT, "member-role"),
+  "PUT /guilds/:guild_id/members/:user_id/roles/:role_id": { ...rest("PUT", MEMBER_ROLE_TEMPLATE, MEMBER_ROLE_LIMIT, "member-role"), sharedResource: "member-roles" },
+  "DELETE /guilds/:guild_id/members/:user_id/roles/:role_id": { ...rest("DELETE", MEMBER_ROLE_TEMPLATE, MEMBER_ROLE_LIMIT, "member-role"), sharedResource: "member-roles" },
   "GET /guilds/:guild_id/roles": rest("GET", "/guilds/:guild_id/roles"),
   "POST /guilds/:guild_id/roles": rest("POST", "/guilds/:guild_id/roles"),
+  "GET /guilds/:guild_id/roles/:role_id": rest("GET", "/guilds/:guild_id/roles/:role_id"),
+  "PATCH /guilds/:guild_id/roles/:role_id": rest("PATCH", "/guilds/:guild_id/roles/:role_id"),
   "DELETE /guilds/:guild_id/roles/:role_id": rest("DELETE", "/guilds/:guild_id/roles/:role_id"),
   "GET /gateway": rest("GET", "/gateway"),
   "GET /gateway/bot": rest("GET", "/gateway/bot"),

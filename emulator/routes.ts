@@ -7,6 +7,7 @@ import { discordError, jsonResponse, noContent, type EmulatorResponse } from "./
 import { createGatewayRoutes } from "./gateway/rest-routes";
 import { createInviteRoutes } from "./invite";
 import { createOAuthRoutes } from "./oauth";
+import { missingPermissions, refuseMemberRoleChange, refuseRoleChange, refuseRolePermissions } from "./permissions";
 import { MAX_GUILD_ROLES, toApiBotUser, toApiUser } from "./state";
 
 const unknownGuild = () => discordError(404, RESTJSONErrorCodes.UnknownGuild, "Unknown Guild");
@@ -65,36 +66,85 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+type RoleBody = z.infer<typeof roleBodySchema>;
+
+/** The body of a role create or edit, or the answer Discord gives for a bad one. */
+function parseRoleBody(body: string): { ok: true; value: RoleBody } | { ok: false; response: EmulatorResponse } {
+  const json = parseJson(body);
+  if (!json.ok) return { ok: false, response: discordError(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, "The request body contains invalid JSON.") };
+  if (typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) {
+    return { ok: false, response: invalidFormBody({ _errors: [{ code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }] }) };
+  }
+  const parsed = roleBodySchema.safeParse(json.value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const fields = json.value as Record<string, unknown>;
+  const errors: Record<string, RESTErrorData> = {};
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "_root");
+    errors[field] = { _errors: [toDiscordFieldError(issue, fields[field])] };
+  }
+  return { ok: false, response: invalidFormBody(errors) };
+}
+
+/** Checks in Discord's order: guild, the bot's right to manage roles, the body, the permissions it grants, the cap. */
 function createRole(context: EmulatorContext, request: RouteRequest): EmulatorResponse {
   const { directory } = context;
   if (!directory.hasGuild(request.params.guild_id ?? "")) return unknownGuild();
-  const json = parseJson(request.body);
-  if (!json.ok) return discordError(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, "The request body contains invalid JSON.");
-  if (typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) {
-    return invalidFormBody({ _errors: [{ code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }] });
-  }
-  const parsed = roleBodySchema.safeParse(json.value);
-  if (!parsed.success) {
-    const fields = json.value as Record<string, unknown>;
-    const errors: Record<string, RESTErrorData> = {};
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "_root");
-      errors[field] = { _errors: [toDiscordFieldError(issue, fields[field])] };
-    }
-    return invalidFormBody(errors);
-  }
+  const notAllowed = refuseRolePermissions(directory, undefined);
+  if (notAllowed) return notAllowed;
+  const parsed = parseRoleBody(request.body);
+  if (!parsed.ok) return parsed.response;
+  const body = parsed.value;
+  // Left out, Discord copies @everyone's permissions into the new role.
+  const permissions = body.permissions ?? directory.getRole(directory.guildId)?.permissions ?? EVERYONE_PERMISSIONS;
+  const grantsTooMuch = refuseRolePermissions(directory, permissions);
+  if (grantsTooMuch) return grantsTooMuch;
   if (directory.roleCount() >= MAX_GUILD_ROLES) {
     return discordError(400, RESTJSONErrorCodes.MaximumNumberOfGuildRolesReached, `Maximum number of guild roles reached (${MAX_GUILD_ROLES})`);
   }
-  const body = parsed.data;
   const role = directory.createRole({
     name: body.name ?? "new role",
     color: body.color ?? 0,
     hoist: body.hoist ?? false,
     mentionable: body.mentionable ?? false,
-    permissions: body.permissions ?? EVERYONE_PERMISSIONS,
+    permissions,
   });
   return jsonResponse(200, role);
+}
+
+/** Modify Guild Role: only a role strictly below the bot's highest, granting nothing the bot lacks. */
+function modifyRole(context: EmulatorContext, request: RouteRequest): EmulatorResponse {
+  const { directory } = context;
+  const { guild_id: guildId = "", role_id: roleId = "" } = request.params;
+  if (!directory.hasGuild(guildId)) return unknownGuild();
+  if (!directory.hasRole(roleId)) return unknownRole();
+  const refused = refuseRoleChange(directory, roleId);
+  if (refused) return refused;
+  const parsed = parseRoleBody(request.body);
+  if (!parsed.ok) return parsed.response;
+  const { name, color, hoist, mentionable, permissions } = parsed.value;
+  const grantsTooMuch = refuseRolePermissions(directory, permissions ?? undefined);
+  if (grantsTooMuch) return grantsTooMuch;
+  const role = directory.updateRole(roleId, {
+    name: name ?? undefined,
+    color: color ?? undefined,
+    hoist: hoist ?? undefined,
+    mentionable: mentionable ?? undefined,
+    permissions: permissions ?? undefined,
+  });
+  return role ? jsonResponse(200, role) : unknownRole();
+}
+
+function deleteRole(context: EmulatorContext, params: Readonly<Record<string, string>>): EmulatorResponse {
+  const { directory } = context;
+  const { guild_id: guildId = "", role_id: roleId = "" } = params;
+  if (!directory.hasGuild(guildId)) return unknownGuild();
+  if (directory.isEveryoneRole(roleId)) return discordError(400, RESTJSONErrorCodes.InvalidRole, "Invalid Role");
+  if (!directory.hasRole(roleId)) return unknownRole();
+  const refused = directory.getRole(roleId)?.managed ? missingPermissions() : refuseRoleChange(directory, roleId);
+  if (refused) return refused;
+  directory.deleteRole(roleId);
+  return noContent();
 }
 
 /** Shared checks of the member-role routes, in Discord's order: guild, member, role. */
@@ -112,6 +162,8 @@ function changeMemberRole(context: EmulatorContext, params: Readonly<Record<stri
   if ("status" in target) return target;
   // Every member has @everyone implicitly; Discord never lists it among a member's roles.
   if (context.directory.isEveryoneRole(target.roleId)) return noContent();
+  const refused = refuseMemberRoleChange(context.directory, target.roleId);
+  if (refused) return refused;
   if (change === "add") context.directory.addMemberRole(target.userId, target.roleId);
   else context.directory.removeMemberRole(target.userId, target.roleId);
   return noContent();
@@ -180,16 +232,23 @@ export function createRouteTable(context: EmulatorContext): RouteTable {
       withSnowflakes((request) => createRole(context, request)),
     ),
 
-    "DELETE /guilds/:guild_id/roles/:role_id": defineRoute(
+    "GET /guilds/:guild_id/roles/:role_id": defineRoute(
       bot,
       withSnowflakes((request) => {
-        const { guild_id: guildId = "", role_id: roleId = "" } = request.params;
-        if (!directory.hasGuild(guildId)) return unknownGuild();
-        if (directory.isEveryoneRole(roleId)) return discordError(400, RESTJSONErrorCodes.InvalidRole, "Invalid Role");
-        if (!directory.hasRole(roleId)) return unknownRole();
-        directory.deleteRole(roleId);
-        return noContent();
+        if (!directory.hasGuild(request.params.guild_id ?? "")) return unknownGuild();
+        const role = directory.getRole(request.params.role_id ?? "");
+        return role ? jsonResponse(200, role) : unknownRole();
       }),
+    ),
+
+    "PATCH /guilds/:guild_id/roles/:role_id": defineRoute(
+      bot,
+      withSnowflakes((request) => modifyRole(context, request)),
+    ),
+
+    "DELETE /guilds/:guild_id/roles/:role_id": defineRoute(
+      bot,
+      withSnowflakes((request) => deleteRole(context, request.params)),
     ),
   };
 }

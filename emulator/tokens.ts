@@ -39,6 +39,8 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
   const codes = new Map<string, AuthorizationCode>();
   const byAccess = new Map<string, Grant>();
   const byRefresh = new Map<string, Grant>();
+  /** Live grants per application and user, so a revocation finds all of them without a scan. */
+  const byHolder = new Map<string, Set<Grant>>();
   /** Every token handed out since the last reset, so tests can check none of them leaked anywhere. */
   const issued: string[] = [];
 
@@ -51,9 +53,14 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
     return record;
   }
 
+  const holderKey = (grant: Pick<Grant, "clientId" | "userId">) => `${grant.clientId}:${grant.userId}`;
+
   function forget(grant: Grant): void {
     byAccess.delete(grant.accessToken);
     byRefresh.delete(grant.refreshToken);
+    const held = byHolder.get(holderKey(grant));
+    held?.delete(grant);
+    if (held?.size === 0) byHolder.delete(holderKey(grant));
   }
 
   function issueGrant(input: { userId: string; clientId: string; scopes: readonly string[]; expiresInSeconds?: number }): Grant {
@@ -69,6 +76,9 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
     };
     byAccess.set(grant.accessToken, grant);
     byRefresh.set(grant.refreshToken, grant);
+    const held = byHolder.get(holderKey(grant)) ?? new Set<Grant>();
+    held.add(grant);
+    byHolder.set(holderKey(grant), held);
     if (issued.length < MAX_ISSUED_REMEMBERED) issued.push(grant.accessToken, grant.refreshToken);
     return grant;
   }
@@ -108,10 +118,15 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
       return issueGrant({ userId: old.userId, clientId: old.clientId, scopes: old.scopes });
     },
 
-    /** Revoking either token of a grant revokes the pair. Unknown tokens are ignored (RFC 7009). */
+    /**
+     * Revoking any token revokes every token the application holds for that
+     * user (every grant: other logins, other devices), as Discord does.
+     * Unknown tokens are ignored (RFC 7009).
+     */
     revoke(token: string): void {
       const grant = byAccess.get(token) ?? byRefresh.get(token);
-      if (grant) forget(grant);
+      if (!grant) return;
+      for (const held of [...(byHolder.get(holderKey(grant)) ?? [])]) forget(held);
     },
 
     /** Who a token or code belongs to, without checking it is live: used only to pick a rate-limit bucket. */
@@ -123,6 +138,7 @@ export function createTokenStore(options: { clock: Clock; tokenTtlSeconds: numbe
       codes.clear();
       byAccess.clear();
       byRefresh.clear();
+      byHolder.clear();
     },
   };
 }

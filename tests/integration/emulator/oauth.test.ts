@@ -206,6 +206,27 @@ describe("emulator OAuth2 token endpoint", () => {
     expect(await refresh.json()).toMatchObject({ error: "invalid_grant" });
   });
 
+  it("revokes every token the application holds for the user: other logins and refreshed grants, not other users'", async () => {
+    const { handle, api } = await start();
+    const phone = await logIn(handle.url, api, "newcomer");
+    const laptop = await logIn(handle.url, api, "newcomer");
+    const refreshed = (await (await tokenRequest(api, { grant_type: "refresh_token", refresh_token: laptop.refresh_token })).json()) as TokenBody;
+    const someoneElse = await logIn(handle.url, api, "player");
+    const revoked = await fetch(`${api}/oauth2/token/revoke`, {
+      method: "POST",
+      headers: { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: phone.access_token }),
+    });
+    expect(revoked.status).toBe(200);
+    for (const access of [phone.access_token, refreshed.access_token]) {
+      expect((await fetch(`${api}/users/@me`, { headers: { Authorization: `Bearer ${access}` } })).status).toBe(401);
+    }
+    for (const refreshToken of [phone.refresh_token, refreshed.refresh_token]) {
+      expect(await (await tokenRequest(api, { grant_type: "refresh_token", refresh_token: refreshToken })).json()).toMatchObject({ error: "invalid_grant" });
+    }
+    expect((await fetch(`${api}/users/@me`, { headers: { Authorization: `Bearer ${someoneElse.access_token}` } })).status).toBe(200);
+  });
+
   it("expires access tokens after --token-ttl", async () => {
     const { handle, api, clock } = await start({ tokenTtlSeconds: 60 });
     const tokens = await logIn(handle.url, api);

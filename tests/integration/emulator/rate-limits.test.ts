@@ -139,6 +139,88 @@ describe("emulator per-route buckets", () => {
   });
 });
 
+describe("emulator buckets of OAuth2 users", () => {
+  const basic = `Basic ${Buffer.from("1400000000000000001:emulator-client-secret").toString("base64")}`;
+
+  async function refresh(emu: Awaited<ReturnType<typeof start>>, refreshToken: string): Promise<string> {
+    const response = await fetch(`${emu.api}/oauth2/token`, {
+      method: "POST",
+      headers: { Authorization: basic },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  it("shares the member-lookup bucket between a refreshed token and a second login of the same user", async () => {
+    const emu = await start();
+    const granted = (await (await fetch(`${emu.handle.url}/__emulator/tokens`, { method: "POST", body: JSON.stringify({ user_id: newcomer }) })).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    const phone = await emu.token(newcomer);
+    const remaining: (string | null)[] = [];
+    for (const token of [granted.access_token, phone, granted.access_token, phone]) {
+      const response = await emu.member(token);
+      expect(response.status).toBe(200);
+      remaining.push(response.headers.get("x-ratelimit-remaining"));
+    }
+    const refreshed = await refresh(emu, granted.refresh_token);
+    const fifth = await emu.member(refreshed);
+    remaining.push(fifth.headers.get("x-ratelimit-remaining"));
+    expect(remaining).toEqual(["4", "3", "2", "1", "0"]);
+    for (const token of [refreshed, phone]) {
+      const limited = await emu.member(token);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("x-ratelimit-scope")).toBe("user");
+    }
+    expect((await emu.member(await emu.token(freeagent))).status).toBe(200);
+  });
+
+  it("counts the global limit per user too: two tokens of one user share it, another user has their own", async () => {
+    const emu = await start({ globalLimitPerSecond: 4, routeLimits: { [memberRoute]: { count: 100, windowSeconds: 1 } } });
+    const laptop = await emu.token(newcomer);
+    const phone = await emu.token(newcomer);
+    for (const token of [laptop, phone, laptop, phone]) expect((await emu.member(token)).status).toBe(200);
+    const limited = await emu.member(phone);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("x-ratelimit-scope")).toBe("global");
+    expect((await emu.member(await emu.token(freeagent))).status).toBe(200);
+    expect((await fetch(`${emu.api}/guilds/${guildId}/roles`, { headers: bot })).status).toBe(200);
+  });
+});
+
+describe("emulator shared limit on a member's roles", () => {
+  const memberRoleUrl = (emu: Awaited<ReturnType<typeof start>>, userId: string) => `${emu.api}/guilds/${guildId}/members/${userId}/roles/${freeAgentRole}`;
+
+  it("answers 429 with scope shared while the caller's own bucket has room, and does not count it as invalid", async () => {
+    const emu = await start({ sharedMemberRoleLimit: { count: 2, windowSeconds: 10 } });
+    expect((await fetch(memberRoleUrl(emu, newcomer), { method: "PUT", headers: bot })).status).toBe(204);
+    expect((await fetch(memberRoleUrl(emu, newcomer), { method: "DELETE", headers: bot })).status).toBe(204);
+    emu.clock.advance(4_000);
+    const limited = await fetch(memberRoleUrl(emu, newcomer), { method: "PUT", headers: bot });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("x-ratelimit-scope")).toBe("shared");
+    expect(limited.headers.get("x-ratelimit-global")).toBeNull();
+    expect(Number(limited.headers.get("x-ratelimit-remaining"))).toBeGreaterThan(0);
+    expect(limited.headers.get("retry-after")).toBe("6");
+    expect(await limited.json()).toEqual({ message: "You are being rate limited.", retry_after: 6, global: false });
+    const personas = (await (await fetch(`${emu.handle.url}/__emulator/personas`)).json()) as { personas: { id: string; roles: string[] }[] };
+    expect(personas.personas.find((persona) => persona.id === newcomer)?.roles).toEqual([]);
+    expect(await emu.stats()).toMatchObject({ rateLimited: 1, invalid: 0 });
+
+    // Another member's roles are another resource; after the window the member is free again.
+    expect((await fetch(memberRoleUrl(emu, freeagent), { method: "PUT", headers: bot })).status).toBe(204);
+    emu.clock.advance(6_000);
+    expect((await fetch(memberRoleUrl(emu, newcomer), { method: "PUT", headers: bot })).status).toBe(204);
+  });
+
+  it("is off unless configured", async () => {
+    const emu = await start();
+    for (let i = 0; i < 10; i += 1) expect((await fetch(memberRoleUrl(emu, newcomer), { method: i % 2 === 0 ? "PUT" : "DELETE", headers: bot })).status).toBe(204);
+  });
+});
+
 describe("emulator global limit", () => {
   it("refuses the bot token past the global limit with X-RateLimit-Global, whatever the route", async () => {
     const emu = await start({
@@ -193,12 +275,12 @@ describe("emulator invalid-request ban", () => {
     expect(await emu.stats()).toMatchObject({ banned: false });
   });
 
-  it("counts 403s and 429s too", async () => {
+  it("counts 429s and the 401 of a user token on a bot route too", async () => {
     const emu = await start({ invalidLimit: 2, routeLimits: { [memberRoute]: { count: 1, windowSeconds: 60 } } });
     const token = await emu.token(newcomer);
     await emu.member(token);
     expect((await emu.member(token)).status).toBe(429);
-    expect((await fetch(`${emu.api}/guilds/${guildId}/roles`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(403);
+    expect((await fetch(`${emu.api}/guilds/${guildId}/roles`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
     expect((await fetch(`${emu.api}/users/@me`)).status).toBe(401);
     expect((await fetch(`${emu.api}/users/@me`)).status).toBe(429);
   });

@@ -84,12 +84,14 @@ describe("emulator user routes", () => {
     expect(await response.json()).toEqual({ message: "Unknown Guild", code: 10004 });
   });
 
-  it("answers 403 Missing Access without the guilds.members.read scope, or to the bot", async () => {
+  it("answers 401 without the guilds.members.read scope, or to the bot, as Discord does", async () => {
     const identifyOnly = await fetch(`${api}/users/@me/guilds/${guildId}/member`, { headers: bearer(await token(personas.newcomer, "identify")) });
-    expect(identifyOnly.status).toBe(403);
-    expect(await identifyOnly.json()).toEqual({ message: "Missing Access", code: 50001 });
-    expect((await fetch(`${api}/users/@me/guilds/${guildId}/member`, { headers: bot })).status).toBe(403);
-    expect((await fetch(`${api}/users/@me`, { headers: bearer(await token(personas.newcomer, "guilds.members.read")) })).status).toBe(403);
+    expect(identifyOnly.status).toBe(401);
+    expect(await identifyOnly.json()).toEqual({ message: "401: Unauthorized", code: 0 });
+    const asBot = await fetch(`${api}/users/@me/guilds/${guildId}/member`, { headers: bot });
+    expect(asBot.status).toBe(401);
+    expect(await asBot.json()).toEqual({ message: "401: Unauthorized", code: 0 });
+    expect((await fetch(`${api}/users/@me`, { headers: bearer(await token(personas.newcomer, "guilds.members.read")) })).status).toBe(401);
   });
 
   it("answers 401 for a missing, unknown or expired token", async () => {
@@ -111,10 +113,11 @@ describe("emulator bot routes", () => {
     expect(await outsider.json()).toEqual({ message: "Unknown Member", code: 10007 });
   });
 
-  it("forbids a user token on a bot route", async () => {
+  it("answers 401 to a user token on a bot route, counted as an invalid request", async () => {
     const response = await fetch(`${api}/guilds/${guildId}/roles`, { headers: bearer(await token(personas.manager)) });
-    expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ code: 50001 });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: "401: Unauthorized", code: 0 });
+    expect(await (await control("GET", "stats")).json()).toMatchObject({ invalid: 1 });
   });
 
   it("adds and removes member roles with 204, idempotently", async () => {

@@ -110,6 +110,19 @@ describe("emulator flags", () => {
   });
 });
 
+describe("the shared limit on a member's roles", () => {
+  it("is off unless given, and reads '<count>/<seconds>' from its flag", () => {
+    expect(resolveConfig({}).sharedMemberRoleLimit).toBeNull();
+    expect(options(["--shared-member-role-limit", "3/10"]).sharedMemberRoleLimit).toEqual({ count: 3, windowSeconds: 10 });
+    expect(resolveConfig({ sharedMemberRoleLimit: { count: 2, windowSeconds: 0.5 } }).sharedMemberRoleLimit).toEqual({ count: 2, windowSeconds: 0.5 });
+  });
+
+  it("refuses a malformed or zero limit with the flag's name", () => {
+    expect(() => options(["--shared-member-role-limit", "3"])).toThrow(/--shared-member-role-limit/);
+    expect(() => options(["--shared-member-role-limit", "0/10"])).toThrow(ConfigError);
+  });
+});
+
 describe("emulator options", () => {
   it("rejects bad programmatic options with a readable message", () => {
     expect(() => resolveConfig({ globalLimitPerSecond: -1 })).toThrow(/globalLimitPerSecond/);
