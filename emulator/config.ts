@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { GATEWAY_FLAGS, GATEWAY_USAGE, gatewayFieldSchemas, gatewayOptionsSchema, type GatewayConfig, type GatewayOptions } from "./gateway/options";
+import { GATEWAY_FLAGS, GATEWAY_USAGE, gatewayFieldSchemas, gatewayOptionsSchema, givenGatewayOptions, type GatewayConfig, type GatewayOptions } from "./gateway/options";
 import type { Clock } from "./rate-limiter";
 import { ROUTE_CATALOG, ROUTE_KEYS, isRateLimited, isRouteKey, type RouteKey, type RouteLimit } from "./route-catalog";
 
@@ -251,14 +251,15 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     clientSecret: stringFlag("client-secret", values["client-secret"], fieldSchemas.clientSecret),
     botToken: stringFlag("bot-token", values["bot-token"], fieldSchemas.botToken),
     sharedMemberRoleLimit: limitFlag("shared-member-role-limit", values["shared-member-role-limit"]),
-    gateway: {
+    gateway: givenGatewayOptions({
       heartbeatIntervalMs: numberFlag("heartbeat-interval", values["heartbeat-interval"], gatewayFieldSchemas.heartbeatIntervalMs),
       resumeWindowSeconds: numberFlag("resume-window", values["resume-window"], gatewayFieldSchemas.resumeWindowSeconds),
       replayLimit: numberFlag("replay-limit", values["replay-limit"], gatewayFieldSchemas.replayLimit),
       sessionStartLimit: numberFlag("session-start-limit", values["session-start-limit"], gatewayFieldSchemas.sessionStartLimit),
       maxConcurrency: numberFlag("max-concurrency", values["max-concurrency"], gatewayFieldSchemas.maxConcurrency),
       guildMembersIntent: values["no-members-intent"] ? false : undefined,
-    },
+      guildPresencesIntent: values["presences-intent"] ? true : undefined,
+    }),
   };
   // Checks the combination (e.g. conflicting limits on a shared bucket) before the server starts.
   resolveConfig(options);

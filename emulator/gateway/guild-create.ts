@@ -30,10 +30,11 @@ export function readyData(input: {
   sessionId: string;
   resumeGatewayUrl: string;
   applicationId: string;
-  guildMembersIntentEnabled: boolean;
+  privilegedIntents: { guildMembersIntent: boolean; guildPresencesIntent: boolean };
 }): GatewayReadyDispatchData {
   // An application in under 100 guilds that switched an intent on carries the "limited" flag for it.
-  const flags = input.guildMembersIntentEnabled ? ApplicationFlags.GatewayGuildMembersLimited : (0 as ApplicationFlags);
+  const { guildMembersIntent, guildPresencesIntent } = input.privilegedIntents;
+  const flags = ((guildMembersIntent ? ApplicationFlags.GatewayGuildMembersLimited : 0) | (guildPresencesIntent ? ApplicationFlags.GatewayPresenceLimited : 0)) as ApplicationFlags;
   return {
     v: Number(GatewayVersion),
     user: toApiBotUser(),

@@ -8,8 +8,10 @@ import type { GatewayCore } from "./core";
 import { guildCreateData, readyData } from "./guild-create";
 import { KNOWN_INTENTS, LARGE_THRESHOLD, PRIVILEGED_INTENTS, hasIntent, type IdentifyData, type ResumeData } from "./protocol";
 
+/** The privileged intents switched on for the application; MESSAGE_CONTENT never is. */
 function enabledPrivilegedIntents(core: GatewayCore): number {
-  return core.context.config.gateway.guildMembersIntent ? GatewayIntentBits.GuildMembers : 0;
+  const { guildMembersIntent, guildPresencesIntent } = core.context.config.gateway;
+  return (guildMembersIntent ? GatewayIntentBits.GuildMembers : 0) | (guildPresencesIntent ? GatewayIntentBits.GuildPresences : 0);
 }
 
 /** Discord documents 50 to 250; a value outside is brought to the nearest end. */
@@ -51,7 +53,7 @@ export function identify(core: GatewayCore, connection: Connection, data: Identi
       sessionId: session.id,
       resumeGatewayUrl: connection.resumeGatewayUrl,
       applicationId: config.clientId,
-      guildMembersIntentEnabled: config.gateway.guildMembersIntent,
+      privilegedIntents: config.gateway,
     }),
   );
   if (hasIntent(session.intents, GatewayIntentBits.Guilds)) core.sessions.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreateData(directory, session));

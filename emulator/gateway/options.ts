@@ -17,6 +17,8 @@ export type GatewayOptions = {
   maxConcurrency?: number;
   /** Whether the application has the privileged GUILD_MEMBERS intent switched on in its settings. */
   guildMembersIntent?: boolean;
+  /** Whether it has GUILD_PRESENCES switched on (off by default, as for most bots). */
+  guildPresencesIntent?: boolean;
 };
 
 export type GatewayConfig = Required<GatewayOptions>;
@@ -28,6 +30,7 @@ export const GATEWAY_DEFAULTS: GatewayConfig = {
   sessionStartLimit: 1_000,
   maxConcurrency: 1,
   guildMembersIntent: true,
+  guildPresencesIntent: false,
 };
 
 const positiveInt = z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" });
@@ -39,6 +42,7 @@ export const gatewayFieldSchemas = {
   sessionStartLimit: positiveInt,
   maxConcurrency: positiveInt,
   guildMembersIntent: z.boolean(),
+  guildPresencesIntent: z.boolean(),
 };
 
 export const gatewayOptionsSchema = z
@@ -49,6 +53,7 @@ export const gatewayOptionsSchema = z
     sessionStartLimit: gatewayFieldSchemas.sessionStartLimit.default(GATEWAY_DEFAULTS.sessionStartLimit),
     maxConcurrency: gatewayFieldSchemas.maxConcurrency.default(GATEWAY_DEFAULTS.maxConcurrency),
     guildMembersIntent: gatewayFieldSchemas.guildMembersIntent.default(GATEWAY_DEFAULTS.guildMembersIntent),
+    guildPresencesIntent: gatewayFieldSchemas.guildPresencesIntent.default(GATEWAY_DEFAULTS.guildPresencesIntent),
   })
   .default(GATEWAY_DEFAULTS);
 
@@ -60,6 +65,7 @@ export const GATEWAY_FLAGS = {
   "session-start-limit": { type: "string" },
   "max-concurrency": { type: "string" },
   "no-members-intent": { type: "boolean" },
+  "presences-intent": { type: "boolean" },
 } as const;
 
 export const GATEWAY_USAGE = `  --heartbeat-interval <ms>  Gateway HELLO heartbeat_interval (default ${GATEWAY_DEFAULTS.heartbeatIntervalMs})
@@ -67,4 +73,11 @@ export const GATEWAY_USAGE = `  --heartbeat-interval <ms>  Gateway HELLO heartbe
   --replay-limit <n>         dispatches kept per session for RESUME (default ${GATEWAY_DEFAULTS.replayLimit})
   --session-start-limit <n>  IDENTIFYs per 24 h (session_start_limit.total, default ${GATEWAY_DEFAULTS.sessionStartLimit})
   --max-concurrency <n>      IDENTIFYs per 5 s (session_start_limit.max_concurrency, default ${GATEWAY_DEFAULTS.maxConcurrency})
-  --no-members-intent        the application has not enabled GUILD_MEMBERS (IDENTIFY with it closes 4014)`;
+  --no-members-intent        the application has not enabled GUILD_MEMBERS (IDENTIFY with it closes 4014)
+  --presences-intent         the application has enabled GUILD_PRESENCES (default: not; MESSAGE_CONTENT never is)`;
+
+/** The Gateway flags actually given, or undefined when none were, so `options.gateway` stays absent. */
+export function givenGatewayOptions(options: GatewayOptions): GatewayOptions | undefined {
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return Object.keys(given).length > 0 ? given : undefined;
+}
