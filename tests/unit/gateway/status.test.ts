@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { describeMirrorStatus } from "@/lib/gateway/status";
+
+const now = 1_800_000_000_000;
+
+describe("whether the mirror is live", () => {
+  const healthy = { leaderId: "w1", fence: "3", heartbeatAt: String(now - 500), resync: "done", resyncDoneAt: String(now - 60_000), resyncCount: "1", lastEventAt: String(now - 2_000), lastEventSeq: "42", membersMirrored: "10" };
+
+  it("is live with a recent heartbeat and a finished resync", () => {
+    expect(describeMirrorStatus(healthy, now)).toMatchObject({ live: true, leaderId: "w1", fence: 3, heartbeatAgeMs: 500, lagMs: 500, resyncCount: 1, lastEventSeq: 42, membersMirrored: 10 });
+  });
+
+  it("is not live when the heartbeat is older than the limit", () => {
+    expect(describeMirrorStatus({ ...healthy, heartbeatAt: String(now - 3_001) }, now, 3_000).live).toBe(false);
+    expect(describeMirrorStatus({ ...healthy, heartbeatAt: String(now - 3_000) }, now, 3_000).live).toBe(true);
+  });
+
+  it("is not live while a resync runs, nor before the first one finished", () => {
+    expect(describeMirrorStatus({ ...healthy, resync: "running" }, now)).toMatchObject({ live: false, resyncRunning: true });
+    expect(describeMirrorStatus({ ...healthy, resync: "" }, now).live).toBe(false);
+  });
+
+  it("is not live without any status", () => {
+    expect(describeMirrorStatus({}, now)).toMatchObject({ live: false, leaderId: null, heartbeatAt: null, membersMirrored: 0 });
+  });
+});
