@@ -7,13 +7,17 @@ import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../
 
 export const botToken = "emulator-bot-token";
 
-/** Fast heartbeats and room for quick re-identifies, so tests wait milliseconds, not Discord's seconds. */
+/**
+ * Heartbeats every second (a busy machine must not turn a slow beat into a zombie close), room
+ * for quick re-identifies, and a roomy `GET /gateway/bot` bucket: every client starts by calling it.
+ */
 export async function gatewayEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   return startEmulator({
     port: 0,
     globalLimitPerSecond: 1_000,
     ...options,
-    gateway: { heartbeatIntervalMs: 400, maxConcurrency: 16, ...options.gateway },
+    routeLimits: { "GET /gateway/bot": { count: 100, windowSeconds: 1 }, ...options.routeLimits },
+    gateway: { heartbeatIntervalMs: 1_000, maxConcurrency: 16, ...options.gateway },
   });
 }
 

@@ -12,7 +12,9 @@ import { botToken, control, gatewayEmulator, rawSocket, waitFor } from "../../he
 type Raw = Awaited<ReturnType<typeof rawSocket>>;
 
 const newcomer = "1200000000000000002";
-const heartbeatIntervalMs = 400;
+/** Short where a test waits for the heartbeat deadline; long elsewhere, so sockets that never beat stay open. */
+const shortHeartbeatMs = 400;
+const longHeartbeatMs = 10_000;
 const properties = { os: "linux", browser: "test", device: "test" };
 const identifyPayload = (intents: number = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers, token = botToken) => ({
   op: GatewayOpcodes.Identify,
@@ -55,7 +57,7 @@ async function resumeOn(emulator: EmulatorHandle, sessionId: string, seq: number
 function withEmulator(options: EmulatorOptions = {}) {
   const handle = { emulator: undefined as unknown as EmulatorHandle };
   beforeAll(async () => {
-    handle.emulator = await gatewayEmulator({ ...options, gateway: { heartbeatIntervalMs, ...options.gateway } });
+    handle.emulator = await gatewayEmulator({ ...options, gateway: { heartbeatIntervalMs: longHeartbeatMs, ...options.gateway } });
   });
   afterAll(() => handle.emulator.close());
   beforeEach(() => handle.emulator.reset());
@@ -67,7 +69,7 @@ describe("connection rules", () => {
 
   it("says HELLO with the configured heartbeat_interval and acks every heartbeat, even before IDENTIFY", async () => {
     const socket = await open(env.emulator);
-    expect(await socket.seen(GatewayOpcodes.Hello)).toEqual({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: heartbeatIntervalMs }, s: null, t: null });
+    expect(await socket.seen(GatewayOpcodes.Hello)).toEqual({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: longHeartbeatMs }, s: null, t: null });
     socket.send({ op: GatewayOpcodes.Heartbeat, d: null });
     socket.send({ op: GatewayOpcodes.Heartbeat, d: null });
     await waitFor(() => socket.received.filter((payload) => payload.op === GatewayOpcodes.HeartbeatAck).length === 2, 2_000, "two acks");
@@ -169,14 +171,22 @@ describe("connection rules", () => {
   });
 });
 
-describe("heartbeat deadline and sessions", () => {
-  const env = withEmulator({ gateway: { replayLimit: 3, resumeWindowSeconds: 1 } });
+describe("the heartbeat deadline", () => {
+  const env = withEmulator({ gateway: { heartbeatIntervalMs: shortHeartbeatMs } });
+
+  it("keeps a socket that beats open past the deadline", async () => {
+    const { socket } = await identified(env.emulator);
+    const beating = setInterval(() => socket.send({ op: GatewayOpcodes.Heartbeat, d: null }), shortHeartbeatMs / 2);
+    await new Promise((resolve) => setTimeout(resolve, shortHeartbeatMs * 3));
+    clearInterval(beating);
+    expect(socket.socket.readyState).toBe(socket.socket.OPEN);
+  });
 
   it("closes a socket that stops beating (4009) and keeps its session for RESUME", async () => {
     const { socket, sessionId, lastSeq } = await identified(env.emulator);
     const started = Date.now();
     expect((await socket.closed).code).toBe(4009);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(heartbeatIntervalMs);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(shortHeartbeatMs);
     const seq = lastSeq();
     await control(env.emulator, "POST", `members/${newcomer}/roles`, { add: [ROLE_IDS.player] });
     const again = await resumeOn(env.emulator, sessionId, seq);
@@ -186,6 +196,11 @@ describe("heartbeat deadline and sessions", () => {
       [GatewayDispatchEvents.Resumed, seq + 2],
     ]);
   });
+
+});
+
+describe("sessions", () => {
+  const env = withEmulator({ gateway: { replayLimit: 3, resumeWindowSeconds: 1 } });
 
   it("answers op 9 false to a RESUME of an unknown session", async () => {
     const socket = await resumeOn(env.emulator, "no-such-session", 1);
