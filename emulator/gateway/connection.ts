@@ -169,7 +169,7 @@ export function openConnection(core: GatewayCore, socket: WebSocket, info: Conne
     if (!session) return;
     core.stats.count("memberRequests");
     const answer = core.memberRequests.answer(request, session.intents);
-    if (answer.kind === "missing-intent") return connection.close(GatewayCloseCodes.InvalidIntents, "Requesting every member needs the GUILD_MEMBERS intent.");
+    if (answer.kind === "missing-intent") return connection.close(GatewayCloseCodes.InvalidIntents, "Requesting the member list needs the GUILD_MEMBERS intent.");
     if (answer.kind === "ignored") return;
     for (const dispatch of answer.dispatches) {
       if (dispatch.t === GatewayDispatchEvents.RateLimited) core.stats.count("memberRequestsRateLimited");

@@ -14,6 +14,7 @@ import {
   GuildVerificationLevel,
   Locale,
   ApplicationFlags,
+  type APIGuildMember,
   type GatewayGuildCreateDispatchData,
   type GatewayReadyDispatchData,
 } from "discord-api-types/v10";
@@ -46,16 +47,27 @@ export function readyData(input: {
   };
 }
 
+/** Over this many members Discord sends only the bot (and members in voice), whatever the intents. */
+const HUGE_GUILD_MEMBERS = 75_000;
+
 /**
- * Without GUILD_PRESENCES Discord lists only the bot (and members in voice, of which there
- * are none here); with it, everyone, but only while the guild is not large.
+ * `members` as Discord documents it: without GUILD_PRESENCES, or past 75k members, only the bot
+ * (and members in voice, of which there are none here); with it, everyone below
+ * `large_threshold`, and above it those online (nobody: presences are not imitated), with a
+ * role, or with a nickname.
  */
+function initialMembers(directory: Directory, session: { intents: number }, large: boolean): APIGuildMember[] {
+  const self = directory.toApiMember(BOT_USER_ID);
+  const selfOnly = self ? [self] : [];
+  if (!hasIntent(session.intents, GatewayIntentBits.GuildPresences) || directory.memberCount() > HUGE_GUILD_MEMBERS) return selfOnly;
+  const everyone = directory.listMemberIds().flatMap((id) => directory.toApiMember(id) ?? []);
+  return large ? everyone.filter((member) => member.user.id === BOT_USER_ID || member.roles.length > 0 || Boolean(member.nick)) : everyone;
+}
+
 export function guildCreateData(directory: Directory, session: { intents: number; largeThreshold: number }): GatewayGuildCreateDispatchData {
   const memberCount = directory.memberCount();
   const large = memberCount > session.largeThreshold;
-  const everyone = hasIntent(session.intents, GatewayIntentBits.GuildPresences) && !large;
-  const memberIds = everyone ? directory.listMemberIds() : [BOT_USER_ID];
-  const members = memberIds.flatMap((id) => directory.toApiMember(id) ?? []);
+  const members = initialMembers(directory, session, large);
   return {
     id: directory.guildId,
     name: directory.guildName,

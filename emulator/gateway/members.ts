@@ -16,7 +16,7 @@ import { MAX_QUERY_LIMIT, MEMBER_REQUEST_COOLDOWN_MS, MEMBERS_PER_CHUNK, accepte
 
 export type MemberRequestAnswer =
   | { kind: "dispatches"; dispatches: MemberDispatch[] }
-  /** Asking for everyone without GUILD_MEMBERS: the connection is closed 4013. */
+  /** An empty query (everyone, or the first `limit` members) without GUILD_MEMBERS: the connection is closed 4013. */
   | { kind: "missing-intent" }
   /** A guild the bot is not in: Discord sends nothing. */
   | { kind: "ignored" };
@@ -89,10 +89,9 @@ export function createMemberRequests(options: { clock: Clock; directory: Directo
         const known = ids.filter((id) => directory.isMember(id));
         return { kind: "dispatches", dispatches: chunks(request, members(known), ids.filter((id) => !directory.isMember(id))) };
       }
-      if (request.query === "" && request.limit === 0) {
-        if (!hasIntent(intents, GatewayIntentBits.GuildMembers)) return { kind: "missing-intent" };
-        return { kind: "dispatches", dispatches: allMembers(request) };
-      }
+      // Discord: "GUILD_MEMBERS intent is required to request the entire member list (query='', limit=0<=n)".
+      if (request.query === "" && !hasIntent(intents, GatewayIntentBits.GuildMembers)) return { kind: "missing-intent" };
+      if (request.query === "" && request.limit === 0) return { kind: "dispatches", dispatches: allMembers(request) };
       return { kind: "dispatches", dispatches: chunks(request, byQuery(request.query, request.limit)) };
     },
 

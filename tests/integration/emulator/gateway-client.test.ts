@@ -243,11 +243,13 @@ describe("an application with GUILD_PRESENCES enabled", () => {
     expect(guild.members).toHaveLength(8);
   });
 
-  it("lists only the bot once the guild is over large_threshold, and everyone again under a higher one", async () => {
+  it("lists only members with a role or a nickname once the guild is over large_threshold, and everyone again under a higher one", async () => {
     await control(open, "POST", "members/bulk", { count: 100 });
+    await control(open, "POST", `members/${newcomer}/nick`, { nick: "New" });
     const large = await guildCreate();
     expect(large).toMatchObject({ large: true, member_count: 108 });
-    expect(large.members.map((member) => member.user.id)).toEqual([BOT_USER_ID]);
+    const expected = [BOT_USER_ID, newcomer, "1200000000000000003", "1200000000000000004", player, "1200000000000000006", "1200000000000000007", "1200000000000000008"];
+    expect(new Set(large.members.map((member) => member.user.id))).toEqual(new Set(expected));
     await Promise.all(clients.map((client) => client.destroy()));
     clients = [];
 

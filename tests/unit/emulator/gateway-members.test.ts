@@ -53,9 +53,11 @@ describe("op 8 member requests", () => {
     expect(chunk(chunksOf(requests.answer({ guild_id: GUILD_ID, user_ids: "1200000000000000005" }, 0))[0]).members).toHaveLength(1);
   });
 
-  it("needs GUILD_MEMBERS for everyone, ignores other guilds, and drops a nonce over 32 bytes", () => {
+  it("needs GUILD_MEMBERS for an empty query, ignores other guilds, and drops a nonce over 32 bytes", () => {
     const { requests } = world();
     expect(requests.answer({ guild_id: GUILD_ID, query: "", limit: 0 }, GatewayIntentBits.Guilds)).toEqual({ kind: "missing-intent" });
+    expect(requests.answer({ guild_id: GUILD_ID, query: "", limit: 5 }, GatewayIntentBits.Guilds)).toEqual({ kind: "missing-intent" });
+    expect(chunk(chunksOf(requests.answer({ guild_id: GUILD_ID, query: "", limit: 5 }, members))[0]).members).toHaveLength(5);
     expect(requests.answer({ guild_id: "1", query: "", limit: 0 }, members)).toEqual({ kind: "ignored" });
     const long = chunk(chunksOf(requests.answer({ guild_id: GUILD_ID, query: "a", limit: 1, nonce: "x".repeat(33) }, members))[0]);
     expect(long).not.toHaveProperty("nonce");
