@@ -136,6 +136,11 @@ export function openConnection(core: GatewayCore, socket: WebSocket, info: Conne
     connection.close(GatewayCloseCodes.DecodeError, "Error while decoding payload.");
   }
 
+  /** Discord's 4001 covers "an invalid opcode or an invalid payload for an opcode". */
+  function invalidPayload(): void {
+    connection.close(GatewayCloseCodes.UnknownOpcode, "Invalid payload for this opcode.");
+  }
+
   function onPayload(op: number, d: unknown): void {
     if (!CLIENT_OPCODES.has(op)) return connection.close(GatewayCloseCodes.UnknownOpcode, "Unknown opcode.");
     if (op === GatewayOpcodes.Heartbeat) {
@@ -148,15 +153,15 @@ export function openConnection(core: GatewayCore, socket: WebSocket, info: Conne
     switch (op) {
       case GatewayOpcodes.Identify: {
         const parsed = identifyDataSchema.safeParse(d);
-        return parsed.success ? identify(core, connection, parsed.data) : decodeError();
+        return parsed.success ? identify(core, connection, parsed.data) : invalidPayload();
       }
       case GatewayOpcodes.Resume: {
         const parsed = resumeDataSchema.safeParse(d);
-        return parsed.success ? resume(core, connection, parsed.data) : decodeError();
+        return parsed.success ? resume(core, connection, parsed.data) : invalidPayload();
       }
       case GatewayOpcodes.RequestGuildMembers: {
         const parsed = requestGuildMembersSchema.safeParse(d);
-        return parsed.success ? requestMembers(parsed.data) : decodeError();
+        return parsed.success ? requestMembers(parsed.data) : invalidPayload();
       }
       default:
         // Presence and voice state updates: valid, and nothing here to update.

@@ -91,6 +91,12 @@ describe("connection rules", () => {
     expect((await socket.closed).code).toBe(4001);
   });
 
+  it("closes 4001 for a known opcode with an invalid payload (an IDENTIFY without intents)", async () => {
+    const socket = await open(env.emulator);
+    socket.send({ op: GatewayOpcodes.Identify, d: { token: botToken, properties } });
+    expect((await socket.closed).code).toBe(4001);
+  });
+
   it("closes 4002 for a payload that is not JSON", async () => {
     const socket = await open(env.emulator);
     socket.send("{not json");
