@@ -1,5 +1,5 @@
 import { REST } from "@discordjs/rest";
-import { CloseCodes, WebSocketManager, WebSocketShardEvents, type SessionInfo } from "@discordjs/ws";
+import { CloseCodes, WebSocketManager, WebSocketShardEvents, WebSocketShardStatus, type SessionInfo } from "@discordjs/ws";
 import { GatewayDispatchEvents, GatewayIntentBits, type GatewayDispatchPayload } from "discord-api-types/v10";
 import type { Redis } from "ioredis";
 import { ZodError } from "zod";
@@ -37,6 +37,11 @@ export type TermEnd = "handover" | "abandon";
 
 export type LeaderTerm = { connected(): boolean; stop(end: TermEnd): Promise<void> };
 
+/** A wait that never keeps the process alive by itself. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** `@discordjs/rest` wants the API root without the version. */
 export function restApiRoot(apiBase: string): string {
   return apiBase.replace(/\/+$/, "").replace(/\/v\d+$/, "");
@@ -55,6 +60,7 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
   /** A write was refused: this term writes nothing more, whatever is queued. */
   let fenced = false;
   let ready = false;
+  let everReady = false;
   const queue: QueueItem[] = [];
   let draining: Promise<void> | null = null;
   let refreshTimer: NodeJS.Timeout | undefined;
@@ -165,7 +171,7 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
           return false;
         }
         log.warn({ err: (error as Error).message }, "mirror write failed; retrying");
-        await new Promise((resolve) => setTimeout(resolve, policy.retryPauseMs));
+        await pause(policy.retryPauseMs);
       }
     }
   }
@@ -199,15 +205,30 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
   manager.on(WebSocketShardEvents.Dispatch, (payload) => enqueue({ kind: "dispatch", payload }));
   manager.on(WebSocketShardEvents.Ready, () => {
     ready = true;
+    everReady = true;
   });
   manager.on(WebSocketShardEvents.Resumed, () => {
     ready = true;
+    everReady = true;
   });
   manager.on(WebSocketShardEvents.Closed, (code) => {
     ready = false;
     log.info({ code }, "gateway connection closed");
   });
   manager.on(WebSocketShardEvents.Error, (error) => log.error({ err: error.message }, "gateway error"));
+
+  /**
+   * Between a close and its reconnect the library leaves the shard idle for
+   * half a second, and a destroy then does nothing: the reconnect would
+   * follow, a connection nobody owns. Wait for it to be connecting again.
+   */
+  async function untilNotBetweenConnections(): Promise<void> {
+    if (!everReady) return;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if ((await manager.fetchStatus()).get(0) !== WebSocketShardStatus.Idle) return;
+      await pause(250);
+    }
+  }
 
   async function connect(): Promise<void> {
     while (!stopped) {
@@ -217,7 +238,7 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
         return;
       } catch (error) {
         log.error({ err: (error as Error).message }, "gateway connect failed; retrying");
-        await new Promise((resolve) => setTimeout(resolve, policy.connectRetryMs));
+        await pause(policy.connectRetryMs);
       }
     }
   }
@@ -236,6 +257,7 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
       resync.stop();
       clearInterval(refreshTimer);
       refreshTimer = undefined;
+      await untilNotBetweenConnections();
       // A close code other than 1000/1001 keeps the session alive at Discord for the next leader to resume.
       await manager.destroy({ code: CloseCodes.Resuming, reason: end });
       manager.removeAllListeners();
