@@ -150,6 +150,20 @@ describe("the Gateway worker against the emulator", () => {
     expect(await gatewayStats()).toMatchObject({ identifies: 1, resumes: 1 });
   });
 
+  it.each([
+    ["a dropped connection", "gateway/drop"],
+    ["op 7 RECONNECT", "gateway/reconnect"],
+  ])("after %s, the leader resumes by itself without a resync", async (_what, action) => {
+    const only = startWorker("w1");
+    await live();
+    await control(emulator, "POST", action, {});
+    await putRole(player, ROLE_IDS.teamManager);
+    await expect.poll(async () => (await cached(player))?.roles ?? [], { timeout: 3_000, interval: 20 }).toContain(ROLE_IDS.teamManager);
+    await expect.poll(() => only.isConnected(), { timeout: 3_000, interval: 20 }).toBe(true);
+    expect(await gatewayStats()).toMatchObject({ identifies: 1, resumes: 1 });
+    expect((await readMirrorStatus(redis, GUILD_ID)).resyncCount).toBe(1);
+  });
+
   it("after a session that cannot be resumed, resyncs everyone (waiting out the 30 s limit) and forgets who left unseen", async () => {
     startWorker("w1");
     await live();
