@@ -134,11 +134,14 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
   }
 
   /** GUILD_MEMBER_ADD and GUILD_MEMBER_UPDATE both carry the whole member and the guild id. */
-  function publishMember(t: GatewayDispatchEvents.GuildMemberAdd | GatewayDispatchEvents.GuildMemberUpdate, userId: string): void {
+  function memberDispatchData(userId: string): (MemberPayload & { guild_id: string }) | undefined {
     const member = toApiMember(userId);
-    if (!member) return;
-    const d = { ...member, guild_id: GUILD_ID };
-    events.publish(t === GatewayDispatchEvents.GuildMemberAdd ? { t, d } : { t, d });
+    return member && { ...member, guild_id: GUILD_ID };
+  }
+
+  function publishMemberUpdate(userId: string): void {
+    const d = memberDispatchData(userId);
+    if (d) events.publish({ t: GatewayDispatchEvents.GuildMemberUpdate, d });
   }
 
   function publishRoleUpdate(role: RoleRecord): void {
@@ -147,7 +150,8 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
 
   function createMember(userId: string, roleIds: Iterable<string>): void {
     members.set(userId, { userId, roleIds: new Set(roleIds), joinedAt: discordTimestamp(clock()), nick: null });
-    publishMember(GatewayDispatchEvents.GuildMemberAdd, userId);
+    const d = memberDispatchData(userId);
+    if (d) events.publish({ t: GatewayDispatchEvents.GuildMemberAdd, d });
   }
 
   function newUser(username: string): UserRecord {
@@ -156,7 +160,7 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
     return user;
   }
 
-  /** Moves a role to `position` (clamped above `@everyone`), then tells of every role that moved. */
+  /** Moves a role to `position` (clamped above `@everyone`); answers every role whose position changed, lowest first. */
   function moveRole(role: RoleRecord, position: number): RoleRecord[] {
     const before = roles.map((entry) => entry.id);
     const target = Math.min(Math.max(1, position), roles.length - 1);
@@ -203,12 +207,12 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
       const member = members.get(userId);
       if (!member || member.roleIds.has(roleId)) return;
       member.roleIds.add(roleId);
-      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
+      publishMemberUpdate(userId);
     },
 
     removeMemberRole(userId: string, roleId: string): void {
       if (!members.get(userId)?.roleIds.delete(roleId)) return;
-      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
+      publishMemberUpdate(userId);
     },
 
     /** Several role changes to one member at once (`set` first, then `add`, then `remove`): one update, if anything changed. */
@@ -221,7 +225,7 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
       const same = next.size === member.roleIds.size && [...next].every((roleId) => member.roleIds.has(roleId));
       if (same) return false;
       member.roleIds = next;
-      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
+      publishMemberUpdate(userId);
       return true;
     },
 
@@ -230,7 +234,7 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
       const member = members.get(userId);
       if (!member || member.nick === nick) return false;
       member.nick = nick;
-      publishMember(GatewayDispatchEvents.GuildMemberUpdate, userId);
+      publishMemberUpdate(userId);
       return true;
     },
 
