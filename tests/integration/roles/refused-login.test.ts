@@ -67,6 +67,25 @@ describe("role lookups when Discord refuses the login", () => {
     expect(answer.kind === "roles" && answer.snapshot.roles).toContain(roleIds.player);
   });
 
+  it("keeps the session when the refresh cannot be asked (token endpoint down): cached roles, a back-off, no sign-out", async () => {
+    const services = appServices(redis, emu);
+    // Discord has dropped the access token early, while the store believes it has days left.
+    const session = await signIn(emu, services, personas.player, { expiresIn: 1, claimedExpiresAt: Date.now() + 5 * 24 * 3_600_000 });
+    await services.roles.writeThrough(personas.player, [roleIds.updatedProfile, roleIds.player]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await emu.control("faults", { body: { route: "POST /oauth2/token", kind: "status", status: 503, count: 1 } });
+
+    const answer = await services.roles.lookup(personas.player, session.sessionId);
+    expect(answer).toMatchObject({ kind: "roles", stale: true, discordBusy: true, snapshot: { member: true } });
+    expect(await services.tokens.alive(session.sessionId)).toBe(true);
+    // Backed off: the refused token is not sent again at once.
+    const again = await services.roles.lookup(personas.player, session.sessionId);
+    expect(again).toMatchObject({ kind: "roles", how: "paced", discordBusy: true });
+    const stats = await emu.stats();
+    expect(stats.routes[memberRoute]?.requests).toBe(1);
+    expect(stats.routes["POST /oauth2/token"]?.requests).toBe(1);
+  });
+
   it("after a sign-out on the phone revokes the user's tokens, the laptop's next lookup ends its session with a sentence", async () => {
     const services = appServices(redis, emu);
     const phone = await signIn(emu, services, personas.player);
