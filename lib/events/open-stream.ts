@@ -263,7 +263,8 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
       sendBatch([{ event: "ready", data: { resumed: false } }], logEnd);
       return;
     }
-    const tooOld = compareNoticeIds(lastEventId, `${Math.max(0, now() - policy.noticeLogTtlSeconds * 1_000)}-0`) < 0;
+    // "0-0": the log was empty when the tab last heard; anything in it now came after.
+    const tooOld = lastEventId !== beforeAnyNotice && compareNoticeIds(lastEventId, `${Math.max(0, now() - policy.noticeLogTtlSeconds * 1_000)}-0`) < 0;
     const unknown = compareNoticeIds(lastEventId, logEnd) > 0;
     const trimmed = info !== null && lostSince(info, lastEventId);
     // A log that expired while the browser was away (`info === null`) lost what it held.

@@ -82,6 +82,18 @@ describe("GET /api/events stream", () => {
     expect(await again.events.next(300)).toBeNull();
   });
 
+  it("a tab that opened before the user's first notice gets it on reconnect, without a refetch", async () => {
+    const hub = await kit.process();
+    const first = await kit.open(hub);
+    const ready = await first.events.next();
+    expect(ready).toEqual({ event: "ready", id: "0-0", data: { resumed: false } });
+    first.abort();
+    await publishNotice(kit.redis, kit.keys, [user.id], { kind: "roles" });
+    const again = await kit.open(hub, { lastEventId: ready?.id ?? null });
+    expect((await again.events.next())?.event).toBe("ready");
+    expect((await again.events.next())?.event).toBe("roles");
+  });
+
   it("tells the tab to refetch when its Last-Event-ID is older than the log keeps, unknown, or from an expired log", async () => {
     const hub = await kit.process();
     await publishNotice(kit.redis, kit.keys, [user.id], { kind: "roles" });
