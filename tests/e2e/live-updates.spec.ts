@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { logIn, personaState, resetEmulator, roles } from "./support";
+import { logIn, metricsToken, personaState, resetEmulator, roles } from "./support";
 
 /**
  * Live updates end to end: two people in two browsers, and the change one
@@ -39,6 +39,13 @@ async function freeFreeagent2(page: Page): Promise<void> {
   }
 }
 
+/** The app's count of open live-update streams, from its metrics. */
+async function openStreams(page: Page): Promise<number> {
+  const text = await (await page.request.get("/api/metrics", { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  const line = text.split("\n").find((entry) => entry.startsWith("safa_event_streams_open "));
+  return Number(line?.split(" ")[1] ?? Number.NaN);
+}
+
 test("an approval shows on the player's open page without a focus or a reload", async ({ browser }) => {
   test.setTimeout(120_000);
   await resetEmulator();
@@ -71,7 +78,13 @@ test("an approval shows on the player's open page without a focus or a reload", 
       await joiner.unroute("**/api/roles");
       expect((await personaState("freeagent2")).roles).toContain(roles.player);
     });
-    await manager.context().close();
+
+    await test.step("closing a tab closes its stream on the server", async () => {
+      const withBoth = await openStreams(joiner);
+      expect(withBoth).toBeGreaterThanOrEqual(2);
+      await manager.context().close();
+      await expect.poll(() => openStreams(joiner), { timeout: 10_000 }).toBe(withBoth - 1);
+    });
   } finally {
     await freeFreeagent2(joiner);
     await joiner.context().close();
