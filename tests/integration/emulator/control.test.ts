@@ -82,6 +82,19 @@ describe("control API: members", () => {
     ]);
   });
 
+  it("publishes GUILD_MEMBER_ADD when a synthetic member is made or a persona accepts the invite", async () => {
+    const created = await emu.controlJson<{ id: string }>("POST", "users", { username: "one_more", roles: [ROLE_IDS.player] });
+    await emu.controlJson("POST", "users", { username: "not_in_guild", member: false });
+    const accepted = await fetch(`${emu.url}/invite/safa`, { method: "POST", body: new URLSearchParams({ user_id: outsider }) });
+    expect(accepted.status).toBe(200);
+    const events = emu.takeEvents();
+    expect(events.map((event) => [event.t, "user" in event.d ? event.d.user.id : undefined])).toEqual([
+      [GatewayDispatchEvents.GuildMemberAdd, created.id],
+      [GatewayDispatchEvents.GuildMemberAdd, outsider],
+    ]);
+    expect(events[1]?.d).toMatchObject({ roles: [] });
+  });
+
   it("makes a member leave (GUILD_MEMBER_REMOVE) and join again with no roles (GUILD_MEMBER_ADD)", async () => {
     expect((await emu.control("DELETE", `members/${freeagent}`)).status).toBe(200);
     expect((await fetch(`${emu.api}/guilds/${guildId}/members/${freeagent}`, { headers: botAuth })).status).toBe(404);
