@@ -1,13 +1,13 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import { ApiError } from "@/lib/api/errors";
-import { isSameOrigin } from "@/lib/api/with-session";
 import { getTokenStore } from "@/lib/auth";
 import type { SessionUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { getRedis } from "@/lib/redis/client";
 import { createRedis } from "@/lib/redis/connection";
 import { getTeamContext, myTeam } from "@/lib/teams";
+import { opensFromElsewhere } from "./cross-site";
 import { parseLastEventId } from "./format";
 import { createEventHub, type EventHub } from "./hub";
 import { eventKeyspace } from "./keys";
@@ -35,21 +35,8 @@ function streamDeps(redis: Redis): StreamDeps {
   };
 }
 
-/**
- * A stream is a GET, which the session guard lets through from anywhere:
- * refuse one another site opens in the user's name (`Origin` is sent on
- * cross-origin EventSource requests, `Sec-Fetch-Site` by every current browser).
- */
-function refuseCrossSite(request: Request): void {
-  const site = request.headers.get("sec-fetch-site");
-  const crossSite = site !== null && site !== "same-origin";
-  if (crossSite || (request.headers.get("origin") !== null && !isSameOrigin(request))) {
-    throw new ApiError("cross_origin", "Live updates are only for the SAFA Dashboard's own pages.");
-  }
-}
-
 /** `GET /api/events` for the signed-in user: their own notices only, whatever the request asks. */
-export function openEventStreamFor(request: Request, user: SessionUser): Promise<Response> {
-  refuseCrossSite(request);
+export async function openEventStreamFor(request: Request, user: SessionUser): Promise<Response> {
+  if (opensFromElsewhere(request.headers, getEnv().NEXTAUTH_URL)) throw new ApiError("cross_origin", "Live updates are only for the SAFA Dashboard's own pages.");
   return openEventStream(streamDeps(getRedis()), user, parseLastEventId(request.headers.get("last-event-id")), request.signal);
 }
