@@ -181,9 +181,12 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
     }
   }
   void connect();
-  const refreshTimer = setInterval(() => {
+  const refresh = () => {
     refreshCacheTtls().catch((error: unknown) => log.warn({ err: (error as Error).message }, "cache TTL refresh failed"));
-  }, policy.cacheRefreshEveryMs);
+  };
+  // Once at the start too: under frequent leader changes the interval alone might never fire.
+  refresh();
+  const refreshTimer = setInterval(refresh, policy.cacheRefreshEveryMs);
   refreshTimer.unref();
 
   return {

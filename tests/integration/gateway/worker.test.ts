@@ -18,6 +18,7 @@ import { freshRedis } from "../../helpers/harness";
  */
 const player = "1200000000000000005";
 const newcomer = "1200000000000000002";
+const freeAgent = "1200000000000000003";
 const fixtureMembers = 8;
 
 type GatewayStats = { identifies: number; resumes: number };
@@ -145,11 +146,14 @@ describe("the Gateway worker against the emulator", () => {
     const first = startWorker("w1");
     await live();
     const second = startWorker("w2");
+    await redis.expire(`discord_roles_${GUILD_ID}_${freeAgent}`, 100);
     await first.stop("handover");
     await putRole(player, ROLE_IDS.teamManager);
     await expect.poll(async () => (await cached(player))?.roles ?? [], { timeout: 3_000, interval: 20 }).toContain(ROLE_IDS.teamManager);
     expect(second.isLeader()).toBe(true);
     expect(await gatewayStats()).toMatchObject({ identifies: 1, resumes: 1 });
+    // A new leader extends every mirrored entry's lifetime, so none expires while the mirror is live.
+    await expect.poll(() => redis.ttl(`discord_roles_${GUILD_ID}_${freeAgent}`)).toBeGreaterThan(1_000);
   });
 
   it.each([
