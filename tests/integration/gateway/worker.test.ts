@@ -142,6 +142,20 @@ describe("the Gateway worker against the emulator", () => {
     expect(await readMirrorStatus(redis, GUILD_ID)).toMatchObject({ leaderId: "w2", fence: 2, resyncCount: 1 });
   });
 
+  it("a standby that resumes the session of a leader who died during a resync runs the resync again", async () => {
+    const first = startWorker("w1");
+    await live();
+    const second = startWorker("w2");
+    // As if the leader died between its members request and the last chunk.
+    await redis.hset(keys.status, "resync", "running");
+    clockOffsetMs = 29_000;
+    await first.stop("abandon");
+    await expect.poll(async () => (await readMirrorStatus(redis, GUILD_ID)).resyncCount, { timeout: 5_000, interval: 50 }).toBe(2);
+    await live();
+    expect(second.isLeader()).toBe(true);
+    expect(await gatewayStats()).toMatchObject({ identifies: 1, resumes: 1 });
+  });
+
   it("a graceful stop hands the session over at once", async () => {
     const first = startWorker("w1");
     await live();
