@@ -1,13 +1,15 @@
 /**
  * Starts the whole product on loopback: a private redis-server (unless
- * REDIS_URL is set), the Discord emulator, and the app in production mode,
- * wired to each other. Used by `npm run demo` and by the end-to-end tests.
- * Stops all three on SIGINT or SIGTERM.
+ * REDIS_URL is set), the Discord emulator, the app in production mode and
+ * the Gateway worker that mirrors the guild (a leader and a standby), wired
+ * to each other. Used by `npm run demo` and by the end-to-end tests. Stops
+ * them all on SIGINT or SIGTERM.
  *
  * Flags: --app-port N (default PORT or 3000), --emulator-port N (default
  * EMULATOR_PORT or 3001), --data-dir DIR (default .data), --build (run
  * `next build` first), `--log-file FILE` (the app's logs go there), `--quiet`,
- * and any `--emulator-arg X` passed through to the emulator.
+ * `--gateway-workers N` (default 2: a leader and a standby; 0 runs without
+ * the live mirror), and any `--emulator-arg X` passed through to the emulator.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     "emulator-arg": { type: "string", multiple: true, default: [] },
     quiet: { type: "boolean", default: false },
     "log-file": { type: "string" },
+    "gateway-workers": { type: "string", default: "2" },
   },
 });
 
@@ -150,14 +153,18 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error("next build failed");
   }
   run("app", npx, ["tsx", "server/main.ts", "--port", String(appPort), "--hostname", "127.0.0.1"], env);
-  await Promise.all([waitForHttp(`${emulatorUrl}/__emulator/personas`, 60_000), waitForHttp(`${appUrl}/api/health`, 120_000)]);
+  await waitForHttp(`${emulatorUrl}/__emulator/personas`, 60_000);
+  const gatewayWorkers = Number(values["gateway-workers"]);
+  if (!Number.isInteger(gatewayWorkers) || gatewayWorkers < 0) throw new Error(`--gateway-workers must be a whole number, got "${values["gateway-workers"]}"`);
+  for (let index = 1; index <= gatewayWorkers; index += 1) run(`gateway worker ${index}`, npx, ["tsx", "scripts/gateway.ts"], env);
+  await waitForHttp(`${appUrl}/api/health`, 120_000);
   await seedDemoTeams(env);
 
   console.log("");
   console.log(`SAFA Dashboard is running: open ${appUrl}`);
   console.log(`Log in with Discord and pick a persona on the emulator's page:`);
   console.log("  outsider (not in the server), newcomer (profile form), freeagent, manager, player, admin");
-  console.log(`Discord emulator: ${emulatorUrl}   Redis: ${redisUrl}`);
+  console.log(`Discord emulator: ${emulatorUrl}   Redis: ${redisUrl}   Gateway workers: ${gatewayWorkers}`);
   console.log("Press Ctrl-C to stop.");
 }
 

@@ -194,6 +194,14 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
     } else if (rest.startsWith("admission:") || rest.startsWith("refusals:")) {
       count(rest.startsWith("admission:") ? "admission buckets" : "refusal counters");
       if ((await redis.pttl(key)) < 0) fail(key, "admission or refusal counter without an expiry: it would never be forgotten");
+    } else if (/^events:(user|open):\d{17,20}$/.test(rest)) {
+      // Live updates: a user's notice log (a stream) and their open-stream leases (a sorted set), both forgotten on their own.
+      count(rest.startsWith("events:user:") ? "notice logs" : "open-stream leases");
+      if ((await redis.pttl(key)) < 0) fail(key, "live-update key without an expiry: it would never be forgotten");
+    } else if (new RegExp(`^gateway:${scope.guildId}:(lease|fence|session|status|members|roles|resync-seen)$`).test(rest)) {
+      // The Gateway mirror's own state (lib/gateway/keys.ts); its members' role entries are checked with the cache below.
+      count("gateway mirror keys");
+      if (rest.endsWith(":lease") && (await redis.pttl(key)) < 0) fail(key, "gateway lease without an expiry: no standby could ever take over");
     } else if (rest.startsWith("lock:")) {
       count("lock");
       liveLocks += 1;
