@@ -26,12 +26,20 @@ export type LeaderTermOptions = {
   policy: GatewayPolicy;
   now: () => number;
   onMemberChanged?: MemberChangeListener;
+  /** Called once a GUILD_ROLE_DELETE is in the mirror (the role is gone from it and from its holders). */
+  onRoleDeleted?: RoleDeletedListener;
+  /** Called once a full resync is in the mirror: every member is as Discord listed them. */
+  onResynced?: ResyncedListener;
   /** Called once when a write was refused: another worker holds the lease now. */
   onFenced: () => void;
 };
 
 /** How a term ends: `handover` applies what is queued first; `abandon` stops at once. Both leave the session resumable. */
 export type TermEnd = "handover" | "abandon";
+
+/** The bot's own user id comes with READY; null after a resume, whose READY an earlier leader saw. */
+export type ResyncedListener = (resynced: { guildId: string; botUserId: string | null }) => void;
+export type RoleDeletedListener = (deleted: { guildId: string; roleId: string }) => void;
 
 export type LeaderTerm = { connected(): boolean; stop(end: TermEnd): Promise<void> };
 
@@ -53,6 +61,9 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
   let stopped = false;
   let ready = false;
   let everReady = false;
+  let botUserId: string | null = null;
+  /** Dispatches whose steps finish a resync: once applied, the resync is in the mirror. */
+  const finishingResync = new WeakSet<GatewayDispatchPayload>();
 
   const rest = new REST({ api: restApiRoot(options.apiBase), version: "10" }).setToken(options.botToken);
   const manager = new WebSocketManager({
@@ -80,7 +91,11 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
     policy,
     now: options.now,
     log,
-    extraOps: (payload) => resync.observe(payload),
+    extraOps: (payload) => {
+      const ops = resync.observe(payload);
+      if (ops.some((op) => op.t === "resync-finish")) finishingResync.add(payload);
+      return ops;
+    },
     afterApplied,
     onApplied,
     onFenced: options.onFenced,
@@ -118,8 +133,13 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
 
   function afterApplied(payload: GatewayDispatchPayload): void {
     if (stopped) return;
-    if (payload.t === GatewayDispatchEvents.Ready) resync.start();
+    if (payload.t === GatewayDispatchEvents.Ready) {
+      botUserId = payload.d.user.id;
+      resync.start();
+    }
     if (payload.t === GatewayDispatchEvents.Resumed) void resyncIfUnfinished();
+    if (payload.t === GatewayDispatchEvents.GuildRoleDelete && payload.d.guild_id === guildId) options.onRoleDeleted?.({ guildId, roleId: payload.d.role_id });
+    if (finishingResync.delete(payload)) options.onResynced?.({ guildId, botUserId });
   }
 
   /** After a resume the mirror is current, unless the last resync never finished (a leader died during it). */

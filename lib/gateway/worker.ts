@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { moduleLogger } from "@/lib/log";
 import { gatewayKeyspace } from "./keys";
 import { acquireLease, fenceOf, releaseLease, renewLease } from "./lease";
-import { startLeaderTerm, type LeaderTerm, type TermEnd } from "./leader";
+import { startLeaderTerm, type LeaderTerm, type ResyncedListener, type RoleDeletedListener, type TermEnd } from "./leader";
 import type { MemberChangeListener } from "./member-changed";
 import { gatewayPolicy, type GatewayPolicy } from "./policy";
 
@@ -24,6 +24,10 @@ export type GatewayWorkerOptions = {
   now?: () => number;
   /** Called in this process for each member whose roles or membership it changed (besides the pub/sub message). */
   onMemberChanged?: MemberChangeListener;
+  /** Called in this process, while it leads, for each role Discord deleted, once the mirror has dropped it. */
+  onRoleDeleted?: RoleDeletedListener;
+  /** Called in this process, while it leads, each time a full resync is in the mirror. */
+  onResynced?: ResyncedListener;
 };
 
 export type GatewayWorker = {
@@ -83,6 +87,8 @@ export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorke
       policy,
       now,
       ...(options.onMemberChanged ? { onMemberChanged: options.onMemberChanged } : {}),
+      ...(options.onRoleDeleted ? { onRoleDeleted: options.onRoleDeleted } : {}),
+      ...(options.onResynced ? { onResynced: options.onResynced } : {}),
       onFenced: () => {
         if (holder === taken) void stepDown("a write was refused", "abandon");
       },
