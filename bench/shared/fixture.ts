@@ -8,6 +8,9 @@ export const fixture = {
     teamManager: "1100000000000000104",
     tournamentAdmin: "1100000000000000105",
   },
+  /** The bot: a guild member the control API's user list leaves out. */
+  botUserId: "1300000000000000001",
+  botToken: "emulator-bot-token",
   clientId: "1400000000000000001",
   clientSecret: "emulator-client-secret",
   scope: "identify guilds.members.read",
