@@ -12,6 +12,7 @@ import { EnvError, parseEnv, type Env } from "../lib/env";
 import { moduleLogger } from "../lib/log";
 import { createRedis, waitUntilReady } from "../lib/redis/connection";
 import { createGatewayWorker } from "../lib/gateway/worker";
+import { publishRolesChanged } from "../lib/events/publish";
 
 const log = moduleLogger("gateway");
 
@@ -34,7 +35,14 @@ async function main(): Promise<void> {
   const redis = createRedis(env.REDIS_URL);
   // The connection queues nothing while it connects: the lease loop would only log failures until then.
   if (!(await waitUntilReady(redis, redisStartupWaitMs))) log.warn("redis is not reachable yet; the worker keeps trying");
-  const worker = createGatewayWorker({ redis, guildId: env.DISCORD_GUILD_ID, botToken: env.DISCORD_BOT_TOKEN, apiBase: env.DISCORD_API_BASE });
+  const worker = createGatewayWorker({
+    redis,
+    guildId: env.DISCORD_GUILD_ID,
+    botToken: env.DISCORD_BOT_TOKEN,
+    apiBase: env.DISCORD_API_BASE,
+    // Open tabs of the member get their new roles; fails open and is not awaited, so the mirror never waits on it.
+    onMemberChanged: ({ userId }) => void publishRolesChanged(redis, userId),
+  });
   worker.start();
   log.info({ workerId: worker.workerId, guildId: env.DISCORD_GUILD_ID }, "gateway worker started");
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dashboardViews } from "@/lib/roles/answer";
+import { dashboardViews, rolesSources } from "@/lib/roles/answer";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import { HttpError, parseRetryAfterSeconds } from "../http-error";
 
@@ -21,6 +21,7 @@ export const rolesAnswerSchema: z.ZodType<RolesAnswer> = z.object({
   roles: z.array(z.string()),
   nick: z.string().nullable(),
   fetchedAt: isoDateTime,
+  how: z.enum(rolesSources),
   stale: z.boolean(),
   nextRefreshAt: isoDateTime,
   discordBusy: z.boolean(),

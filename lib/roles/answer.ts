@@ -5,6 +5,16 @@
 export const dashboardViews = ["join-server", "profile-form", "free-agent", "team-manager", "player"] as const;
 export type DashboardView = (typeof dashboardViews)[number];
 
+/**
+ * Where the roles of an answer came from: `live` the Gateway mirror (kept
+ * current by Discord's events; changes are pushed to open tabs), `discord`
+ * a member lookup for this user just now, `cache` the saved copy while
+ * Discord is paced or busy, `memory` this server's last answer while its
+ * storage is unreachable.
+ */
+export const rolesSources = ["live", "discord", "cache", "memory"] as const;
+export type RolesSource = (typeof rolesSources)[number];
+
 export type RolesAnswer = {
   view: DashboardView;
   /** Tournament admins also get the admin area. */
@@ -14,8 +24,9 @@ export type RolesAnswer = {
   /** The member's role IDs in the guild. */
   roles: string[];
   nick: string | null;
-  /** When these roles were read from Discord (ISO 8601). */
+  /** When these roles were read from Discord, or for a live answer the member's last event or sync (ISO 8601). */
   fetchedAt: string;
+  how: RolesSource;
   /** True when the answer came from the cache because Discord could not be asked right now. */
   stale: boolean;
   /** Earliest time the server will ask Discord again for this user (ISO 8601). */

@@ -3,8 +3,8 @@ import { getTokenStore } from "@/lib/auth";
 import { getDiscordRest } from "@/lib/discord";
 import { getEnv } from "@/lib/env";
 import { getRedis } from "@/lib/redis/client";
-import type { RolesAnswer, RolesUnavailable } from "./answer";
-import { createRoleService, type RoleService } from "./service";
+import type { RolesAnswer, RolesSource, RolesUnavailable } from "./answer";
+import { createRoleService, type RoleLookup, type RoleService } from "./service";
 import { chooseView, type RoleIds } from "./view";
 
 /** One per bundle layer (see lib/teams/index.ts for why not globalThis); they meet in Redis. */
@@ -33,6 +33,15 @@ export function configuredRoleIds(): RoleIds {
   };
 }
 
+const sourceOf: Record<Extract<RoleLookup, { kind: "roles" }>["how"], RolesSource> = {
+  live: "live",
+  fresh: "discord",
+  collapsed: "discord",
+  paced: "cache",
+  fallback: "cache",
+  memory: "memory",
+};
+
 export type RolesResult = { ok: true; answer: RolesAnswer } | { ok: false; unavailable: RolesUnavailable };
 
 /** The signed-in user's roles as the dashboard needs them: the view, the IDs, and how fresh they are. */
@@ -51,6 +60,7 @@ export async function rolesAnswerFor(user: { id: string; sessionId: string }): P
       roles: snapshot.roles,
       nick: snapshot.nick,
       fetchedAt: new Date(snapshot.fetchedAt).toISOString(),
+      how: sourceOf[lookup.how],
       stale: lookup.stale,
       nextRefreshAt: new Date(lookup.nextRefreshAt).toISOString(),
       discordBusy: lookup.discordBusy,

@@ -24,6 +24,12 @@ export const rolePolicy = {
   errorBackoffMs: 5_000,
   /** While Redis is unreachable: how soon the browser should ask again. */
   storageRetryMs: 5_000,
+  /**
+   * How long the browser keeps a live answer before a focus reads it again.
+   * Changes reach an open tab through the stream; this only bounds how long
+   * a tab whose stream is down, or whose mirror stopped, shows it unchecked.
+   */
+  liveFreshMs: 10_000,
   /** Users whose last answer each process keeps in memory for a Redis outage. */
   memoryFallbackUsers: 10_000,
 } as const;

@@ -10,6 +10,7 @@ import { runScript } from "@/lib/redis/lua-script";
 import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
 import { rolesFinishLookupScript } from "@/lib/redis/scripts/roles-finish-lookup";
 import { createDiscordRest } from "@/lib/discord/rest/create-discord-rest";
+import { readMirroredMember } from "@/lib/gateway/status";
 import { CloudflareBanError, DiscordTransportError } from "@/lib/discord/rest/errors";
 import type { DiscordRest, Transport } from "@/lib/discord/rest/types";
 import { memberOutcome, memberPath, memberRoute, noAnswerOutcome, type MemberFetchOutcome } from "./fetch-member";
@@ -37,7 +38,7 @@ export type RoleLookup =
       discordBusy: boolean;
       /** Epoch milliseconds when Discord may be asked again for this user (from any of their devices). */
       nextRefreshAt: number;
-      how: "fresh" | "paced" | "collapsed" | "fallback" | "memory";
+      how: "live" | "fresh" | "paced" | "collapsed" | "fallback" | "memory";
     }
   | { kind: "unavailable"; reason: "discord" | "storage"; retryAfterMs: number; message: string };
 
@@ -67,8 +68,6 @@ export type TokenSource = {
   refreshAfterUnauthorized(sessionId: string, rejected: string): Promise<string>;
   /** Ends one session (its login cannot read roles); the user's other sessions stay. */
   remove(sessionId: string): Promise<unknown>;
-  /** Ends every session of a user: called when a member is found to have left the server. */
-  endUserSessions(userId: string): Promise<number>;
 };
 
 export type RoleServiceOptions = {
@@ -88,6 +87,8 @@ export type RoleServiceOptions = {
   /** The HTTP transport of the client built when `rest` is not given. */
   fetch?: Transport;
   now?: () => number;
+  /** Key prefix of the Gateway mirror (tests isolate themselves with it); default the worker's own, `safa:`. */
+  mirrorPrefix?: string;
 };
 
 type LockReason = "paced" | "rate-limited" | "discord-error";
@@ -95,7 +96,10 @@ type LockReason = "paced" | "rate-limited" | "discord-error";
 type Finish = { snapshot?: RoleSnapshot; ttlSeconds?: number; paceMs: number; reason: LockReason };
 
 /**
- * "Fetch with cache fallback", the SAFA design, taken further: the lock key
+ * While the Gateway mirror is live, every answer comes from it: no Discord
+ * call, no pacing, and the roles are as current as Discord's own events.
+ * Otherwise (no worker, a resync running, the mirror lost), the paced path:
+ * "fetch with cache fallback", the SAFA design, taken further: the lock key
  * is set from the rate-limit headers of every answer (before any 429), so a
  * user who refocuses continuously is served at an even pace; one lookup per
  * user is in flight across every process, the others wait for its result;
@@ -111,6 +115,23 @@ export function createRoleService(options: RoleServiceOptions) {
    * Discord with, and no shared pacing to call it safely.
    */
   const lastServed = new Map<string, RoleSnapshot>();
+
+  /**
+   * The member as the mirror holds them, or null when it is not live. Read
+   * from the mirror's own hash, not the cache key: a bot write-through or a
+   * lookup started before an event may have overwritten the cache key since.
+   */
+  async function mirrored(userId: string): Promise<RoleSnapshot | null> {
+    const { snapshot } = await readMirroredMember(redis, guildId, userId, { nowMs: now(), ...(options.mirrorPrefix === undefined ? {} : { prefix: options.mirrorPrefix }) });
+    return snapshot;
+  }
+
+  async function fromMirror(userId: string): Promise<RoleLookup | null> {
+    const snapshot = await mirrored(userId);
+    if (snapshot === null) return null;
+    metrics.roleLookups.inc({ result: "live" });
+    return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + rolePolicy.liveFreshMs, how: "live" };
+  }
 
   function remember(userId: string, result: RoleLookup): RoleLookup {
     if (result.kind !== "roles") return result;
@@ -206,12 +227,8 @@ export function createRoleService(options: RoleServiceOptions) {
         const ttl = outcome.kind === "member" ? rolePolicy.cacheTtlSeconds : rolePolicy.notMemberTtlSeconds;
         await finish(userId, owner, { snapshot, ttlSeconds: ttl, paceMs, reason: "paced" });
         metrics.roleLookups.inc({ result: "fresh" });
-        if (outcome.kind === "not-member" && cached?.member === true) {
-          // A member who left the server: their sessions end for good (every cookie is refused from now on).
-          await options.tokens.endUserSessions(userId);
-          log.info({ userId }, "member left the server; their sessions ended");
-          throw new SessionExpiredError("left_server");
-        }
+        // A member who left stays signed in and is shown the invitation to join, as the live path does.
+        if (outcome.kind === "not-member" && cached?.member === true) log.info({ userId }, "member left the server; shown the join view");
         return { kind: "roles", snapshot, stale: false, discordBusy: false, nextRefreshAt: now() + paceMs, how: "fresh" };
       }
       case "unauthorized":
@@ -311,9 +328,11 @@ export function createRoleService(options: RoleServiceOptions) {
   }
 
   return {
-    /** The user's roles: fresh when the pacing allows, else the cached copy, with how fresh it is. */
+    /** The user's roles: from the live mirror, else fresh when the pacing allows, else the cached copy, with how fresh it is. */
     async lookup(userId: string, sessionId: string): Promise<RoleLookup> {
       try {
+        const live = await fromMirror(userId);
+        if (live) return remember(userId, live);
         const accessToken = await options.tokens.accessToken(sessionId);
         return remember(userId, await lookupWithToken(userId, sessionId, accessToken, true));
       } catch (error) {
@@ -325,6 +344,10 @@ export function createRoleService(options: RoleServiceOptions) {
     /** The cached copy alone, without asking Discord. */
     async cached(userId: string): Promise<RoleSnapshot | null> {
       return parseSnapshot(await redis.get(roleKeys.cache(guildId, userId)));
+    },
+    /** The best answer without asking Discord: the live mirror's, else the cached copy (what a pushed update shows). */
+    async current(userId: string): Promise<RoleSnapshot | null> {
+      return (await mirrored(userId)) ?? parseSnapshot(await redis.get(roleKeys.cache(guildId, userId)));
     },
     /**
      * After an action changed the user's roles through the bot, store the

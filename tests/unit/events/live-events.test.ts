@@ -12,6 +12,7 @@ const answer: RolesAnswer = {
   roles: ["profile", "free-agent"],
   nick: null,
   fetchedAt: "2026-11-27T20:00:00.000Z",
+  how: "cache",
   stale: true,
   nextRefreshAt: "2026-11-27T20:00:30.000Z",
   discordBusy: true,
@@ -45,7 +46,7 @@ describe("applyLiveEvent", () => {
     const queryClient = client();
     queryClient.setQueryData(rolesQueryKey, answer);
     await applyLiveEvent(queryClient, "roles", JSON.stringify(pushedRoles));
-    expect(queryClient.getQueryData(rolesQueryKey)).toEqual({ ...pushedRoles, stale: true, nextRefreshAt: answer.nextRefreshAt, discordBusy: true });
+    expect(queryClient.getQueryData(rolesQueryKey)).toEqual({ ...pushedRoles, how: "cache", stale: true, nextRefreshAt: answer.nextRefreshAt, discordBusy: true });
   });
 
   it("leaves roles alone where no page shows them", async () => {

@@ -13,6 +13,7 @@ const answer: RolesAnswer = {
   roles: ["1100000000000000101", "1100000000000000102"],
   nick: "Kinga",
   fetchedAt: "2026-11-22T11:59:50.000Z",
+  how: "discord",
   stale: false,
   nextRefreshAt: "2026-11-22T12:00:02.000Z",
   discordBusy: false,

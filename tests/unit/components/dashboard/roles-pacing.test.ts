@@ -15,6 +15,7 @@ function answer(overrides: Partial<RolesAnswer> = {}): RolesAnswer {
     roles: ["1"],
     nick: null,
     fetchedAt: iso(t0),
+    how: "discord",
     stale: false,
     nextRefreshAt: iso(t0 + 12_000),
     discordBusy: false,
