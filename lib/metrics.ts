@@ -1,4 +1,39 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { MirrorStatus } from "@/lib/gateway/status";
+
+/**
+ * How this process reads the Gateway mirror's status at scrape time (the
+ * worker runs in its own process and serves no metrics). Null: the status
+ * could not be read.
+ */
+export type MirrorStatusSource = () => Promise<MirrorStatus | null>;
+
+/**
+ * The mirror gauges each collect at every scrape; the first to ask starts
+ * one read and the others in the same scrape share it, so a scrape costs
+ * one Redis call. Without a source (any process but the app) they report
+ * the mirror as not live and its numbers as unknown (NaN).
+ */
+function createMirrorReader() {
+  let source: MirrorStatusSource | null = null;
+  let reading: Promise<MirrorStatus | null> | null = null;
+  return {
+    use(next: MirrorStatusSource): void {
+      source = next;
+    },
+    read(): Promise<MirrorStatus | null> {
+      if (source === null) return Promise.resolve(null);
+      reading ??= source()
+        .catch(() => null)
+        .finally(() => {
+          reading = null;
+        });
+      return reading;
+    },
+  };
+}
+
+const secondsOf = (ms: number | null): number => (ms === null ? Number.NaN : ms / 1_000);
 
 /**
  * One Prometheus registry per process, kept on globalThis so Next.js hot
@@ -9,6 +44,18 @@ type Metrics = ReturnType<typeof createMetrics>;
 function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const mirror = createMirrorReader();
+  /** A gauge set at each scrape from the mirror's status. */
+  function mirrorGauge(name: string, help: string, value: (status: MirrorStatus | null, nowMs: number) => number): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(value(await mirror.read(), Date.now()));
+      },
+    });
+  }
   return {
     registry,
     discordRequests: new Counter({
@@ -74,6 +121,49 @@ function createMetrics() {
       name: "safa_event_notices_failed_total",
       help: "Change notices that could not be published (Redis unreachable); open tabs see that change at their next focus instead.",
       registers: [registry],
+    }),
+    /** Where the mirror gauges read the status; the app sets it once (lib/admin/mirror-health.ts). */
+    readMirrorStatusFrom: (source: MirrorStatusSource): void => mirror.use(source),
+    mirrorLive: mirrorGauge(
+      "safa_gateway_mirror_live",
+      "1 while roles are answered from the Gateway mirror (a leader's heartbeat is recent and a member sync has finished), 0 while they are looked up with Discord's REST API.",
+      (status) => (status?.live ? 1 : 0),
+    ),
+    mirrorLagSeconds: mirrorGauge(
+      "safa_gateway_mirror_lag_seconds",
+      "How far behind Discord the mirror may be: the age of the leader's last heartbeat on a ready Gateway connection (NaN: no heartbeat, or the status is unreadable).",
+      (status) => secondsOf(status?.lagMs ?? null),
+    ),
+    mirrorLastEventAgeSeconds: mirrorGauge(
+      "safa_gateway_mirror_last_event_age_seconds",
+      "Seconds since the mirror applied its last Gateway event (NaN: none yet, or the status is unreadable). A quiet guild sends few events, so lag, not this, says whether the mirror is current.",
+      (status, nowMs) => (status?.lastEventAt == null ? Number.NaN : Math.max(0, nowMs - status.lastEventAt) / 1_000),
+    ),
+    mirrorLastEventSequence: mirrorGauge(
+      "safa_gateway_mirror_last_event_sequence",
+      "The Gateway sequence number (s) of the last event the mirror applied; it climbs with every event and starts again with each new session (NaN: none yet).",
+      (status) => status?.lastEventSeq ?? Number.NaN,
+    ),
+    mirrorMembers: mirrorGauge(
+      "safa_gateway_mirror_members",
+      "Members the mirror holds (NaN: the status is unreadable).",
+      (status) => status?.membersMirrored ?? Number.NaN,
+    ),
+    mirrorResyncRunning: mirrorGauge(
+      "safa_gateway_mirror_resync_running",
+      "1 while a full member sync (op 8) is running; the mirror is not live meanwhile.",
+      (status) => (status?.resyncRunning ? 1 : 0),
+    ),
+    mirrorResyncs: new Counter({
+      name: "safa_gateway_mirror_resyncs_total",
+      help: "Full member syncs started by the Gateway leaders, as counted in Redis (the same for every app process).",
+      registers: [registry],
+      async collect() {
+        const status = await mirror.read();
+        if (status === null) return;
+        this.reset();
+        this.inc(status.resyncCount);
+      },
     }),
   };
 }

@@ -1,4 +1,4 @@
-import type { AdminHealth } from "@/lib/admin/answer";
+import type { AdminHealth, MirrorHealth } from "@/lib/admin/answer";
 
 function Light({ ok, label }: { ok: boolean; label: string }) {
   return (
@@ -9,7 +9,48 @@ function Light({ ok, label }: { ok: boolean; label: string }) {
   );
 }
 
-/** Redis, Discord's rate-limit state (from the REST client's inspect API) and the role cache, at page load. */
+const unknown = "Unknown";
+
+function secondsAgo(seconds: number | null, none: string): string {
+  if (seconds === null) return none;
+  return seconds < 10 ? `${seconds.toFixed(1)} s ago` : `${Math.round(seconds)} s ago`;
+}
+
+/** The Gateway mirror: where roles come from now and why, then its numbers. */
+function MirrorEntries({ mirror }: { mirror: MirrorHealth }) {
+  return (
+    <>
+      <div className="sm:col-span-2">
+        <dt className="text-sm text-slate-600">Role mirror (Discord Gateway)</dt>
+        <dd>
+          <Light ok={mirror.live} label={mirror.sentence} />
+          {mirror.reasons.length > 0 && <p className="text-slate-900">Why: {mirror.reasons.join("; ")}.</p>}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Mirror leader</dt>
+        <dd className="text-slate-900">{mirror.leaderId !== null ? <code className="text-xs">{mirror.leaderId}</code> : mirror.statusRead ? "None" : unknown}</dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Members mirrored</dt>
+        <dd className="text-slate-900">{mirror.membersMirrored ?? unknown}</dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Full member syncs</dt>
+        <dd className="text-slate-900">
+          {mirror.resyncCount ?? unknown}
+          {mirror.resyncRunning && " (one running now)"}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Last Gateway event applied</dt>
+        <dd className="text-slate-900">{secondsAgo(mirror.lastEventAgeSeconds, mirror.statusRead ? "None yet" : unknown)}</dd>
+      </div>
+    </>
+  );
+}
+
+/** Redis, Discord's rate-limit state (from the REST client's inspect API), the role cache and the Gateway mirror, at page load. */
 export function HealthPanel({ health }: { health: AdminHealth }) {
   const { redis, discord, roleCache } = health;
   return (
@@ -73,6 +114,7 @@ export function HealthPanel({ health }: { health: AdminHealth }) {
         <dt className="text-sm text-slate-600">Changes settling with Discord</dt>
         <dd className="text-slate-900">{health.openJournals}</dd>
       </div>
+      <MirrorEntries mirror={health.mirror} />
     </dl>
   );
 }

@@ -13,7 +13,28 @@ export type AuditRow = {
   detail: string | null;
 };
 
-/** The admin health panel: Redis, Discord's rate-limit state as the REST client sees it, the role cache. */
+/**
+ * The Gateway mirror as the health panel shows it. Counts and ages are null
+ * where unknown (no event yet, no heartbeat, or Redis did not answer).
+ */
+export type MirrorHealth = {
+  /** False when Redis did not answer: the numbers below are unknown. */
+  statusRead: boolean;
+  live: boolean;
+  /** Where roles come from now, as one sentence ("Live: roles come from Discord's Gateway, 0.4 s behind"). */
+  sentence: string;
+  /** Why the mirror is not live; empty while it is. */
+  reasons: string[];
+  /** The worker id of the current (or last) leader. */
+  leaderId: string | null;
+  membersMirrored: number | null;
+  resyncCount: number | null;
+  resyncRunning: boolean;
+  lastEventAgeSeconds: number | null;
+  lagSeconds: number | null;
+};
+
+/** The admin health panel: Redis, Discord's rate-limit state as the REST client sees it, the role cache, the Gateway mirror. */
 export type AdminHealth = {
   redis: { reachable: boolean; latencyMs: number | null };
   discord:
@@ -32,4 +53,5 @@ export type AdminHealth = {
   roleCache: { fresh: number; cached: number; stale: number; collapsed: number; miss: number; hitRatePercent: number | null };
   /** Actions whose Discord half is unsettled; the next action on their team or user settles them. */
   openJournals: number;
+  mirror: MirrorHealth;
 };

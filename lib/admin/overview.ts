@@ -9,6 +9,7 @@ import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
 import { teamRoleCandidates } from "@/lib/teams/mark-team-role";
 import { createTeamStore } from "@/lib/teams/store";
 import type { AdminHealth, AuditRow } from "./answer";
+import { mirrorHealth } from "./mirror-health";
 
 /** A health probe never holds the admin page up for longer than this. */
 const probeTimeoutMs = 2_000;
@@ -89,7 +90,7 @@ export type AdminOverview = { teams: TeamDetail[]; teamRoles: TeamRoleOption[]; 
 /** Everything the admin area shows, in one call. */
 export async function adminOverview(): Promise<AdminOverview> {
   const context = getTeamContext();
-  const [teams, teamRoles, audit, redis, discord, roleCache, openJournals] = await Promise.all([
+  const [teams, teamRoles, audit, redis, discord, roleCache, openJournals, mirror] = await Promise.all([
     // With Redis away the lists are empty and the health panel says why.
     allTeams(context).catch(() => []),
     teamRoleCandidates(context).catch(() => []),
@@ -98,6 +99,7 @@ export async function adminOverview(): Promise<AdminOverview> {
     discordHealth(),
     roleCacheHealth(),
     countOpenJournals(context.redis, context.keys).catch(() => 0),
+    mirrorHealth(),
   ]);
-  return { teams, teamRoles, audit, health: { redis, discord, roleCache, openJournals } };
+  return { teams, teamRoles, audit, health: { redis, discord, roleCache, openJournals, mirror } };
 }

@@ -1,8 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
+import { exposeMirrorMetrics } from "@/lib/admin/mirror-health";
 import { errorResponse, ApiError } from "@/lib/api/errors";
 import { serveMethods } from "@/lib/api/serve-methods";
 import { getEnv } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
+
+// The mirror gauges read Redis at each scrape of this process.
+exposeMirrorMetrics();
 
 /** Whether the request carries the configured scrape token (compared in constant time). */
 function authorised(request: Request, token: string): boolean {
