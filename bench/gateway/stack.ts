@@ -92,17 +92,21 @@ export function isWorkerOf(child: Child, leaderId: string | null): boolean {
   return leaderId !== null && child.process.pid !== undefined && leaderId.includes(`-${child.process.pid}-`);
 }
 
-const guildState = z.object({ personas: z.array(z.object({ id: z.string(), member: z.boolean(), roles: z.array(z.string()) })) });
+const guildState = z.object({ personas: z.array(z.object({ id: z.string(), username: z.string(), member: z.boolean(), roles: z.array(z.string()) })) });
+
+async function guildUsers(emulatorUrl: string): Promise<z.infer<typeof guildState>["personas"]> {
+  return guildState.parse(await controlCall(`${emulatorUrl}/__emulator/personas?all=1`)).personas;
+}
 
 /** Every user's membership and roles as the emulator holds them now (its control API, synthetic users included). */
 export async function emulatorMembers(emulatorUrl: string): Promise<Map<string, string[]>> {
-  const state = guildState.parse(await controlCall(`${emulatorUrl}/__emulator/personas?all=1`));
-  return new Map(state.personas.filter((user) => user.member).map((user) => [user.id, user.roles]));
+  return new Map((await guildUsers(emulatorUrl)).filter((user) => user.member).map((user) => [user.id, user.roles]));
 }
 
-/** `count` synthetic members in one control call (one GUILD_MEMBER_ADD each); their ids are consecutive snowflakes. */
-export async function addBulkMembers(emulatorUrl: string, count: number, prefix: string): Promise<void> {
+/** `count` synthetic members in one control call (one GUILD_MEMBER_ADD each), named `<prefix><n>`; returns their ids. */
+export async function addBulkMembers(emulatorUrl: string, count: number, prefix: string): Promise<string[]> {
   await controlCall(`${emulatorUrl}/__emulator/members/bulk`, { count, username_prefix: prefix, roles: [fixture.roles.updatedProfile] });
+  return (await guildUsers(emulatorUrl)).filter((user) => user.member && user.username.startsWith(prefix)).map((user) => user.id);
 }
 
 /** Runs `main` with the stack's clean-ups on exit, on failure, on SIGINT/SIGTERM and past `watchdogMs`. */
