@@ -5,14 +5,22 @@
  * by and resume its session within seconds if it dies. SIGTERM or SIGINT
  * hands the lead over at once.
  *
+ * The leader also makes teams follow Discord (lib/teams/discord-sync):
+ * team roles given, taken or deleted there change the rosters and teams.
+ * That needs `--conditions=react-server` (as `npm run gateway` passes): the
+ * teams' modules are server-only. Started without it, the worker keeps the
+ * mirror alone and says so.
+ *
  * Reads DISCORD_BOT_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE and REDIS_URL
  * (with the rest of the app's environment, validated by lib/env.ts).
  */
+import type { Redis } from "ioredis";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import { moduleLogger } from "../lib/log";
 import { createRedis, waitUntilReady } from "../lib/redis/connection";
 import { createGatewayWorker } from "../lib/gateway/worker";
 import { publishRolesChanged } from "../lib/events/publish";
+import type { DiscordFollower } from "../lib/teams/discord-sync";
 
 const log = moduleLogger("gateway");
 
@@ -30,18 +38,45 @@ function loadEnv(): Env {
   }
 }
 
+type Follower = Pick<DiscordFollower, "memberChanged" | "roleDeleted" | "resynced" | "stop">;
+
+/** The teams' follow-up of Discord, or null when this process may not load server-only modules. */
+async function startFollower(env: Env, redis: Redis): Promise<Follower | null> {
+  try {
+    const { createDiscordFollower, createFollowContext } = await import("../lib/teams/discord-sync");
+    const roleIds = {
+      updatedProfile: env.DISCORD_ROLE_UPDATED_PROFILE,
+      freeAgent: env.DISCORD_ROLE_FREE_AGENT,
+      player: env.DISCORD_ROLE_PLAYER,
+      teamManager: env.DISCORD_ROLE_TEAM_MANAGER,
+      tournamentAdmin: env.DISCORD_ROLE_TOURNAMENT_ADMIN,
+    };
+    return createDiscordFollower(createFollowContext({ redis, guildId: env.DISCORD_GUILD_ID, roleIds, rosterMax: env.TEAM_ROSTER_MAX, log: moduleLogger("teams") }));
+  } catch (error) {
+    log.error({ err: (error as Error).message }, "teams do not follow Discord in this worker: start it with --conditions=react-server (npm run gateway)");
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const env = loadEnv();
   const redis = createRedis(env.REDIS_URL);
   // The connection queues nothing while it connects: the lease loop would only log failures until then.
   if (!(await waitUntilReady(redis, redisStartupWaitMs))) log.warn("redis is not reachable yet; the worker keeps trying");
+  const follower = await startFollower(env, redis);
   const worker = createGatewayWorker({
     redis,
     guildId: env.DISCORD_GUILD_ID,
     botToken: env.DISCORD_BOT_TOKEN,
     apiBase: env.DISCORD_API_BASE,
     // Open tabs of the member get their new roles; fails open and is not awaited, so the mirror never waits on it.
-    onMemberChanged: ({ userId }) => void publishRolesChanged(redis, userId),
+    // The follow-up queues the change and returns at once too.
+    onMemberChanged: (change) => {
+      void publishRolesChanged(redis, change.userId);
+      follower?.memberChanged(change);
+    },
+    onRoleDeleted: (deleted) => follower?.roleDeleted(deleted),
+    onResynced: (resynced) => follower?.resynced(resynced),
   });
   worker.start();
   log.info({ workerId: worker.workerId, guildId: env.DISCORD_GUILD_ID }, "gateway worker started");
@@ -52,6 +87,7 @@ async function main(): Promise<void> {
     stopping = true;
     worker
       .stop("handover")
+      .then(() => follower?.stop())
       .catch((error: unknown) => log.error({ err: (error as Error).message }, "gateway worker did not stop cleanly"))
       .finally(() => {
         redis.disconnect();

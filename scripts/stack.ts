@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   await waitForHttp(`${emulatorUrl}/__emulator/personas`, 60_000);
   const gatewayWorkers = Number(values["gateway-workers"]);
   if (!Number.isInteger(gatewayWorkers) || gatewayWorkers < 0) throw new Error(`--gateway-workers must be a whole number, got "${values["gateway-workers"]}"`);
-  for (let index = 1; index <= gatewayWorkers; index += 1) run(`gateway worker ${index}`, npx, ["tsx", "scripts/gateway.ts"], env);
+  for (let index = 1; index <= gatewayWorkers; index += 1) run(`gateway worker ${index}`, npx, ["tsx", "--conditions=react-server", "scripts/gateway.ts"], env);
   await waitForHttp(`${appUrl}/api/health`, 120_000);
   await seedDemoTeams(env);
 

@@ -36,6 +36,13 @@ const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+/**
+ * Who the audit names for a change made on Discord itself (a team role
+ * given, taken or deleted there) that the dashboard followed: no user of
+ * the dashboard asked for it.
+ */
+export const madeOnDiscord = { actorId: "discord", actorName: "made on Discord" } as const;
+
 /** An entry before it is stamped with its time (as journals keep it until the commit). */
 export const auditInputSchema = auditEntrySchema.omit({ at: true });
 export type AuditInput = Omit<AuditEntry, "at">;

@@ -7,7 +7,7 @@ export type TeamContext = ActionContext & {
 };
 
 /** The roles the app itself configures (and `@everyone`): any other role a member holds may be a team's. */
-export function isConfiguredRole(context: TeamContext, roleId: string): boolean {
+export function isConfiguredRole(context: Pick<TeamContext, "guildId" | "roleIds">, roleId: string): boolean {
   const ids = context.roleIds;
   return (
     roleId === context.guildId ||

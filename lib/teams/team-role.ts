@@ -55,7 +55,7 @@ export async function forgetGuildSnapshot(context: TeamContext): Promise<void> {
  * the bot (which could not manage it otherwise, and must never hand out
  * anything as strong as itself).
  */
-export function teamRoleRefusal(context: TeamContext, snapshot: GuildSnapshot, roleId: string): string | null {
+export function teamRoleRefusal(context: Pick<TeamContext, "guildId" | "roleIds">, snapshot: GuildSnapshot, roleId: string): string | null {
   if (roleId === context.guildId) return "@everyone cannot be a team.";
   if (isConfiguredRole(context, roleId)) return "This is one of the dashboard's own roles, not a team's.";
   const role = snapshot.roles.find((entry) => entry.id === roleId);
