@@ -160,6 +160,7 @@ function createMetrics() {
       registers: [registry],
       async collect() {
         const status = await mirror.read();
+        // An unreadable status keeps the last count: dropping to 0 would read as a counter reset.
         if (status === null) return;
         this.reset();
         this.inc(status.resyncCount);
