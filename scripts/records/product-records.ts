@@ -202,6 +202,10 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       // The Gateway mirror's own state (lib/gateway/keys.ts); its members' role entries are checked with the cache below.
       count("gateway mirror keys");
       if (rest.endsWith(":lease") && (await redis.pttl(key)) < 0) fail(key, "gateway lease without an expiry: no standby could ever take over");
+    } else if (rest === `teams-follow:${scope.guildId}:bot-user`) {
+      // The bot's user id from the last READY, for judging team roles from the mirror (lib/teams/discord-sync).
+      count("teams follow-up keys");
+      if (!snowflakeSchema.safeParse(await redis.get(key)).success) fail(key, "the bot's user id is not a snowflake");
     } else if (rest.startsWith("lock:")) {
       count("lock");
       liveLocks += 1;
