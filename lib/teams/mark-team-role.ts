@@ -10,6 +10,7 @@ import { teamNameKey } from "@/lib/actions/keys";
 import { actionPolicy } from "@/lib/actions/policy";
 import { scriptRefusalCodes } from "@/lib/actions/refusals";
 import type { TeamContext } from "./context";
+import { followMarkedRole } from "./discord-sync/follow-marked-role";
 import { createTeamStore } from "./store";
 import { guildReadFailure, readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
 
@@ -39,9 +40,15 @@ export async function markTeamRole(context: TeamContext, marker: Marker, roleId:
     args: { roleId, normalised: teamNameKey(name), markedBy: marker.id, entry, auditMax: actionPolicy.auditEntriesMax },
   });
   switch (reply) {
-    case "marked":
+    case "marked": {
       context.log.info({ teamId: roleId, markedBy: marker.id }, "a Discord role was marked as a team");
-      return { ok: true, applied: true, teamId: roleId, message: `${name} is now a team. Its members join the roster when they next open the dashboard.` };
+      const followed = await followMarkedRole(context, roleId).catch((error: unknown) => {
+        context.log.warn({ teamId: roleId, err: (error as Error).message }, "the marked role's holders were not put on its roster yet");
+        return false;
+      });
+      const joining = followed ? "Everyone who holds its role is on its roster." : "Its members join the roster when they next open the dashboard.";
+      return { ok: true, applied: true, teamId: roleId, message: `${name} is now a team. ${joining}` };
+    }
     case "unchanged":
       return { ok: true, applied: false, teamId: roleId, message: `${name} is already a team.` };
     case "name-taken":

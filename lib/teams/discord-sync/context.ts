@@ -36,6 +36,8 @@ export function createFollowContext(options: {
   now?: () => number;
   /** Prefix of the product's records; default `safa:`. */
   prefix?: string;
+  /** The product's keys when the caller has them already (an action context); they win over `prefix`. */
+  keys?: ProductKeys;
   /** Prefix of the Gateway mirror's keys; default `safa:`. */
   mirrorPrefix?: string;
   /** Prefix of the live updates' keys; default `safa:events:`. */
@@ -44,7 +46,7 @@ export function createFollowContext(options: {
   const prefix = options.prefix ?? "safa:";
   return {
     redis: options.redis,
-    keys: productKeyspace(prefix),
+    keys: options.keys ?? productKeyspace(prefix),
     mirrorKeys: gatewayKeyspace(options.guildId, options.mirrorPrefix),
     eventKeys: eventKeyspace(options.eventPrefix),
     botUserKey: `${prefix}teams-follow:${options.guildId}:bot-user`,

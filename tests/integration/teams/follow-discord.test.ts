@@ -243,7 +243,7 @@ describe("the dashboard's own changes, arriving again from the Gateway", () => {
   beforeEach(async () => {
     world = await createWorld();
     follower = createDiscordFollower(
-      createFollowContext({ redis: world.redis, guildId: GUILD_ID, roleIds, rosterMax: 23, log: pino({ level: "silent" }), prefix: `${world.prefix}safa:`, mirrorPrefix: world.prefix }),
+      createFollowContext({ redis: world.redis, guildId: GUILD_ID, roleIds, rosterMax: 23, log: pino({ level: "silent" }), prefix: `${world.prefix}safa:` }),
       { retryPauseMs: 100 },
     );
     worker = createGatewayWorker({
@@ -251,14 +251,14 @@ describe("the dashboard's own changes, arriving again from the Gateway", () => {
       guildId: GUILD_ID,
       botToken,
       apiBase: world.emu.apiBase,
-      prefix: world.prefix,
       policy: quickPolicy,
       onMemberChanged: (change) => follower.memberChanged(change),
       onRoleDeleted: (deleted) => follower.roleDeleted(deleted),
       onResynced: (resynced) => follower.resynced(resynced),
     });
     worker.start();
-    await expect.poll(async () => (await readMirrorStatus(world.redis, GUILD_ID, { prefix: world.prefix })).live, { timeout: 10_000, interval: 50 }).toBe(true);
+    // The mirror under the app's own keys, where an admin's marking looks for it.
+    await expect.poll(async () => (await readMirrorStatus(world.redis, GUILD_ID)).live, { timeout: 10_000, interval: 50 }).toBe(true);
   });
   afterEach(async () => {
     await worker.stop("abandon");
@@ -268,7 +268,7 @@ describe("the dashboard's own changes, arriving again from the Gateway", () => {
 
   /** Waits until the mirror shows `userId` holding (or not) `roleId`, then until the follow-up has nothing left. */
   async function mirrored(userId: string, roleId: string, held: boolean): Promise<void> {
-    const members = gatewayKeyspace(GUILD_ID, world.prefix).members;
+    const members = gatewayKeyspace(GUILD_ID).members;
     await expect.poll(async () => ((await world.redis.hget(members, userId)) ?? "").includes(roleId), { timeout: 5_000, interval: 50 }).toBe(held);
     await follower.idle();
   }
@@ -295,5 +295,33 @@ describe("the dashboard's own changes, arriving again from the Gateway", () => {
     await mirrored(users.freeagent3.id, teamId, true);
     expect((await store.members(teamId)).map((entry) => entry.userId)).toEqual([users.freeagent.id, users.freeagent3.id]);
     expect((await readAudit(world.redis, world.keys.audit, 1))[0]).toMatchObject({ actorName: "made on Discord", action: "team.adopt", targetId: users.freeagent3.id });
+  });
+});
+
+describe("marking a role as a team while the mirror is live", () => {
+  let world: World;
+  let worker: GatewayWorker;
+
+  beforeEach(async () => {
+    world = await createWorld();
+    worker = createGatewayWorker({ redis: world.redis, guildId: GUILD_ID, botToken, apiBase: world.emu.apiBase, policy: quickPolicy });
+    worker.start();
+    await expect.poll(async () => (await readMirrorStatus(world.redis, GUILD_ID)).live, { timeout: 10_000, interval: 50 }).toBe(true);
+  });
+  afterEach(async () => {
+    await worker.stop("abandon");
+    await world.close();
+  });
+
+  it("puts every holder of the role on the new team's roster at once, the manager from the team manager role", async () => {
+    const [result] = await world.seedDemoTeams();
+    expect(result?.message).toBe("Lagos Lions is now a team. Everyone who holds its role is on its roster.");
+    const store = createTeamStore(world.redis, world.keys);
+    expect((await store.members(lions)).map((entry) => entry.userId).sort()).toEqual([manager, player].sort());
+    expect(await store.team(lions)).toMatchObject({ managerId: manager, adopted: true });
+    // Marking again changes nothing, and follows nothing twice.
+    const audited = (await readAudit(world.redis, world.keys.audit, 100)).length;
+    expect((await world.seedDemoTeams())[0]?.applied).toBe(false);
+    expect((await readAudit(world.redis, world.keys.audit, 100)).length).toBe(audited);
   });
 });
