@@ -25,7 +25,7 @@ export async function acquireSlot(deps: SlotDeps, request: AcquireRequest, deadl
   const { route, auth } = request;
   const hash = deps.knownHashes.get(route.routeId);
   const queueKey = `${auth.kind}:${auth.digest}:${hash === undefined ? `route:${route.routeKey}` : `${hash}:${route.major}`}`;
-  const leave = await deps.queues.enter(queueKey, deadlineAt, route.template);
+  const leave = await deps.queues.enter(queueKey, deadlineAt, route.template, signal);
   try {
     for (;;) {
       signal?.throwIfAborted();

@@ -12,8 +12,13 @@ type Queue = { entries: Entry[]; busy: boolean; blockedUntil: number };
 export class BucketQueues {
   private readonly queues = new Map<string, Queue>();
 
-  /** Resolves when the caller is the head; call the returned function once it no longer needs to be. */
-  async enter(key: string, deadlineAt: number, route: string): Promise<() => void> {
+  /**
+   * Resolves when the caller is the head; call the returned function once it
+   * no longer needs to be. An aborted `signal` takes a queued call out of the
+   * line, so a caller that went away never holds up the ones behind it.
+   */
+  async enter(key: string, deadlineAt: number, route: string, signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
     let queue = this.queues.get(key);
     if (!queue) {
       queue = { entries: [], busy: false, blockedUntil: 0 };
@@ -27,17 +32,25 @@ export class BucketQueues {
     }
     if (current.blockedUntil > deadlineAt) throw new RateLimitedError(current.blockedUntil - Date.now(), "queue", route);
     await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const index = current.entries.indexOf(entry);
+        if (index >= 0) current.entries.splice(index, 1);
+        entry.fail(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+      };
       const entry: Entry = {
         deadlineAt,
         start: () => {
           clearTimeout(entry.timer);
+          signal?.removeEventListener("abort", onAbort);
           resolve();
         },
         fail: (error) => {
           clearTimeout(entry.timer);
+          signal?.removeEventListener("abort", onAbort);
           reject(error);
         },
       };
+      signal?.addEventListener("abort", onAbort, { once: true });
       entry.timer = setTimeout(() => {
         const index = current.entries.indexOf(entry);
         if (index >= 0) current.entries.splice(index, 1);

@@ -30,8 +30,20 @@ import { sendAttempt, type RestAnswer } from "./send-attempt";
 import { tokenDigest } from "@/lib/auth/token-digest";
 import type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 import { Waker } from "./waker";
+import { forwardRaw, type RawAnswer, type RawRequest } from "./forward-raw";
 
 export type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
+export type { RawAnswer, RawRequest } from "./forward-raw";
+
+/** The client plus pass-through of requests carrying their own token, for the REST proxy. */
+export type ForwardingDiscordRest = DiscordRest & {
+  /**
+   * Waits for a slot under the caller's token, sends the request as it came
+   * and returns Discord's answer as it came (see `forwardRaw`). A 401 locks
+   * that token only; this client's own bot token keeps working.
+   */
+  forward(raw: RawRequest): Promise<RawAnswer>;
+};
 
 /**
  * The one way this app talks to Discord's REST API. All processes sharing a
@@ -47,7 +59,7 @@ export type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, Requ
  * reaches Redis again. The scripts derive
  * bucket keys at run time, so Redis must be standalone (not Cluster).
  */
-export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
+export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscordRest {
   const policy: RestPolicy = {
     ...restPolicy,
     ...options.policy,
@@ -202,9 +214,20 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
     return answer;
   }
 
+  // Forwarded tokens are locked one by one in the store; a locked one must not stop this client's own token.
+  const forwardSlots: SlotDeps = { ...slots, onTokenInvalid: () => undefined };
+  const nextLeaseId = () => {
+    leaseCounter += 1;
+    return `${instanceId}:${leaseCounter.toString(36)}`;
+  };
+
   return {
     request,
     attempt,
+    forward(raw) {
+      if (closed) return Promise.reject(new RestClientClosedError());
+      return forwardRaw({ slots: forwardSlots, store, policy, apiBase, transport, nextLeaseId, report }, raw);
+    },
     egress: () => store.egress(),
     get: (route, requestOptions) => request("GET", route, requestOptions),
     post: (route, requestOptions) => request("POST", route, requestOptions),
