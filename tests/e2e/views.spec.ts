@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { emulatorStats, forgetAllDiscordTokens, logIn, memberRoute, personaState, refocus, resetEmulator, roles, setRole } from "./support";
+import { emulatorStats, forgetAllDiscordTokens, guildId, logIn, memberRoute, personaState, refocus, resetEmulator, roles, setRole, stackRedisUrl } from "./support";
 
 test.beforeEach(async () => {
   await resetEmulator();
@@ -46,21 +47,46 @@ test("focusing the tab 20 times causes no 429 at Discord", async ({ page }) => {
   expect(stats.rateLimited).toBe(0);
 });
 
-test("a role changed at Discord shows up after a focus once the pacing allows", async ({ page }) => {
-  test.setTimeout(90_000);
-  await logIn(page, "freeagent");
-  await expect(page.locator('[data-view="free-agent"]')).toBeVisible();
-  const freeagent = await personaState("freeagent");
-  await setRole(freeagent.id, roles.freeAgent, false);
-  await setRole(freeagent.id, roles.player, true);
+/** The stack's Gateway mirror status hash (lib/gateway/keys.ts). */
+const mirrorStatusKey = `safa:gateway:${guildId}:status`;
 
-  // Refocus now and then: the server answers from cache until its pace allows a call, then the view changes.
-  await expect(async () => {
-    await refocus(page);
-    await expect(page.locator('[data-view="player"]')).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 40_000, intervals: [1_000] });
-  await expect(page.getByText(/roles as of (just now|\d+ s ago)/i)).toBeVisible();
-  expect((await emulatorStats()).rateLimited).toBe(0);
+function mirrorStatus(field: string): string {
+  return execFileSync("redis-cli", ["-u", stackRedisUrl(), "HGET", mirrorStatusKey, field], { encoding: "utf8" }).trim();
+}
+
+/**
+ * With the Gateway mirror live, a change reaches the page through the
+ * stream at once (live-mirror.spec.ts). This test is about the fallback:
+ * the mirror is marked as resyncing (not live) and the page's stream is
+ * blocked, so only a focus and the paced path with the user's own token
+ * can bring the change.
+ */
+test("with the mirror not live, a role changed at Discord shows up after a focus once the pacing allows", async ({ page }) => {
+  test.setTimeout(90_000);
+  // The reset ended the Gateway session: wait for the leader's beat on its new connection, so its resume cannot finish a resync over ours.
+  const resetAt = Date.now();
+  await expect.poll(() => Number(mirrorStatus("heartbeatAt")), { timeout: 30_000 }).toBeGreaterThan(resetAt + 500);
+  execFileSync("redis-cli", ["-u", stackRedisUrl(), "HSET", mirrorStatusKey, "resync", "running"]);
+  try {
+    await page.route("**/api/events", (route) => route.abort());
+    await logIn(page, "freeagent");
+    await expect(page.locator('[data-view="free-agent"]')).toBeVisible();
+    expect(((await (await page.request.get("/api/roles")).json()) as { how: string }).how).not.toBe("live");
+    expect((await emulatorStats()).routes[memberRoute]?.requests ?? 0).toBeGreaterThan(0);
+    const freeagent = await personaState("freeagent");
+    await setRole(freeagent.id, roles.freeAgent, false);
+    await setRole(freeagent.id, roles.player, true);
+
+    // Refocus now and then: the server answers from cache until its pace allows a call, then the view changes.
+    await expect(async () => {
+      await refocus(page);
+      await expect(page.locator('[data-view="player"]')).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 40_000, intervals: [1_000] });
+    await expect(page.getByText(/roles as of (just now|\d+ s ago)/i)).toBeVisible();
+    expect((await emulatorStats()).rateLimited).toBe(0);
+  } finally {
+    execFileSync("redis-cli", ["-u", stackRedisUrl(), "HSET", mirrorStatusKey, "resync", "done"]);
+  }
 });
 
 test("signing out revokes the Discord token and forgets it", async ({ page }) => {
