@@ -117,6 +117,11 @@ test("profile, team creation, join, approval, leaving and disbanding keep Discor
     await admin.getByRole("link", { name: /admin area/i }).click();
     await expect(admin.locator('[data-view="admin"]')).toBeVisible();
     await expect(admin.getByText(/^Reachable/)).toBeVisible();
+    // The panel is read at page load; the stack's Gateway leader needs a few seconds for its first member sync.
+    await expect(async () => {
+      await admin.reload();
+      await expect(admin.getByText(/^Live: roles come from Discord's Gateway, \d+(\.\d)? s behind$/)).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000, intervals: [1_000] });
     const team = admin.getByRole("region", { name: teamName });
     await team.getByRole("button", { name: "Disband team" }).click();
     await team.getByRole("button", { name: `Yes, disband ${teamName}` }).click();
