@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need and is missing: npm packages,
-# redis-server and Chromium (Debian packages). Safe to run again: it skips what is there.
+# redis-server, Chromium, and discord.py with venv for the REST proxy's tests
+# (Debian packages). Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,15 +14,25 @@ fi
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The proxy's tests run discord.py from a venv made with --system-site-packages on
+# Debian's python3; without root they fall back to pip inside that venv, so these only warn.
+python_missing=()
+/usr/bin/python3 -c 'import discord' >/dev/null 2>&1 || python_missing+=(python3-discord)
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || python_missing+=(python3-venv)
+if [ ${#python_missing[@]} -gt 0 ] && [ "$(id -u)" -ne 0 ]; then
+  echo "Missing: ${python_missing[*]} (the REST proxy's discord.py test needs them; as root: apt-get install ${python_missing[*]})." >&2
+elif [ ${#python_missing[@]} -gt 0 ]; then
+  missing+=("${python_missing[@]}")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing ${missing[*]} with apt-get ..."
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq redis-server chromium >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "Missing: ${missing[*]}. Install them as root with:" >&2
-    echo "  apt-get install redis-server chromium" >&2
+    echo "  apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi
