@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { emulatorUrl, logIn, roles } from "./support";
+
+/**
+ * Teams follow Discord end to end: the stack's Gateway workers put a member
+ * given the Lagos Lions role on Discord on its roster, though they have
+ * never logged in, and the manager's open page shows them through the
+ * live-update stream. The member is a synthetic user of this spec's own,
+ * and loses the role again at the end, so the other specs find the
+ * fixture's roster.
+ */
+
+type Created = { id: string; username: string };
+
+async function control(method: "POST" | "DELETE", path: string, body?: unknown): Promise<Response> {
+  const response = await fetch(`${emulatorUrl}/__emulator/${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(response.ok).toBe(true);
+  return response;
+}
+
+test("the manager's roster lists a player given the team role on Discord who has never logged in", async ({ page }) => {
+  test.setTimeout(90_000);
+  await logIn(page, "manager");
+  await expect(page.locator('[data-view="team-manager"]')).toBeVisible();
+  const roster = page.getByRole("list", { name: "Roster of Lagos Lions" });
+  await expect(roster).toBeVisible();
+
+  const username = `discord_${randomBytes(4).toString("hex")}`;
+  const member = (await (await control("POST", "users", { username, roles: [roles.updatedProfile, roles.player, roles.lagosLions], member: true })).json()) as Created;
+  // Rosters name someone the dashboard has never seen by the end of their id.
+  const line = roster.getByText(`Member …${member.id.slice(-4)}`);
+  try {
+    await expect(line).toBeVisible({ timeout: 15_000 });
+  } finally {
+    await control("POST", `members/${member.id}/roles`, { remove: [roles.lagosLions, roles.player] });
+  }
+  await expect(line).toBeHidden({ timeout: 15_000 });
+  await control("DELETE", `members/${member.id}`);
+});
