@@ -69,3 +69,6 @@ export const streamsMemoryProfiles: Record<ProfileName, StreamsMemoryProfile> = 
 
 /** "Back to its level before": heap after within this of before, after a full GC on both sides. */
 export const streamsMemoryTargets = { heapGrowthBytesMax: 2 * 1_048_576 } as const;
+
+/** Discord calls at rest: the focus storm's own profiles (bench/roles/config.ts), plus these. */
+export const rolesLiveTargets = { memberLookups: 0, behindMsMax: 1_000, changesPerSecond: 2 } as const;
