@@ -56,6 +56,9 @@ export async function applyTeamSteps(context: FollowContext, held: HeldSubjects,
   });
   if (reply === "lost-lock") throw new FollowLockLostError(`the lock of team ${teamId} was lost`);
   const applied = appliedSchema.parse(JSON.parse(String(reply))).flatMap((index) => steps.slice(index - 1, index));
+  if (steps.some((step) => step.op === "create") && !applied.some((step) => step.op === "create") && (await context.redis.exists(keys.team(teamId))) === 0) {
+    context.log.warn({ teamId }, "a marked team role was not made a team: another team has its name, or it was disbanded");
+  }
   if (applied.length > 0) {
     const touched = applied.flatMap((step) => ("u" in step && step.u !== "" ? [step.u] : []));
     const disbanded = applied.some((step) => step.op === "disband");

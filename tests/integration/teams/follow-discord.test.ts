@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { productKeyspace } from "@/lib/actions/keys";
+import { productKeyspace, teamNameKey } from "@/lib/actions/keys";
 import { readAudit, type AuditEntry } from "@/lib/audit/log";
 import { gatewayKeyspace } from "@/lib/gateway/keys";
 import type { GatewayPolicy } from "@/lib/gateway/policy";
@@ -129,6 +129,12 @@ describe("teams follow Discord", () => {
     const added = (await fromDiscord()).slice(0, (await fromDiscord()).length - before);
     expect(added).toEqual([expect.objectContaining({ action: "team.adopt", teamId: lions, targetId: freeAgent, detail: "team role given on Discord" })]);
 
+    // A replayed event (a resume) finds the roster as it should be: nothing is written or audited again.
+    follower.memberChanged({ guildId: GUILD_ID, userId: freeAgent });
+    follower.memberChanged({ guildId: GUILD_ID, userId: player });
+    await follower.idle();
+    expect((await fromDiscord()).length).toBe(before + 1);
+
     await moderatorChanges(freeAgent, { remove: [lions] });
     await rosterBecomes(lions, [manager, player]);
     await follower.idle();
@@ -208,6 +214,20 @@ describe("teams follow Discord", () => {
     await firstSync(follow());
     expect(await store().team(ROLE_IDS.moderator)).toBeNull();
     expect(await store().teamOf(manager)).toBe(lions);
+  });
+
+  it("leaves a marked role whose name another team holds as it is, as marking does", async () => {
+    await markLions();
+    await redis.hset(keys.teamNames, teamNameKey("Lagos Lions"), "1100000000000000999");
+    const follower = follow();
+    await expect.poll(async () => (await readMirrorStatus(redis, GUILD_ID)).live, { timeout: 10_000, interval: 50 }).toBe(true);
+    await moderatorChanges(freeAgent, { add: [lions] });
+    await expect.poll(async () => ((await redis.hget(mirror.members, freeAgent)) ?? "").includes(lions), { timeout: 5_000, interval: 50 }).toBe(true);
+    await follower.idle();
+    expect(await store().team(lions)).toBeNull();
+    expect(await store().teamOf(manager)).toBeNull();
+    expect(await store().teamOf(freeAgent)).toBeNull();
+    expect(await fromDiscord()).toEqual([]);
   });
 
   it("repairs drift between Redis and the guild after a resync", async () => {
