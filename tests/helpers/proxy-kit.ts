@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,4 +117,31 @@ export async function discordPyPython(): Promise<{ python: string } | { missing:
     return { missing: "discord.py is neither installed (apt-get install python3-discord) nor installable from the Python registry" };
   }
   return (await importable()) ? { python } : { missing: "discord.py did not import after pip install" };
+}
+
+export type RawReply = { status: number; headers: IncomingHttpHeaders; body: Buffer };
+
+/** An HTTP request with exactly the headers given (fetch refuses hop-by-hop ones), answered or not. */
+export function rawRequest(url: string, input: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean } = {}): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    // The path is sent as written: a URL object would resolve `..` and `%2e%2e` before the proxy sees them.
+    const [, origin = "", path = "/"] = /^(https?:\/\/[^/]+)(.*)$/.exec(url) ?? [];
+    const { hostname, port } = new URL(origin);
+    const request = httpRequest({ hostname, port, path, method: input.method ?? "GET", headers: input.headers ?? {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    if (input.chunked === true && input.body !== undefined) {
+      // Written in pieces without a Content-Length, so Node sends it chunked.
+      const body = Buffer.from(input.body);
+      const half = Math.floor(body.length / 2);
+      request.write(body.subarray(0, half));
+      request.end(body.subarray(half));
+      return;
+    }
+    request.end(input.body);
+  });
 }
