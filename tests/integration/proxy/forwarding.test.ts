@@ -80,6 +80,33 @@ describe("proxy limits", () => {
   });
 });
 
+describe("proxy global limit", () => {
+  it("lets interaction callbacks and token-addressed webhooks past a saturated global limit; bot calls wait for the next second", async () => {
+    const capture = await captureServer();
+    opened.push(capture);
+    const { url } = await proxy({ globalPerSecond: 2 }, capture.apiBase);
+    const token = "t".repeat(70);
+    const send = async (method: string, path: string) => {
+      const started = Date.now();
+      const reply = await fetch(`${url}/api/v10${path}`, { method, headers: bot });
+      return { status: reply.status, tookMs: Date.now() - started };
+    };
+    await send("GET", "/guilds/1/roles");
+    await send("GET", "/guilds/2/roles");
+    const [callback, webhook, botCall] = await Promise.all([
+      send("POST", `/interactions/1300000000000000001/${token}/callback`),
+      send("POST", `/webhooks/1300000000000000002/${token}`),
+      send("GET", "/guilds/3/roles"),
+    ]);
+    expect(callback).toMatchObject({ status: 200 });
+    expect(webhook).toMatchObject({ status: 200 });
+    expect(callback.tookMs).toBeLessThan(400);
+    expect(webhook.tookMs).toBeLessThan(400);
+    expect(botCall.status).toBe(200);
+    expect(botCall.tookMs).toBeGreaterThanOrEqual(500);
+  });
+});
+
 describe("proxy tokens", () => {
   it("a 401 locks only the token it came with: no second request with it reaches Discord, the bot token keeps working", async () => {
     const { url } = await proxy({ botTokens: [botToken, retiredToken] });
@@ -93,6 +120,19 @@ describe("proxy tokens", () => {
     expect(await stats()).toMatchObject({ requests: 1, invalid: 1 });
     expect((await fetch(path, { headers: bot })).status).toBe(200);
     expect((await stats()).requests).toBe(2);
+  });
+
+  it("with bearer tokens allowed, a refused one is locked too while another user's still goes through", async () => {
+    const { url } = await proxy({ allowBearer: true });
+    const me = (token: string) => fetch(`${url}/api/v10/users/@me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await me("expired-user-token")).headers.get(proxyGeneratedHeader)).toBeNull();
+    const locked = await me("expired-user-token");
+    expect(locked.status).toBe(401);
+    expect(locked.headers.get(proxyGeneratedHeader)).toBe("token-locked");
+    const other = await me("another-users-token");
+    expect(other.status).toBe(401);
+    expect(other.headers.get(proxyGeneratedHeader)).toBeNull();
+    expect(await stats()).toMatchObject({ requests: 2 });
   });
 
   it("refuses an unknown token, a missing Authorization and bearer tokens (unless allowed) without reaching Discord", async () => {
