@@ -67,6 +67,25 @@ describe("proxy limits", () => {
     expect(await metricValue(url, 'safa_proxy_generated_total{reason="rate-limit-bucket"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it("sends the next request on a bucket only after its announced reset, with a small measured margin", async () => {
+    // A bucket of one request per 300 ms: each answer announces its reset 300 ms after it leaves.
+    const answeredAt: number[] = [];
+    const arrivedAt: number[] = [];
+    const capture = await captureServer(() => {
+      arrivedAt.push(performance.now());
+      answeredAt.push(performance.now());
+      return { status: 200, headers: { "x-ratelimit-bucket": "one-per-window", "x-ratelimit-limit": "1", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": "0.300" }, body: "{}" };
+    });
+    opened.push(capture);
+    const { url } = await proxy({}, capture.apiBase);
+    const replies = await Promise.all(Array.from({ length: 5 }, () => fetch(`${url}/api/v10/channels/1/messages`, { headers: bot })));
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200, 200]);
+    const marginsMs = arrivedAt.slice(1).map((at, i) => at - ((answeredAt[i] ?? 0) + 300));
+    // Never before the reset Discord announced; the margin is the answer's trip back and Redis' bookkeeping.
+    for (const margin of marginsMs) expect(margin).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...marginsMs)).toBeLessThan(150);
+  });
+
   it("a client that hangs up stops waiting: its request never reaches Discord, and the next one is not held behind it", async () => {
     const { url } = await proxy({ deadlineMs: 10_000 });
     const path = `${url}/api/v10${Routes.guildMemberRole(guildId, memberId, roleId)}`;
