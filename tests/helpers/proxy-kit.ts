@@ -1,17 +1,14 @@
-import { execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { Redis } from "ioredis";
+import { discordPyClientPath } from "@/bench/proxy/discordpy";
 import type { ProxyConfig } from "@/lib/discord/proxy/proxy-config";
 import { startProxy, type ProxyHandle } from "@/lib/discord/proxy/start-proxy";
 import type { RestPolicy } from "@/lib/discord/rest/policy";
 
-const run = promisify(execFile);
+export { discordPyPython } from "@/bench/proxy/discordpy";
 export const botToken = "emulator-bot-token";
 
 /** A proxy on a free loopback port, configured as `npm run proxy` would be from the app's environment. */
@@ -77,7 +74,6 @@ function collect(command: string, args: string[]): Promise<ClientResult> {
 }
 
 const djsClient = fileURLToPath(new URL("./proxy-djs-client.ts", import.meta.url));
-const pyClient = fileURLToPath(new URL("./proxy-discordpy-client.py", import.meta.url));
 const tsxBin = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 
 /** An @discordjs/rest process whose `api` is the proxy (`http://host:port/api`). */
@@ -87,36 +83,7 @@ export function runDiscordJs(proxyUrl: string, jobs: ClientJob[]): Promise<Clien
 
 /** A discord.py process with `Route.BASE` set to the proxy. */
 export function runDiscordPy(python: string, proxyUrl: string, jobs: ClientJob[]): Promise<ClientResult> {
-  return collect(python, [pyClient, JSON.stringify({ base: `${proxyUrl}/api/v10`, token: botToken, jobs })]);
-}
-
-/**
- * A virtual environment where discord.py imports: created with
- * `--system-site-packages` so Debian's python3-discord (scripts/ensure-deps.sh)
- * is used; where it is missing, `pip install discord.py` inside it. Returns
- * the interpreter, or why discord.py cannot be had on this machine.
- */
-export async function discordPyPython(): Promise<{ python: string } | { missing: string }> {
-  const base = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const venv = join(tmpdir(), "safa-proxy-discordpy-venv");
-  const python = join(venv, "bin", "python");
-  const importable = () =>
-    run(python, ["-c", "import discord"]).then(
-      () => true,
-      () => false,
-    );
-  try {
-    if (!existsSync(python)) await run(base, ["-m", "venv", "--system-site-packages", venv]);
-  } catch (error) {
-    return { missing: `cannot create a Python virtual environment (apt-get install python3-venv): ${(error as Error).message.split("\n")[0]}` };
-  }
-  if (await importable()) return { python };
-  try {
-    await run(python, ["-m", "pip", "install", "--quiet", "discord.py"], { timeout: 120_000 });
-  } catch {
-    return { missing: "discord.py is neither installed (apt-get install python3-discord) nor installable from the Python registry" };
-  }
-  return (await importable()) ? { python } : { missing: "discord.py did not import after pip install" };
+  return collect(python, [discordPyClientPath, JSON.stringify({ base: `${proxyUrl}/api/v10`, token: botToken, jobs })]);
 }
 
 export type RawReply = { status: number; headers: IncomingHttpHeaders; body: Buffer };

@@ -1,4 +1,4 @@
-"""A discord.py client process for the proxy tests.
+"""A discord.py client process for the proxy's tests and benchmark.
 
 Points discord.py at a REST proxy the way its users do (``discord.http.Route.BASE``),
 logs in with the bot token, then sends the given requests all at once and lets
