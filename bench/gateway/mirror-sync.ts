@@ -10,6 +10,8 @@
  *   npx tsx bench/gateway/mirror-sync.ts --quick   1,000 members, only proves the bench runs
  */
 import { parseArgs } from "node:util";
+import { eventKeyspace } from "@/lib/events/keys";
+import { eventPolicy } from "@/lib/events/policy";
 import { gatewayKeyspace } from "@/lib/gateway";
 import { fixture } from "../shared/fixture";
 import { writeResults } from "../shared/results";
@@ -37,6 +39,8 @@ runBench("mirror-sync", 240_000, async (progress, cleanups) => {
   const keys = gatewayKeyspace(fixture.guildId);
   const hashes = await Promise.all([keys.members, keys.roles, keys.status, keys.session].map(async (key) => ({ key, bytes: Number((await stack.redis.memory("USAGE", key, "SAMPLES", 0)) ?? 0) })));
   const cacheEntries = await memoryOfKeys(stack.redis, `${keys.memberCachePrefix}*`);
+  // Not the mirror's own keys: the live-update notices the worker publishes for each member it changed.
+  const noticeLogs = await memoryOfKeys(stack.redis, eventKeyspace().notices("*"));
   const mirrorBytes = hashes.reduce((sum, entry) => sum + entry.bytes, 0) + cacheEntries.bytes;
   const resyncMs = status.resyncDoneAt !== null && status.resyncStartedAt !== null ? status.resyncDoneAt - status.resyncStartedAt : Number.NaN;
   await worker.stop();
@@ -53,8 +57,15 @@ runBench("mirror-sync", 240_000, async (progress, cleanups) => {
     `| MEMORY USAGE of the mirror's keys | ${megabytes(mirrorBytes)} MB | |`,
     ...hashes.map((entry) => `| &nbsp; ${entry.key} | ${entry.bytes.toLocaleString("en-US")} bytes | |`),
     `| &nbsp; ${cacheEntries.keys} role cache entries (${keys.memberCachePrefix}*) | ${megabytes(cacheEntries.bytes)} MB | |`,
+    `| live-update notice logs the sync left (${eventKeyspace().notices("*")}, ${noticeLogs.keys} keys) | ${megabytes(noticeLogs.bytes)} MB | |`,
     `| members differing from the emulator (missing / other roles / extra) | ${diff.missing.length} / ${diff.wrongRoles.length} / ${diff.extra.length} | 0 |`,
     "",
+    ...(noticeLogs.keys === 0
+      ? []
+      : [
+          `The used_memory delta includes the live-update notice logs: the worker publishes a roles notice for every member it writes, those of the resync included, and each user's notice log is a Redis stream of its own (${(noticeLogs.bytes / noticeLogs.keys / 1_024).toFixed(1)} KB each here, kept ${eventPolicy.noticeLogTtlSeconds / 3_600} h). They are most of the delta; the mirror's own keys take ${megabytes(mirrorBytes)} MB.`,
+          "",
+        ]),
     `Result: ${liveAfterMs <= syncTargets.liveWithinMs && deltaBytes <= syncTargets.memoryBytesMax && diffCount(diff) === 0 ? "within the targets" : "MISSES a target"}.`,
     "",
     "How it is measured: the clock starts when the bench spawns the worker process (so it includes Node and tsx starting, the lease, GET /gateway/bot, the connection, IDENTIFY and the op 8 member requests) and stops when `readMirrorStatus` (polled every 20 ms) first says live. used_memory is read just before the spawn (Redis then holds nothing) and just after live; MEMORY USAGE is taken with SAMPLES 0 (every element counted).",

@@ -35,6 +35,9 @@ export type MirrorStack = {
 
 export type Cleanups = ReturnType<typeof cleanupStack>;
 
+/** Set when a run fails, so its logs stay for a reader. */
+let runFailed = false;
+
 /** The address browsers would use; the benches send requests straight to each instance's port. */
 const publicUrl = "http://127.0.0.1:3000";
 
@@ -46,7 +49,10 @@ export async function startMirrorStack(bench: string, progress: (message: string
   const workDir = mkdtempSync(join(tmpdir(), `safa-${bench}-`));
   cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
   const logDir = mkdtempSync(join(tmpdir(), `safa-${bench}-logs-`));
-  progress(`logs of the child processes: ${logDir}`);
+  progress(`logs of the child processes: ${logDir} (kept if the run fails)`);
+  cleanups.push(async () => {
+    if (!runFailed) rmSync(logDir, { recursive: true, force: true });
+  });
 
   const redisServer = await startRedisServer({ dataDir: join(workDir, "redis") });
   cleanups.push(() => redisServer.stop());
@@ -115,6 +121,7 @@ export function runBench(name: string, watchdogMs: number, main: (progress: (mes
   const cleanups = cleanupStack();
   const watchdog = setTimeout(() => {
     progress(`still running after ${watchdogMs / 1_000} s; stopping`);
+    runFailed = true;
     void cleanups.run().then(() => process.exit(1));
   }, watchdogMs);
   watchdog.unref();
@@ -126,6 +133,7 @@ export function runBench(name: string, watchdogMs: number, main: (progress: (mes
       process.exit(0);
     })
     .catch(async (error: unknown) => {
+      runFailed = true;
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       await cleanups.run();
       process.exit(1);
