@@ -60,11 +60,13 @@ export type StreamsMemoryProfile = {
   holdMs: number;
   /** Idle time after the last close before the "after" reading. */
   settleMs: number;
+  /** Rounds of `streams`, a reading after each: a leak grows again every round. */
+  rounds: number;
 };
 
 export const streamsMemoryProfiles: Record<ProfileName, StreamsMemoryProfile> = {
-  full: { name: "full", users: 200, streams: 1_000, concurrency: 100, holdMs: 1_000, settleMs: 5_000 },
-  quick: { name: "quick", users: 10, streams: 40, concurrency: 10, holdMs: 200, settleMs: 1_000 },
+  full: { name: "full", users: 200, streams: 1_000, concurrency: 100, holdMs: 1_000, settleMs: 5_000, rounds: 3 },
+  quick: { name: "quick", users: 10, streams: 40, concurrency: 10, holdMs: 200, settleMs: 1_000, rounds: 2 },
 };
 
 /** "Back to its level before": heap after within this of before, after a full GC on both sides. */

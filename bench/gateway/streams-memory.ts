@@ -1,7 +1,7 @@
 /**
  * The streams-memory benchmark (npm run bench:streams-memory): one app
  * process (production build) before and after 1,000 live-update streams
- * opened and closed by signed-in members, 100 at a time (and then 1,000 more). The app runs with
+ * opened and closed by signed-in members, 100 at a time (then two more rounds of 1,000). The app runs with
  * the inspector on loopback so the bench can force a full GC before each
  * reading; "no leak" means the heap is back to its level before.
  *
@@ -53,13 +53,15 @@ async function streamRound(url: string, users: readonly CookieUser[], count: num
   return opened.filter(Boolean).length;
 }
 
-function change(from: number, to: number): string {
+function heapChange(from: number, to: number): string {
   const delta = to - from;
   return `${delta >= 0 ? "+" : ""}${(delta / 1_024).toFixed(0)} KB`;
 }
 
-function row(label: string, pick: (usage: MemoryUsage) => number, before: MemoryUsage, after: MemoryUsage, afterAgain: MemoryUsage): string {
-  return `| ${label} | ${megabytes(pick(before))} MB | ${megabytes(pick(after))} MB | ${change(pick(before), pick(after))} | ${megabytes(pick(afterAgain))} MB | ${change(pick(after), pick(afterAgain))} |`;
+/** One reading as a table row: the process's memory after a full GC, and the heap's change since the reading before. */
+function row(label: string, usage: MemoryUsage, previous: MemoryUsage | null): string {
+  const cells = [usage.heapUsed, usage.heapTotal, usage.external, usage.rss].map((bytes) => `${megabytes(bytes)} MB`);
+  return `| ${label} | ${cells.join(" | ")} | ${previous ? heapChange(previous.heapUsed, usage.heapUsed) : ""} |`;
 }
 
 runBench("streams-memory", 900_000, async (progress, cleanups) => {
@@ -88,37 +90,41 @@ runBench("streams-memory", 900_000, async (progress, cleanups) => {
   await streamRound(instance.url, users, warmup, profile);
   await sleep(profile.settleMs);
   const before = await inspector.memoryAfterGc();
-  progress(`before: heap ${megabytes(before.heapUsed)} MB, rss ${megabytes(before.rss)} MB; opening and closing ${profile.streams} streams, ${profile.concurrency} at a time, twice`);
+  progress(`before: heap ${megabytes(before.heapUsed)} MB, rss ${megabytes(before.rss)} MB; ${profile.rounds} rounds of ${profile.streams} streams, ${profile.concurrency} at a time`);
 
-  const startedAt = Date.now();
-  const opened = await streamRound(instance.url, users, profile.streams, profile);
-  const roundMs = Date.now() - startedAt;
-  await sleep(profile.settleMs);
-  const after = await inspector.memoryAfterGc();
-  const gauge = await openGauge();
-  const slotsLeft = (await stack.redis.keys(`${eventKeyspace().openStreams("*")}`)).length;
-  // A second round tells a one-off growth (caches filling up) from a leak, which grows again by as much.
-  const openedAgain = await streamRound(instance.url, users, profile.streams, profile);
-  await sleep(profile.settleMs);
-  const afterAgain = await inspector.memoryAfterGc();
-  const growth = after.heapUsed - before.heapUsed;
-  const met = opened === profile.streams && growth <= streamsMemoryTargets.heapGrowthBytesMax && gauge === 0 && slotsLeft === 0;
+  // Further rounds tell a one-off growth (caches filling up) from a leak, which grows again by as much each round.
+  const readings: { opened: number; roundMs: number; usage: MemoryUsage }[] = [];
+  let gauge = Number.NaN;
+  let slotsLeft = Number.NaN;
+  for (let round = 0; round < profile.rounds; round += 1) {
+    const startedAt = Date.now();
+    const opened = await streamRound(instance.url, users, profile.streams, profile);
+    const roundMs = Date.now() - startedAt;
+    await sleep(profile.settleMs);
+    readings.push({ opened, roundMs, usage: await inspector.memoryAfterGc() });
+    if (round === 0) {
+      gauge = await openGauge();
+      slotsLeft = (await stack.redis.keys(eventKeyspace().openStreams("*"))).length;
+    }
+  }
+  const first = readings[0];
+  if (!first) throw new Error("no round ran");
+  const growth = first.usage.heapUsed - before.heapUsed;
+  const met = readings.every((reading) => reading.opened === profile.streams) && growth <= streamsMemoryTargets.heapGrowthBytesMax && gauge === 0 && slotsLeft === 0;
 
   const lines = [
-    `One app process (server/main.ts on the production build, ${build.variant}) with the Gateway mirror live; ${users.length} signed-in members open ${profile.streams} live-update streams (GET /api/events), ${profile.concurrency} at a time, each held ${profile.holdMs / 1_000} s after its \`ready\` and then closed by the client; ${opened} of them opened (${(roundMs / 1_000).toFixed(0)} s in all).`,
+    `One app process (server/main.ts on the production build, ${build.variant}) with the Gateway mirror live; ${users.length} signed-in members open ${profile.streams} live-update streams (GET /api/events), ${profile.concurrency} at a time, each held ${profile.holdMs / 1_000} s after its \`ready\` and then closed by the client; then the same again, ${profile.rounds} rounds in all (${readings.map((reading) => `${reading.opened} opened in ${(reading.roundMs / 1_000).toFixed(0)} s`).join(", ")}).`,
     "",
-    `| after a full GC | before | after ${profile.streams} | change | after ${profile.streams} more (${openedAgain} opened) | change in that second round |`,
+    "| after a full GC | heap used | heap total | external | RSS | heap change |",
     "| --- | --- | --- | --- | --- | --- |",
-    row("heap used", (usage) => usage.heapUsed, before, after, afterAgain),
-    row("heap total", (usage) => usage.heapTotal, before, after, afterAgain),
-    row("external", (usage) => usage.external, before, after, afterAgain),
-    row("RSS", (usage) => usage.rss, before, after, afterAgain),
+    row("before", before, null),
+    ...readings.map((reading, index) => row(`after ${((index + 1) * profile.streams).toLocaleString("en-US")} streams`, reading.usage, index === 0 ? before : (readings[index - 1]?.usage ?? null))),
     "",
-    `Open streams after (the process's own gauge, safa_event_streams_open): ${gauge}. Users with stream slots left in Redis (${eventKeyspace().openStreams("*")}): ${slotsLeft}.`,
+    `Open streams after the first round (the process's own gauge, safa_event_streams_open): ${gauge}. Users with stream slots left in Redis (${eventKeyspace().openStreams("*")}): ${slotsLeft}.`,
     "",
     `Result: ${met ? `no leak: heap back within ${megabytes(streamsMemoryTargets.heapGrowthBytesMax)} MB of its level before, nothing left open` : "MISSES the target"}.`,
     "",
-    `How it is measured: the app process runs with \`--inspect=127.0.0.1:<port>\` (loopback); before each reading the bench asks it, over the DevTools protocol, for two full garbage collections (HeapProfiler.collectGarbage) and then evaluates process.memoryUsage() inside it. "Before" is taken after a warm-up of ${warmup} streams, one per member (the first requests load and compile the route, and each member's per-user state comes to exist) and ${profile.settleMs / 1_000} s of quiet; "after" ${profile.settleMs / 1_000} s after the last close. RSS is shown for completeness: the allocator keeps freed pages, so RSS is not expected to shrink back; the heap is the measure of a leak. The target applies to the first round; the second shows whether what remains grows with every stream (a leak) or was a one-off.`,
+    `How it is measured: the app process runs with \`--inspect=127.0.0.1:<port>\` (loopback); before each reading the bench asks it, over the DevTools protocol, for two full garbage collections (HeapProfiler.collectGarbage) and then evaluates process.memoryUsage() inside it. "Before" is taken after a warm-up of ${warmup} streams, one per member (the first requests load and compile the route, and each member's per-user state comes to exist) and ${profile.settleMs / 1_000} s of quiet; "after" ${profile.settleMs / 1_000} s after the last close. RSS is shown for completeness: the allocator keeps freed pages, so RSS is not expected to shrink back; the heap is the measure of a leak. The target applies to the first round; the later ones show whether what remains grows with every stream (a leak) or was a one-off.`,
   ];
   console.log(lines.join("\n"));
   if (profile.name === "full") progress(`written to ${writeResults("streams-memory.md", "Streams memory results", "npm run bench:streams-memory", lines)}`);
