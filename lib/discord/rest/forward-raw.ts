@@ -89,10 +89,12 @@ export async function forwardRaw(deps: ForwardDeps, raw: RawRequest): Promise<Ra
     throw new DiscordTransportError(raw.method, route.template, notSent, { cause: error });
   }
   const outcome = outcomeOf(response, bytes, raw.auth.kind, deps.policy);
-  const settled = await settleQuietly(deps.store, request, lease, outcome);
   if (outcome.bucketHash !== undefined) deps.slots.knownHashes.set(route.routeId, outcome.bucketHash);
-  deps.report(route, outcome, settled, Date.now() - sentAt, 1);
+  const answeredMs = Date.now() - sentAt;
   metrics.discordRequestSeconds.observe({ route: route.template }, (Date.now() - startedAt) / 1_000);
+  // The caller gets its answer without waiting for the bookkeeping: until it is recorded the lease
+  // still counts as in flight, so the shared state can only be more careful meanwhile, never less.
+  void settleQuietly(deps.store, request, lease, outcome).then((settled) => deps.report(route, outcome, settled, answeredMs, 1));
   const answerHeaders = new Headers(response.headers);
   for (const name of undoneResponseHeaders) answerHeaders.delete(name);
   return { status: response.status, headers: answerHeaders, body: bytes, waitedMs: sentAt - startedAt, template: route.template };
