@@ -3,13 +3,16 @@
 Points discord.py at a REST proxy the way its users do (``discord.http.Route.BASE``),
 logs in with the bot token, then sends the given requests all at once and lets
 discord.py pace them by its own rules. Reads one JSON object from argv[1]:
-``{"base": "http://127.0.0.1:PORT/api/v10", "token": "...", "jobs": [{"method": "PUT", "path": "/guilds/..."}]}``
+``{"base": "http://127.0.0.1:PORT/api/v10", "token": "...", "jobs": [{"method": "PUT", "path": "/guilds/..."}]}``,
+optionally with ``"start_at"`` (epoch ms): the jobs wait for it after the login, so
+several processes start together whatever their start-up time,
 and prints ``{"statuses": {"204": n, ...}, "errors": [...]}`` on stdout: the HTTP
 status of every answer (Discord errors included) and any failure without one.
 """
 import asyncio
 import json
 import sys
+import time
 
 import discord
 import discord.http
@@ -19,6 +22,8 @@ async def main(spec):
     discord.http.Route.BASE = spec["base"]
     http = discord.http.HTTPClient(asyncio.get_running_loop())
     await http.static_login(spec["token"])
+    if "start_at" in spec:
+        await asyncio.sleep(max(0.0, spec["start_at"] / 1000 - time.time()))
     results = {"statuses": {}, "errors": []}
 
     def count(status):
