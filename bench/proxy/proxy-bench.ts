@@ -111,7 +111,30 @@ async function misordered(dashboard: DiscordRest): Promise<number> {
 
 const stats = async (url: string) => (await (await fetch(`${url}/__emulator/stats`)).json()) as { requests: number; rateLimited: number; invalid: number };
 
-async function runRow(input: { mode: Mode; processes: number; python: string; emulator: EmulatorHandle; redis: Redis; redisUrl: string; logDir: string }): Promise<Row> {
+/**
+ * A client with no pacing of its own (Node's fetch, every change sent at
+ * once), for comparison: discord.py also sleeps out each window it sees
+ * exhausted in the headers the proxy passes through, which costs it a window.
+ */
+async function runPlainHttp(base: string, jobs: Job[], startAt: number): Promise<{ statuses: Record<string, number>; errors: string[] }> {
+  await sleep(startAt - Date.now());
+  const statuses: Record<string, number> = {};
+  const errors: string[] = [];
+  await Promise.all(
+    jobs.map(async (job) => {
+      try {
+        const response = await fetch(`${base}${job.path}`, { method: job.method, headers: { Authorization: `Bot ${botToken}` } });
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      } catch (error) {
+        errors.push(String(error));
+      }
+    }),
+  );
+  return { statuses, errors };
+}
+
+async function runRow(input: { mode: Mode; processes: number; python: string; emulator: EmulatorHandle; redis: Redis; redisUrl: string; logDir: string; plainHttp?: boolean }): Promise<Row> {
   const { mode, processes, emulator } = input;
   input.emulator.reset();
   await input.redis.flushdb();
@@ -124,7 +147,7 @@ async function runRow(input: { mode: Mode; processes: number; python: string; em
     // Every process starts its jobs at one moment, after Python's start-up and the login; the clock starts then too.
     const startAt = Date.now() + pythonStartupMs;
     const [results] = await Promise.all([
-      Promise.all(bases.map((base, i) => runDiscordPy(input.python, base, shareOfPairs(i, processes), startAt))),
+      Promise.all(bases.map((base, i) => (input.plainHttp === true ? runPlainHttp(base, shareOfPairs(i, processes), startAt) : runDiscordPy(input.python, base, shareOfPairs(i, processes), startAt)))),
       (async () => {
         await sleep(startAt - Date.now());
         for (const job of dashboardJobs) await dashboard.request(job.method, job.path, { deadlineMs: 120_000 }).catch(() => undefined);
@@ -135,7 +158,7 @@ async function runRow(input: { mode: Mode; processes: number; python: string; em
     const requests = botPairs * 2 + dashboardJobs.length;
     const failed = results.reduce((sum, result) => sum + result.errors.length + Object.entries(result.statuses).filter(([status]) => Number(status) >= 300).reduce((n, [, c]) => n + c, 0), 0);
     return {
-      mode: mode.name,
+      mode: input.plainHttp === true ? `${mode.name} (plain HTTP client, no pacing of its own)` : mode.name,
       processes,
       requests,
       rateLimited: seen.rateLimited,
@@ -204,6 +227,9 @@ async function main(): Promise<void> {
         console.error(`${row.mode} | ${processes} proc: ${row.rateLimited} 429s, ${(row.wallMs / 1_000).toFixed(2)} s (${(row.wallMs / row.minimumMs).toFixed(3)}x), failed ${row.failed}, misordered ${row.misordered}`);
       }
     }
+    const plain = await runRow({ mode: { name: "proxy, 1 replica", replicas: 1 }, processes: 1, python: found.python, emulator, redis, redisUrl: redisServer.url, logDir: dataDir, plainHttp: true });
+    rows.push(plain);
+    console.error(`${plain.mode}: ${plain.rateLimited} 429s, ${(plain.wallMs / 1_000).toFixed(2)} s (${(plain.wallMs / plain.minimumMs).toFixed(3)}x)`);
     latency = await measureLatency(redisServer.url, dataDir);
   } finally {
     await cleanup.run();
@@ -217,8 +243,9 @@ function render(rows: Row[], latency: Awaited<ReturnType<typeof measureLatency>>
   return [
     `Emulator limits: member-role bucket ${roleLimit.count} per ${roleLimit.windowSeconds} s (Discord: 10 per 10 s, scaled 10x faster), global ${globalPerSecond}/s per bot token. ` +
       `Each run: ${botPairs} add-then-remove pairs from discord.py ${discordPyVersionNote}, split by whole pairs over the processes and sent at once (asyncio.gather), while the dashboard's client makes ${dashboardPairs} pairs of its own, one change at a time. ` +
-      `"min" is the fastest the bucket allows, (ceil(requests / 10) - 1) windows; "429s" and "invalid" are counted by the emulator; "failed" are discord.py calls that ended in an error; ` +
-      `"misordered" counts member-roles still held after the run (a remove that reached Discord before its add). Node ${process.version}${quick ? ", quick run" : ""}.`,
+      `The clock starts when every process has started and logged in. "min" is the fastest the bucket allows, (ceil(requests / 10) - 1) windows; "429s" and "invalid" are counted by the emulator; "failed" are discord.py calls that ended in an error; ` +
+      `"misordered" counts member-roles still held after the run (a remove that reached Discord before its add). ` +
+      `discord.py paces itself as well: once it has learned the bucket from the headers the proxy passes through, it sleeps out every window it sees exhausted, which costs it about one window per run; the last row sends the same changes from Node's fetch with no pacing of its own. Node ${process.version}${quick ? ", quick run" : ""}.`,
     "",
     "| discord.py sent | processes | requests | 429s | invalid | wall (s) | min (s) | wall / min | failed | misordered |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
