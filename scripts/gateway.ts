@@ -19,6 +19,7 @@ import { EnvError, parseEnv, type Env } from "../lib/env";
 import { moduleLogger } from "../lib/log";
 import { createRedis, waitUntilReady } from "../lib/redis/connection";
 import { createGatewayWorker } from "../lib/gateway/worker";
+import { eventKeyspace } from "../lib/events/keys";
 import { publishRolesChanged } from "../lib/events/publish";
 import type { DiscordFollower } from "../lib/teams/discord-sync";
 
@@ -69,10 +70,11 @@ async function main(): Promise<void> {
     guildId: env.DISCORD_GUILD_ID,
     botToken: env.DISCORD_BOT_TOKEN,
     apiBase: env.DISCORD_API_BASE,
-    // Open tabs of the member get their new roles; fails open and is not awaited, so the mirror never waits on it.
+    // Open tabs of the member get their new roles (members with no tab open get no notice: a sync
+    // writes them all); fails open and is not awaited, so the mirror never waits on it.
     // The follow-up queues the change and returns at once too.
     onMemberChanged: (change) => {
-      void publishRolesChanged(redis, change.userId);
+      void publishRolesChanged(redis, change.userId, eventKeyspace(), { onlyIfWatched: true });
       follower?.memberChanged(change);
     },
     onRoleDeleted: (deleted) => follower?.roleDeleted(deleted),

@@ -275,7 +275,11 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
       return;
     }
     metrics.eventReconnects.inc({ outcome: "replayed" });
-    sendBatch([{ event: "ready", data: { resumed: true } }], lastEventId);
+    // A reconnecting tab is sent the current roles and team rather than a replay of the notices:
+    // the same outcome, and it also covers changes that wrote no notice because the user had no
+    // stream open at that moment (the Gateway only announces members someone is watching).
+    if (!(await checkSession())) return;
+    sendBatch([{ event: "ready", data: { resumed: true } }, ...(await currentEvents(new Set(["team", "roles"])))], logEnd);
   }
 
   const body = new ReadableStream<Uint8Array>(

@@ -52,8 +52,13 @@ async function failingOpen(what: string, publish: () => Promise<void>): Promise<
  * Tells the user's open tabs that their roles changed: call it after the
  * role cache holds the new roles (the stream pushes what the cache holds).
  */
-export function publishRolesChanged(redis: Redis, userId: string, keys: EventKeys = eventKeyspace()): Promise<void> {
-  return failingOpen("roles", () => publishNotice(redis, keys, [userId], { kind: "roles" }));
+export function publishRolesChanged(redis: Redis, userId: string, keys: EventKeys = eventKeyspace(), options: { onlyIfWatched?: boolean } = {}): Promise<void> {
+  return failingOpen("roles", async () => {
+    // The Gateway announces every member a sync writes (10,000 at a cold start): only those with a
+    // tab open need a notice. A tab that opens later is sent the current roles when its stream starts.
+    if (options.onlyIfWatched && (await redis.exists(keys.openStreams(userId))) === 0) return;
+    await publishNotice(redis, keys, [userId], { kind: "roles" });
+  });
 }
 
 /** Everyone whose page shows the team: its members and the players asking to join it. */

@@ -47,10 +47,15 @@ export function eventReader(response: Response) {
     }
   }
 
+  // A read still pending when a wait timed out is kept for the next wait, so its chunk is not lost.
+  let pending: ReturnType<typeof reader.read> | null = null;
+
   async function readMore(deadline: number): Promise<boolean> {
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now())));
-    const chunk = await Promise.race([reader.read(), timeout]);
+    pending ??= reader.read();
+    const chunk = await Promise.race([pending, timeout]);
     if (chunk === "timeout") return false;
+    pending = null;
     if (chunk.done) {
       ended = true;
       return false;

@@ -65,7 +65,7 @@ describe("GET /api/events stream", () => {
     expect(seen.find((event) => event.event === "team")?.data).toEqual({ team: "Lagos Lions" });
   });
 
-  it("a reconnect with Last-Event-ID gets what happened meanwhile, and nothing it had", async () => {
+  it("a reconnect with Last-Event-ID gets the current roles and team, the id at the log's end, then only what comes later", async () => {
     const hub = await kit.process();
     const first = await kit.open(hub);
     await first.events.next();
@@ -77,12 +77,15 @@ describe("GET /api/events stream", () => {
     await publishNotice(kit.redis, kit.keys, [user.id], { kind: "team", teamId: "1" });
     const [[lastId]] = (await kit.redis.xrevrange(kit.keys.notices(user.id), "+", "-", "COUNT", 1)) as [[string, string[]]];
     const again = await kit.open(hub, { lastEventId: seen?.id ?? null });
-    expect(await again.events.next()).toEqual({ event: "ready", id: seen?.id, data: { resumed: true } });
-    expect(await again.events.next()).toEqual({ event: "team", id: lastId, data: { team: "current" } });
+    expect(await again.events.next()).toEqual({ event: "ready", id: null, data: { resumed: true } });
+    expect(await again.events.next()).toEqual({ event: "team", id: null, data: { team: "current" } });
+    expect(await again.events.next()).toEqual({ event: "roles", id: lastId, data: sampleRoles });
     expect(await again.events.next(300)).toBeNull();
+    await publishNotice(kit.redis, kit.keys, [user.id], { kind: "roles" });
+    expect((await again.events.next())?.event).toBe("roles");
   });
 
-  it("a tab that opened before the user's first notice gets it on reconnect, without a refetch", async () => {
+  it("a tab that opened before the user's first notice gets the current data on reconnect, without a refetch", async () => {
     const hub = await kit.process();
     const first = await kit.open(hub);
     const ready = await first.events.next();
@@ -91,6 +94,7 @@ describe("GET /api/events stream", () => {
     await publishNotice(kit.redis, kit.keys, [user.id], { kind: "roles" });
     const again = await kit.open(hub, { lastEventId: ready?.id ?? null });
     expect((await again.events.next())?.event).toBe("ready");
+    expect((await again.events.next())?.event).toBe("team");
     expect((await again.events.next())?.event).toBe("roles");
   });
 
