@@ -11,7 +11,7 @@ import { markTeamRole } from "./admin-client";
  * Roles made on Discord that may become teams: they grant no permission,
  * belong to no integration and sit below the bot. The dashboard treats no
  * other role as a team's; marking one is judged again, fresh, by the server.
- * Its holders join the roster when they next open the dashboard.
+ * Its holders are on the roster: at once while the Gateway mirror is live, else when they next open the dashboard.
  */
 export function TeamRoles({ roles }: { roles: TeamRoleOption[] }) {
   const router = useRouter();
@@ -26,7 +26,7 @@ export function TeamRoles({ roles }: { roles: TeamRoleOption[] }) {
             <li key={role.id} className="flex flex-wrap items-center justify-between gap-3 py-2" data-team-role={role.name}>
               <div className="min-w-0">
                 <p className="font-medium text-slate-900">{role.name}</p>
-                <p className="text-sm text-slate-600">{role.marked ? "Marked as a team: its members join when they next open the dashboard." : `Role ${role.id}`}</p>
+                <p className="text-sm text-slate-600">{role.marked ? "Marked as a team: whoever holds this role on Discord is on its roster." : `Role ${role.id}`}</p>
               </div>
               {!role.marked && (
                 <button

@@ -87,7 +87,7 @@ export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps
         </div>
       </header>
       <main className="mx-auto flex max-w-4xl flex-col gap-4 px-4 py-6">
-        <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} />
+        <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} live={answer.how === "live"} />
         <RolesProblemBanner problem={problem} onRetry={() => void refetch()} />
         <ViewSwitch view={answer.view} inviteUrl={inviteUrl} refreshRoles={refetch} saveProfile={saveProfileAndRefresh} />
         {answer.view !== "join-server" && answer.view !== "profile-form" && <ProfileEditor onSaved={refetch} />}
