@@ -132,7 +132,17 @@ async function respond(context: EmulatorContext, routes: RouteTable, request: In
   const { reply, faults } = await answerApi(context, routes, request, match, url, body);
   context.stats.record(match.kind === "route" ? match.key : null, reply.status);
   if (countsAsInvalid(reply)) context.invalidRequests.record(clientIp(request));
-  return applyResponseFaults(faults, reply);
+  return applyResponseFaults(faults, withDiscordVia(reply));
+}
+
+/**
+ * Discord's own answers pass its Google front end and carry `Via: 1.1 google`; a Cloudflare
+ * ban page does not. Clients tell the two apart by it (discord.py treats a 429 without `Via`
+ * as a ban and gives up), so the emulator must send it exactly where Discord does.
+ */
+function withDiscordVia(reply: EmulatorResponse): EmulatorResponse {
+  if (reply.body.startsWith("error code:")) return reply;
+  return { ...reply, headers: { ...reply.headers, Via: "1.1 google" } };
 }
 
 /** The node:http listener: everything in memory, one answer per request, never a crash. */

@@ -259,6 +259,8 @@ describe("emulator invalid-request ban", () => {
       const response = await fetch(`${emu.api}/users/@me`, { headers: { Authorization: "Bearer nope" } });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ message: "401: Unauthorized", code: 0 });
+      // Discord's own answers pass its front end; the ban page below does not.
+      expect(response.headers.get("via")).toBe("1.1 google");
     }
     emu.clock.advance(10_000);
     const banned = await fetch(`${emu.api}/guilds/${guildId}/roles`, { headers: bot });
@@ -267,6 +269,7 @@ describe("emulator invalid-request ban", () => {
     expect(await banned.text()).toBe("error code: 1015");
     expect(banned.headers.get("retry-after")).toBe("80");
     expect([...banned.headers.keys()].filter((name) => name.startsWith("x-ratelimit"))).toEqual([]);
+    expect(banned.headers.get("via")).toBeNull();
 
     expect(await emu.stats()).toMatchObject({ banned: true, invalid: 4 });
 
