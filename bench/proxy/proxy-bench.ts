@@ -260,8 +260,8 @@ function render(rows: Row[], latency: Awaited<ReturnType<typeof measureLatency>>
   ];
 }
 
-/** discord.py treats a 429 without a `Via` header as a Cloudflare ban and raises; the emulator sends none, so direct 429s show as failures. */
-const discordPyVersionNote = "(Debian's 2.2.2; it raises on a 429 that lacks Discord's `Via` header, as the emulator's do, instead of waiting)";
+/** discord.py treats a 429 without a `Via` header as a Cloudflare ban and raises; Discord's (and the emulator's) carry one, so it waits and retries. */
+const discordPyVersionNote = "(Debian's 2.2.2; on a 429 it waits `retry_after` and retries, as it does on Discord)";
 
 main().then(
   () => process.exit(0),
