@@ -29,12 +29,20 @@ export const runMessage = z.object({
   policy: z.record(z.string(), z.number()).optional(),
   /** Tell the parent when the first request is handed to the network (for kill tests). */
   reportSending: z.boolean().optional(),
+  /**
+   * Sent one at a time, each awaited, before `jobs`, by the same client
+   * instance: they teach it the routes' bucket hashes so the measured run
+   * starts warm.
+   */
+  warmup: z.array(job).optional(),
+  /** Epoch milliseconds: `jobs` start then (after any warm-up), so several processes start together. */
+  startAt: z.number().optional(),
 });
 export type RunMessage = z.infer<typeof runMessage>;
 export type WorkerReply =
   | { type: "ready" }
   | { type: "sending"; id: number }
-  | { type: "done"; id: number; ok: number; failed: number; errors: Record<string, number>; elapsedMs: number };
+  | { type: "done"; id: number; ok: number; failed: number; errors: Record<string, number>; elapsedMs: number; warmupFailed: number; startedLateMs: number };
 
 const connections = new Map<string, Redis>();
 const send = (reply: WorkerReply) => process.send?.(reply);
@@ -88,8 +96,24 @@ function discordjs(message: RunMessage): Runner {
   };
 }
 
+/** Warm-up calls in order, each awaited; returns how many failed. */
+async function warmUp(runner: Runner, jobs: RunMessage["jobs"]): Promise<number> {
+  let failed = 0;
+  for (const item of jobs) {
+    await runner.call(item.method, item.path as RouteLike).catch(() => {
+      failed += 1;
+    });
+  }
+  return failed;
+}
+
 async function run(message: RunMessage): Promise<void> {
   const runner = message.client === "ours" ? ours(message) : discordjs(message);
+  const warmupFailed = await warmUp(runner, message.warmup ?? []);
+  // A warm-up that overran the start would make this process start late: reported, so the parent can refuse the run.
+  const startAt = message.startAt ?? Date.now();
+  const startedLateMs = Math.max(0, Date.now() - startAt);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const started = performance.now();
   const results = await Promise.allSettled(message.jobs.map((item) => runner.call(item.method, item.path as RouteLike)));
   const elapsedMs = performance.now() - started;
@@ -111,7 +135,7 @@ async function run(message: RunMessage): Promise<void> {
     const name = reason instanceof Error ? `${reason.name}${status ? ` ${status}` : ""}` : String(reason);
     errors[name] = (errors[name] ?? 0) + 1;
   }
-  send({ type: "done", id: message.id, ok, failed: message.jobs.length - ok, errors, elapsedMs });
+  send({ type: "done", id: message.id, ok, failed: message.jobs.length - ok, errors, elapsedMs, warmupFailed, startedLateMs });
 }
 
 process.on("message", (raw: unknown) => {
