@@ -15,8 +15,14 @@ export const actionPolicy = {
   /** How long an action waits for another one on the same team or user before answering "busy". */
   lockWaitMs: 12_000,
   lockPollMs: 50,
-  /** Deadline of each Discord call made by an action: the user is waiting on the page. */
-  discordDeadlineMs: 8_000,
+  /**
+   * Deadline of each Discord call made by an action: the user is waiting on
+   * the page. One whole window of Discord's member-role bucket (10 per 10 s for
+   * the guild) plus the client's margin: a call that finds the bucket just
+   * spent (two or three quick actions in a row do that) waits for the next
+   * window instead of failing the action half-way.
+   */
+  discordDeadlineMs: 12_000,
   /** Audit entries kept (the stream is trimmed approximately past this). */
   auditEntriesMax: 10_000,
   /** Audit entries the admin area shows. */
