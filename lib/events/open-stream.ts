@@ -246,7 +246,8 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
         return;
       }
     }
-    redis.zadd(slotsKey, now() + policy.slotLeaseMs, slot).catch(() => undefined);
+    // The lease on the key too: if every other slot went, the ZADD makes the key anew, without one.
+    redis.multi().zadd(slotsKey, now() + policy.slotLeaseMs, slot).pexpire(slotsKey, policy.slotLeaseMs).exec().catch(() => undefined);
     scheduleBeat();
   }
 

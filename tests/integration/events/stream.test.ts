@@ -174,6 +174,14 @@ describe("GET /api/events stream", () => {
     expect(stream.events.comments()).toBeGreaterThanOrEqual(2);
     const leaseAfter = await leaseEnd();
     expect(leaseAfter).toBeGreaterThan(leaseBefore);
+    // Every other slot gone with the key (their tabs closed, their leases swept): the next beat
+    // makes the key again, and it must still be forgotten on its own.
+    await kit.redis.del(kit.keys.openStreams(user.id));
+    await pause(200);
+    expect(await kit.redis.zcard(kit.keys.openStreams(user.id))).toBe(1);
+    const ttl = await kit.redis.pttl(kit.keys.openStreams(user.id));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
   });
 
   it("closes with session-ended once the session is gone, on the next notice or the periodic check", async () => {
