@@ -4,6 +4,8 @@ import type { NextAuthOptions } from "next-auth";
 import DiscordProvider from "next-auth/providers/discord";
 import { getEnv } from "@/lib/env";
 import { moduleLogger } from "@/lib/log";
+import { productKeyspace } from "@/lib/actions/keys";
+import { getRedis } from "@/lib/redis/client";
 import { isRedisUnavailable } from "@/lib/redis/connection";
 import { revokeToken } from "./discord-oauth";
 import { getTokenStore, oauthConfig } from "./index";
@@ -40,6 +42,20 @@ async function sessionStillAlive(sessionId: unknown): Promise<boolean> {
  * (an encrypted JWT) carries only the user id, name and a session id; the
  * Discord tokens stay server-side in Redis, encrypted.
  */
+/**
+ * Rosters and requests show the name a member last had on Discord. With the
+ * live mirror, rosters fill from Discord before anyone acts, so the name is
+ * remembered at login too. Fails open: a login never fails for it.
+ */
+async function rememberDisplayName(userId: string, name: string | null | undefined): Promise<void> {
+  if (!name) return;
+  try {
+    await getRedis().hset(productKeyspace().userNames, userId, name.slice(0, 100));
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, "display name not remembered at login");
+  }
+}
+
 export function getAuthOptions(): NextAuthOptions {
   const env = getEnv();
   const apiOrigin = new URL(env.DISCORD_API_BASE).origin;
@@ -83,6 +99,7 @@ export function getAuthOptions(): NextAuthOptions {
           userId: account.providerAccountId,
         });
         log.info({ userId: account.providerAccountId }, "user logged in");
+        await rememberDisplayName(account.providerAccountId, token.name);
         return { sub: account.providerAccountId, name: token.name, sid: sessionId };
       },
       async session({ session, token }) {

@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { emulatorUrl, logIn, roles } from "./support";
+import { emulatorUrl, logIn, roles, stackRedisUrl } from "./support";
 
 /**
  * Teams follow Discord end to end: the stack's Gateway workers put a member
@@ -25,10 +26,15 @@ async function control(method: "POST" | "DELETE", path: string, body?: unknown):
 
 test("the manager's roster lists a player given the team role on Discord who has never logged in", async ({ page }) => {
   test.setTimeout(90_000);
+  // Forget the name an earlier action remembered: logging in alone must name the manager.
+  execFileSync("redis-cli", ["-u", stackRedisUrl(), "HDEL", "safa:user-names", "1200000000000000004"]);
   await logIn(page, "manager");
   await expect(page.locator('[data-view="team-manager"]')).toBeVisible();
   const roster = page.getByRole("list", { name: "Roster of Lagos Lions" });
   await expect(roster).toBeVisible();
+  // The manager never acted here, but logged in: the roster names them as Discord does.
+  await expect(roster.getByRole("listitem").first()).toContainText(/^manager/);
+  await expect(roster.getByText("Member …0004")).toHaveCount(0);
 
   const username = `discord_${randomBytes(4).toString("hex")}`;
   const member = (await (await control("POST", "users", { username, roles: [roles.updatedProfile, roles.player, roles.lagosLions], member: true })).json()) as Created;
