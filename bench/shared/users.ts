@@ -10,7 +10,7 @@ export type SignedInUser = { index: number; userId: string; username: string; se
 export type CookieUser = SignedInUser & { cookie: string };
 
 /** Control calls in flight at once while setting users up; the emulator answers them from memory. */
-const setupConcurrency = 16;
+export const setupConcurrency = 16;
 
 /** The app's own token store on `redis`, encrypting with `secret`, refreshing at the emulator. */
 export function benchTokenStore(options: { redis: Redis; secret: string; emulatorUrl: string }): TokenStore {
@@ -19,6 +19,24 @@ export function benchTokenStore(options: { redis: Redis; secret: string; emulato
     secret: options.secret,
     oauth: { apiBase: `${options.emulatorUrl}/api/v10`, clientId: fixture.clientId, clientSecret: fixture.clientSecret },
   });
+}
+
+/**
+ * One login of `userId`, as the login callback does it: tokens from the
+ * emulator's control API, saved under a new session id with the app's own
+ * token store. Called again for the same user, it is a second device.
+ */
+export async function signInSession(emulatorUrl: string, tokens: TokenStore, userId: string): Promise<{ sessionId: string; accessToken: string }> {
+  const granted = await grantTokens(emulatorUrl, userId);
+  const sessionId = randomUUID();
+  await tokens.save(sessionId, {
+    accessToken: granted.access_token,
+    refreshToken: granted.refresh_token,
+    expiresAt: Date.now() + granted.expires_in * 1_000,
+    scope: fixture.scope,
+    userId,
+  });
+  return { sessionId, accessToken: granted.access_token };
 }
 
 /**
@@ -33,16 +51,7 @@ export async function signInUsers(options: { emulatorUrl: string; tokens: TokenS
     async (index) => {
       const username = `${options.prefix}_${index}`;
       const user = await createMember(options.emulatorUrl, username);
-      const granted = await grantTokens(options.emulatorUrl, user.id);
-      const sessionId = randomUUID();
-      await options.tokens.save(sessionId, {
-        accessToken: granted.access_token,
-        refreshToken: granted.refresh_token,
-        expiresAt: Date.now() + granted.expires_in * 1_000,
-        scope: fixture.scope,
-        userId: user.id,
-      });
-      return { index, userId: user.id, username, sessionId, accessToken: granted.access_token };
+      return { index, userId: user.id, username, ...(await signInSession(options.emulatorUrl, options.tokens, user.id)) };
     },
   );
 }
