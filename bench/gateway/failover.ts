@@ -80,7 +80,9 @@ runBench("failover", 240_000, async (progress, cleanups) => {
   const changesDuringOutage = stream.changes.filter((change) => change.sentAt >= killedAt && firstAfterKill !== undefined && change.sentAt < firstAfterKill).length;
   const bot = stream.changes.filter((change) => change.source === "bot").length;
   const lost = diffCount(diff);
-  const met = recoveryMs <= failoverTargets.recoveryWithinMs && lost === failoverTargets.lostChanges && stream.failures === 0;
+  // Checks hold on any machine; the time target is judged on full runs only.
+  const checked = lost === failoverTargets.lostChanges && stream.failures === 0;
+  const met = checked && recoveryMs <= failoverTargets.recoveryWithinMs;
   const lines = [
     `Two Gateway worker processes (scripts/gateway.ts) on one Redis; ${userIds.length} members; ${stream.changes.length} role changes made (${bot} by the bot through REST, ${stream.changes.length - bot} by a moderator through the control API; ${stream.failures} calls failed, ${stream.skipped} slots skipped) at ${profile.changesPerSecond} per second for ${profile.durationMs / 1_000} s; the leader (${leader.name}) killed with SIGKILL at ${profile.killAtMs / 1_000} s.`,
     "",
@@ -94,11 +96,12 @@ runBench("failover", 240_000, async (progress, cleanups) => {
     `| new leader | ${standby && isWorkerOf(standby, after.leaderId) ? `${standby.name} (the standby)` : String(after.leaderId)}, fence ${before.fence} -> ${after.fence}, resyncs ${before.resyncCount} -> ${after.resyncCount} | |`,
     "",
     `Result: ${met ? "within the targets" : "MISSES a target"}.`,
+    `Checks: ${checked ? "passed" : "FAILED"} (no change lost, no failed call).`,
     "",
     "How it is measured: the bench subscribes to the mirror's own announcement channel (`safa:gateway:member-changed`, published by the leader after each batch it wrote to Redis) and notes when each message arrives. The kill is a SIGKILL to the leader's process group (no hand-over: the standby waits for the lease to expire, then resumes the session). The first announcement received after the kill is the first change applied after it. Changes lost: once the stream is over, every member of the emulator's guild (its control API) is compared with the mirror's members hash, retried every 200 ms for up to " +
       `${profile.settleMs / 1_000} s; any member still differing is a lost change.`,
   ];
   console.log(lines.join("\n"));
   if (profile.name === "full") progress(`written to ${writeResults("failover.md", "Failover results", "npm run bench:failover", lines)}`);
-  if (!met) throw new Error("failover missed a target");
+  if (!checked || (profile.name === "full" && !met)) throw new Error("failover missed a target");
 });

@@ -67,6 +67,7 @@ runBench("mirror-sync", 240_000, async (progress, cleanups) => {
           "",
         ]),
     `Result: ${liveAfterMs <= syncTargets.liveWithinMs && deltaBytes <= syncTargets.memoryBytesMax && diffCount(diff) === 0 ? "within the targets" : "MISSES a target"}.`,
+    `Checks: ${diffCount(diff) === 0 ? "passed" : "FAILED"} (the mirror equals the emulator).`,
     "",
     "How it is measured: the clock starts when the bench spawns the worker process (so it includes Node and tsx starting, the lease, GET /gateway/bot, the connection, IDENTIFY and the op 8 member requests) and stops when `readMirrorStatus` (polled every 20 ms) first says live. used_memory is read just before the spawn (Redis then holds nothing) and just after live; MEMORY USAGE is taken with SAMPLES 0 (every element counted).",
   ];

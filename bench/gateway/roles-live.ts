@@ -129,7 +129,9 @@ runBench("roles-live", 900_000, async (progress, cleanups) => {
   const rateLimited = after.rateLimited - before.rateLimited;
   const oldest = maximum(figures.behindMs);
   const failures = Object.entries(figures.failures).map(([reason, count]) => `${reason}: ${count}`).join(", ") || "none";
-  const met = lookups === rolesLiveTargets.memberLookups && rateLimited === 0 && oldest <= rolesLiveTargets.behindMsMax && failures === "none";
+  // Checks hold on any machine; the time target is judged on full runs only (a --quick run on a busy machine proves the bench runs, not a figure).
+  const checked = lookups === rolesLiveTargets.memberLookups && rateLimited === 0 && failures === "none";
+  const met = checked && oldest <= rolesLiveTargets.behindMsMax;
   const lines = [
     `The focus storm of bench:roles (${storm.users} members, ${devices.length - storm.users} of them also on a second device, ${storm.tabsPerUser} tabs per device, a refetch of GET /api/roles every ${storm.refetchMinMs / 1_000} to ${storm.refetchMaxMs / 1_000} s per tab, ${storm.durationMs / 1_000} s, ${urls.length} instances of the product's role service, lib/roles) with one Gateway worker keeping the mirror live; meanwhile ${changes.changes.length} role changes at the emulator (${rolesLiveTargets.changesPerSecond} per second, a moderator's and the bot's).`,
     "",
@@ -146,10 +148,11 @@ runBench("roles-live", 900_000, async (progress, cleanups) => {
     `Before (bench/results/focus-storm.md, the same storm on the paced path, without the mirror): 3,000 member lookups, 0 429s, oldest roles served 12.2 s old.`,
     "",
     `Result: ${met ? "within the targets" : "MISSES a target"}.`,
+    `Checks: ${checked ? "passed" : "FAILED"} (no member lookup, no 429, no failed answer).`,
     "",
     "How it is measured: the emulator's own counters for the member route, read before and after the storm. Every role change toggles the Player role of one member; an answer is behind when the member's last change confirmed by the emulator before the request left is not in it, and then by the time from that confirmation to the answer's arrival (answers to requests sent while a change was in flight count as current either way). The instances are bench/roles/instance.ts with the `ours` strategy, the product's role service unchanged, as in bench:roles.",
   ];
   console.log(lines.join("\n"));
   if (!values.quick) progress(`written to ${writeResults("roles-live.md", "Role lookups with the mirror live", "npm run bench:roles-live", lines)}`);
-  if (!met) throw new Error("roles-live missed a target");
+  if (!checked || (!values.quick && !met)) throw new Error("roles-live missed a target");
 });

@@ -7,7 +7,8 @@ const run = promisify(execFile);
 /** The figure column of a bench's table (first cell of each data row). */
 async function figuresOf(bench: string): Promise<string[]> {
   const { stdout } = await run("npx", ["tsx", `bench/gateway/${bench}.ts`, "--quick"], { timeout: 170_000, maxBuffer: 4 * 1024 * 1024 });
-  expect(stdout).toMatch(/^Result: within the targets?\.$/m);
+  // The checks, not the timing: a --quick run on a busy machine judges no figure.
+  expect(stdout).toMatch(/^Checks: passed /m);
   return stdout
     .split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| ---"))
