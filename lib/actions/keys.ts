@@ -43,6 +43,15 @@ export function productKeyspace(prefix = "safa:") {
     disbandedRoles: `${prefix}disbanded-roles`,
     /** Hash: role id -> user id of the admin who marked that role (made on Discord) as a team's. */
     markedTeamRoles: `${prefix}marked-team-roles`,
+    /**
+     * Hash: user id -> compact JSON entry (`PoolEntry`, lib/pool/entry.ts) of a
+     * free agent who switched on "looking for a team"; absent when they are not.
+     */
+    pool: `${prefix}pool`,
+    /** Hash: team id -> JSON of that team's open offer (`StoredOffer`, lib/offers/store.ts) to this user. */
+    offers: (userId: string) => `${prefix}offers:${userId}`,
+    /** Sorted set: user id -> expires at (epoch ms), the team's open offers. */
+    teamOffers: (teamId: string) => `${prefix}team:${teamId}:offers`,
     /** Hash: journal id -> JSON of an action whose Discord half is not settled yet. */
     journals: `${prefix}journals`,
     /** The guild's roles and the bot's highest position, cached briefly for judging team roles made on Discord. */
@@ -59,6 +68,14 @@ export function productKeyspace(prefix = "safa:") {
     refusals: (userId: string) => `${prefix}refusals:${userId}`,
     /** Lease lock of one action subject (`team:<id>`, `user:<id>`, `team-name:<name>`). */
     lock: (subject: string) => `${prefix}lock:${subject}`,
+    /** Hash: the transfer window's record (lib/tournament/window.ts): its state now, scheduled changes, what was announced. */
+    transferWindow: `${prefix}transfer-window`,
+    /** Hash: team id, or `all`, -> JSON of a roster lock (lib/tournament/locks.ts). */
+    rosterLocks: `${prefix}roster-locks`,
+    /** Hash: the season's start (epoch ms) and its per-team limit of roster changes. */
+    season: `${prefix}season`,
+    /** Hash: team id -> roster changes made in the season that started at `seasonId` (its start, epoch ms). */
+    seasonChanges: (seasonId: string) => `${prefix}season:${seasonId}:changes`,
   };
 }
 

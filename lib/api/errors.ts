@@ -49,6 +49,12 @@ export const errorStatus = {
   unsafe_team_role: 409,
   role_not_allowed: 409,
   disbanded: 409,
+  /** The transfer window is closed (lib/tournament/rules.ts). */
+  window_closed: 409,
+  /** A tournament admin locked this roster, or all rosters. */
+  roster_locked: 423,
+  /** The team has made every roster change the season allows. */
+  change_limit_reached: 409,
   // Another action, or time, got in the way.
   busy: 409,
   /** The action outlived its lock's lease, so its change was undone. */

@@ -1,0 +1,7 @@
+import type { ActionContext } from "@/lib/actions/context";
+
+/**
+ * What the tournament rules need of the app: its Redis, keys and clock. A
+ * team context is one, so team actions pass theirs as it is.
+ */
+export type TournamentContext = Pick<ActionContext, "redis" | "keys" | "now" | "log">;
