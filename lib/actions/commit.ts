@@ -22,7 +22,14 @@ import type { ScriptRefusal } from "./refusals";
 export const commitSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("profile"), userId: z.string(), profileJson: z.string() }),
   z.object({ kind: z.literal("create-team"), userId: z.string(), name: z.string(), normalizedName: z.string(), tag: z.string() }),
-  z.object({ kind: z.literal("join"), teamId: z.string(), userId: z.string(), rosterMax: z.number().int() }),
+  z.object({
+    kind: z.literal("join"),
+    teamId: z.string(),
+    userId: z.string(),
+    rosterMax: z.number().int(),
+    /** What the join answers: the player's request (approved by the manager) or the team's offer (accepted by the player). */
+    via: z.enum(["request", "offer"]).optional(),
+  }),
   z.object({ kind: z.literal("leave"), teamId: z.string(), userId: z.string() }),
   z.object({ kind: z.literal("transfer"), teamId: z.string(), fromUserId: z.string(), toUserId: z.string() }),
   z.object({ kind: z.literal("disband"), teamId: z.string() }),
@@ -30,7 +37,7 @@ export const commitSpecSchema = z.discriminatedUnion("kind", [
 export type CommitSpec = z.infer<typeof commitSpecSchema>;
 
 /** Why a commit wrote nothing; each becomes a sentence for the user in the saga, and an error code (refusals.ts). */
-export type CommitRefusal = Exclude<ScriptRefusal, "too-many" | "disbanded">;
+export type CommitRefusal = Exclude<ScriptRefusal, "too-many" | "disbanded" | "not-looking" | "too-many-offers">;
 
 type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number };
 
@@ -91,8 +98,10 @@ function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): Prepa
           requestsKey: keys.requests(spec.teamId),
           userTeamKey: keys.userTeam,
           userRequestsKey: keys.userRequests,
+          offersKey: keys.offers(spec.userId),
+          poolKey: keys.pool,
         },
-        args: { teamId: spec.teamId, userId: spec.userId, rosterMax: spec.rosterMax, now: frame.now },
+        args: { teamId: spec.teamId, userId: spec.userId, rosterMax: spec.rosterMax, now: frame.now, via: spec.via ?? "request" },
       });
     case "leave":
       return prepare(teamLeaveCommitScript, {
@@ -116,6 +125,7 @@ function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): Prepa
           userRequestsKey: keys.userRequests,
           disbandedKey: keys.disbandedRoles,
           tagsKey: keys.teamTags,
+          teamOffersKey: keys.teamOffers(spec.teamId),
         },
         args: { teamId: spec.teamId },
       });

@@ -80,6 +80,8 @@ const refusalMessages: Record<CommitRefusal, [string, field?: string]> = {
   "in-team": ["This player is already in a team."],
   gone: ["This team no longer exists."],
   "no-request": ["There is no pending request from this player."],
+  "no-offer": ["This offer is no longer open: it was withdrawn, or you joined a team."],
+  "offer-expired": ["This offer has expired. Ask the team's manager for a new one."],
   full: ["The roster is full."],
   "not-member": ["This player is not on the team."],
   "is-manager": ["The manager cannot leave: hand over management or disband the team first."],

@@ -32,6 +32,14 @@ export const errorStatus = {
   // What is asked for, against what is stored.
   team_not_found: 404,
   no_request: 404,
+  /** The offer is not open: never made, withdrawn, declined, or void since the player joined a team. */
+  no_offer: 404,
+  offer_expired: 410,
+  /** The player has not switched on "looking for a team". */
+  not_looking: 409,
+  too_many_offers: 409,
+  /** The Discord server has no room left for another team role (Discord caps a server at 250 roles). */
+  role_cap: 409,
   in_team: 409,
   full: 409,
   not_member: 409,

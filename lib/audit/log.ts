@@ -19,6 +19,10 @@ export const auditActions = [
   "team.leave",
   "team.transfer",
   "team.disband",
+  "team.offer",
+  "team.offer-withdraw",
+  "team.offer-decline",
+  "team.offer-accept",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

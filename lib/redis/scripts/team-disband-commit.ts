@@ -16,6 +16,8 @@ import { actionCommitScript } from "./action-commit-prelude";
  * KEYS[11]  <prefix>user-requests
  * KEYS[12]  <prefix>disbanded-roles
  * KEYS[13]  <prefix>team-tags
+ * KEYS[14]  <prefix>team:<id>:offers (its open offers; each player's own
+ *           `<prefix>offers:<user>` entry for the team goes with it)
  * ARGV[6]   team id
  * Returns "ok" or "lost-lock".
  */
@@ -31,6 +33,7 @@ export const teamDisbandCommitScript = actionCommitScript({
     "userRequestsKey",
     "disbandedKey",
     "tagsKey",
+    "teamOffersKey",
   ],
   args: ["teamId"],
   body: `
@@ -45,6 +48,11 @@ for _, requester in ipairs(redis.call("ZRANGE", requestsKey, 0, -1)) do
   local kept = without(redis.call("HGET", userRequestsKey, requester), teamId)
   if #kept == 0 then redis.call("HDEL", userRequestsKey, requester) else redis.call("HSET", userRequestsKey, requester, cjson.encode(kept)) end
 end
+local keyPrefix = string.sub(teamKey, 1, #teamKey - #("team:" .. teamId))
+for _, offered in ipairs(redis.call("ZRANGE", teamOffersKey, 0, -1)) do
+  redis.call("HDEL", keyPrefix .. "offers:" .. offered, teamId)
+end
+redis.call("DEL", teamOffersKey)
 release(namesKey, redis.call("HGET", teamKey, "normalizedName"))
 release(tagsKey, redis.call("HGET", teamKey, "tagKey"))
 redis.call("DEL", teamKey, membersKey, requestsKey)

@@ -1,9 +1,11 @@
 import { dropUserRequestsLua } from "./team-drop-user-requests";
+import { dropUserOffersLua } from "./offer-drop-user-offers";
 import { actionCommitScript } from "./action-commit-prelude";
 
 /**
- * Moves an approved player from the team's requests onto its roster, once
- * Discord shows them in the team. The roster cap is checked here, inside the
+ * Moves an approved player from the team's requests (or a player who
+ * accepted the team's offer) onto its roster, once Discord shows them in the
+ * team. The roster cap is checked here, inside the
  * one atomic step, so two approvals racing for the last slot cannot both win
  * even if a lock lease ran out.
  *
@@ -17,23 +19,36 @@ import { actionCommitScript } from "./action-commit-prelude";
  * ARGV[7]  the joining user's id
  * ARGV[8]  roster cap
  * ARGV[9]  now, epoch milliseconds
- * Also drops the player's requests to other teams (see team-drop-user-requests.ts).
- * Returns "ok", "lost-lock", "gone", "in-team", "no-request" or "full" (nothing written unless "ok").
+ * KEYS[10] <prefix>offers:<user>  (hash: team id -> offer JSON with `expiresAt`)
+ * KEYS[11] <prefix>pool
+ * ARGV[10] "request" or "offer": which of the two the join answers
+ * Also drops the player's requests to other teams and every team's offer to
+ * them, and takes them out of the pool (see team-drop-user-requests.ts and
+ * offer-drop-user-offers.ts).
+ * Returns "ok", "lost-lock", "gone", "in-team", "no-request", "no-offer",
+ * "offer-expired" or "full" (nothing written unless "ok").
  */
 export const teamJoinCommitScript = actionCommitScript({
   name: "safaTeamJoinCommit",
-  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey"],
-  args: ["teamId", "userId", "rosterMax", "now"],
-  body: `${dropUserRequestsLua}
+  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey", "offersKey", "poolKey"],
+  args: ["teamId", "userId", "rosterMax", "now", "via"],
+  body: `${dropUserRequestsLua}${dropUserOffersLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("EXISTS", teamKey) == 0 then return "gone" end
 if redis.call("HEXISTS", userTeamKey, userId) == 1 then return "in-team" end
-if not redis.call("ZSCORE", requestsKey, userId) then return "no-request" end
+if via == "offer" then
+  local offer = redis.call("HGET", offersKey, teamId)
+  if not offer then return "no-offer" end
+  if tonumber(cjson.decode(offer).expiresAt) <= tonumber(now) then return "offer-expired" end
+elseif not redis.call("ZSCORE", requestsKey, userId) then
+  return "no-request"
+end
 if redis.call("ZCARD", membersKey) >= tonumber(rosterMax) then return "full" end
 redis.call("ZADD", membersKey, now, userId)
 redis.call("HSET", userTeamKey, userId, teamId)
 redis.call("ZREM", requestsKey, userId)
 drop_user_requests(teamKey, teamId, userRequestsKey, userId)
+drop_user_offers(teamKey, teamId, offersKey, poolKey, userId)
 close_journal_and_audit()
 return "ok"
 `,
