@@ -1,12 +1,15 @@
 import type { BucketQueues } from "./bucket-queue";
 import { BotTokenInvalidError, CloudflareBanError, InvalidRequestBudgetError, RateLimitedError } from "./errors";
 import type { GlobalGate } from "./global-gate";
+import type { ResourceOrder } from "./resource-order";
 import type { AcquireRequest, AcquireResult, AuthScope, Lease, LimiterStore } from "./limiter-store";
 import type { Waker } from "./waker";
 
 export type SlotDeps = {
   store: LimiterStore;
   queues: BucketQueues;
+  /** Writes to one resource in call order, whatever their bucket (see resource-order.ts). */
+  order: ResourceOrder;
   waker: Waker;
   gateFor(auth: AuthScope): GlobalGate;
   /** Route id -> bucket hash, as learned by this process; keeps routes sharing a bucket in one queue. */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { moduleLogger } from "../../log";
 import { metrics } from "../../metrics";
 import { acquireSlot, type SlotDeps } from "./acquire-slot";
+import { ResourceOrder } from "./resource-order";
 import { BucketQueues } from "./bucket-queue";
 import { createCoarseFallbackStore } from "./coarse-fallback-store";
 import {
@@ -102,6 +103,7 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
   const slots: SlotDeps = {
     store,
     queues: new BucketQueues(),
+    order: new ResourceOrder(),
     waker,
     knownHashes: new Map(),
     gateFor(auth) {
@@ -146,7 +148,9 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
     const signal = requestOptions.signal;
     let serverRetries = 0;
     let rateLimitRetries = 0;
+    let leaveOrder = () => undefined as void;
     try {
+      leaveOrder = await slots.order.enter(auth.scope, parsed, deadlineAt, signal);
       for (let attempt = 1; ; attempt += 1) {
         leaseCounter += 1;
         const acquireRequest: AcquireRequest = { route: parsed, auth: auth.scope, leaseId: `${instanceId}:${leaseCounter.toString(36)}` };
@@ -201,6 +205,7 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
         throw new DiscordAPIError(status, error.code, error.message, method, parsed.template, error.errors);
       }
     } finally {
+      leaveOrder();
       metrics.discordRequestSeconds.observe({ route: parsed.template }, (Date.now() - startedAt) / 1_000);
     }
   }

@@ -66,6 +66,15 @@ export async function forwardRaw(deps: ForwardDeps, raw: RawRequest): Promise<Ra
   const scope: AuthScope = { kind: raw.auth.kind, digest: tokenDigest(raw.auth.token) };
   const parsed = parseRoute(raw.method, raw.path, raw.auth.kind === "bearer" ? raw.auth.token : undefined);
   const route: ParsedRoute = { ...parsed, globalExempt: parsed.globalExempt || isTokenWebhook(raw.path) };
+  const leaveOrder = await deps.slots.order.enter(scope, route, raw.deadlineAt, raw.signal);
+  try {
+    return await forwardInOrder(deps, raw, scope, route, startedAt);
+  } finally {
+    leaveOrder();
+  }
+}
+
+async function forwardInOrder(deps: ForwardDeps, raw: RawRequest, scope: AuthScope, route: ParsedRoute, startedAt: number): Promise<RawAnswer> {
   const request: AcquireRequest = { route, auth: scope, leaseId: deps.nextLeaseId() };
   const lease = await acquireSlot(deps.slots, request, raw.deadlineAt, raw.signal);
   const sentAt = Date.now();
