@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { AuthOutcome } from "./auth";
+import { createChannelStore, type ChannelStore } from "./channel-store";
 import type { EmulatorConfig } from "./config";
 import { createFaultStore, type FaultStore } from "./faults";
 import { createGuildEvents, type GuildEvents } from "./guild-events";
@@ -34,6 +35,8 @@ export type EmulatorContext = {
   /** Every change to the guild, published by the directory, heard by the Gateway. */
   guildEvents: GuildEvents;
   directory: Directory;
+  /** The guild's text channels and their messages. */
+  channels: ChannelStore;
   tokens: TokenStore;
   routeLimiter: RouteLimiter;
   globalLimiter: GlobalLimiter;
@@ -47,10 +50,12 @@ export type EmulatorContext = {
 export function createContext(config: EmulatorConfig): EmulatorContext {
   const { clock } = config;
   const guildEvents = createGuildEvents();
+  const directory = createDirectory(clock, guildEvents);
   return {
     config,
     guildEvents,
-    directory: createDirectory(clock, guildEvents),
+    directory,
+    channels: createChannelStore(clock, directory),
     tokens: createTokenStore({ clock, tokenTtlSeconds: config.tokenTtlSeconds }),
     routeLimiter: createRouteLimiter({ clock, limits: config.bucketLimits }),
     globalLimiter: createGlobalLimiter({ clock, perSecond: config.globalLimitPerSecond }),
@@ -60,9 +65,10 @@ export function createContext(config: EmulatorConfig): EmulatorContext {
   };
 }
 
-/** Back to the fixture: users, roles, tokens, buckets, bans, faults and counters. Configuration stays. */
+/** Back to the fixture: users, roles, channels and their messages, tokens, buckets, bans, faults and counters. Configuration stays. */
 export function resetContext(context: EmulatorContext): void {
   context.directory.reset();
+  context.channels.reset();
   context.tokens.reset();
   context.routeLimiter.reset();
   context.globalLimiter.reset();

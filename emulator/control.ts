@@ -22,12 +22,17 @@
  *   the bot's role below others -> GUILD_ROLE_UPDATE for the role and every role that moved.
  * - `DELETE roles/:role_id` -> GUILD_ROLE_DELETE.
  *
+ * Channels (control-channels.ts):
+ * - `GET channels/:channel_id/messages`: every message, oldest first, with `pinged_user_ids`.
+ * - `POST channels/:channel_id/permissions` {send_messages}: false makes the bot's posts there answer 403 50013.
+ *
  * Anything else goes to the Gateway's control actions (`gateway/...`), if it has one.
  */
 import { z } from "zod";
 import type { EmulatorContext } from "./context";
 import { resetContext } from "./context";
 import { badRequest, parseBody } from "./control-body";
+import { handleChannelControl } from "./control-channels";
 import { handleGuildControl } from "./control-guild";
 import { faultInputSchema } from "./faults";
 import { jsonResponse, type EmulatorResponse } from "./http";
@@ -129,6 +134,7 @@ export function handleControl(context: EmulatorContext, method: string, url: URL
     default:
       return (
         handleGuildControl(context.directory, action, body) ??
+        handleChannelControl(context.channels, action, body) ??
         context.gateway?.control(action, body) ??
         jsonResponse(404, { error: `no control action ${action}; see emulator/control.ts` })
       );

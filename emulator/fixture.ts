@@ -22,6 +22,19 @@ export const ROLE_IDS = {
 } as const;
 
 /**
+ * The guild's text channels the product posts in. `transactions` is where
+ * every applied roster change is announced (.env.example's
+ * DISCORD_TRANSACTIONS_CHANNEL_ID).
+ */
+export const CHANNEL_IDS = {
+  transactions: "1100000000000000301",
+} as const;
+
+export type FixtureChannel = { id: string; name: string };
+
+export const FIXTURE_CHANNELS: readonly FixtureChannel[] = [{ id: CHANNEL_IDS.transactions, name: "transactions" }];
+
+/**
  * `managed`: Discord made the role for an integration (here the bot's own
  * role, tagged with its id); nobody can give or take it.
  */

@@ -110,7 +110,8 @@ async function answerApi(
   if (!prepared.ok) return { reply: prepared.response, faults };
   if (website) return { reply: prepared.handle(), faults };
 
-  const verdict = context.routeLimiter.take(ROUTE_CATALOG[match.key].bucketGroup, match.params.guild_id ?? null, prepared.principal);
+  const majorParameter = match.params.guild_id ?? match.params.channel_id ?? null;
+  const verdict = context.routeLimiter.take(ROUTE_CATALOG[match.key].bucketGroup, majorParameter, prepared.principal);
   if (!verdict.allowed) return { reply: routeRateLimited(verdict), faults };
   const shared = sharedLimitOf(context, match);
   if (shared) {

@@ -50,7 +50,7 @@ export type BucketVerdict = {
 
 export type RouteLimiter = {
   /**
-   * Spends one request from the bucket of `bucketGroup` + `majorParameter` (guild id) + `principal`
+   * Spends one request from the bucket of `bucketGroup` + `majorParameter` (guild or channel id) + `principal`
    * (the token). A refused request spends nothing.
    */
   take(bucketGroup: string, majorParameter: string | null, principal: string): BucketVerdict;

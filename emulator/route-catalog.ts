@@ -24,6 +24,11 @@ export type SharedResource = "member-roles";
 const MEMBER_LOOKUP_LIMIT: RouteLimit = { count: 5, windowSeconds: 60 };
 const MEMBER_ROLE_LIMIT: RouteLimit = { count: 10, windowSeconds: 10 };
 const OTHER_ROUTE_LIMIT: RouteLimit = { count: 5, windowSeconds: 5 };
+/**
+ * Bots posting in one channel: Discord documents no number (only the
+ * headers), and discord.js users observe 5 per 5 s per channel; so here.
+ */
+const CHANNEL_MESSAGE_LIMIT: RouteLimit = { count: 5, windowSeconds: 5 };
 
 function rest(method: HttpMethod, template: string, defaultLimit = OTHER_ROUTE_LIMIT, bucketGroup = `${method} ${template}`): CatalogEntry {
   return { method, template, bucketGroup, defaultLimit, website: false };
@@ -53,6 +58,8 @@ export const ROUTE_CATALOG = {
   "GET /guilds/:guild_id/roles/:role_id": rest("GET", "/guilds/:guild_id/roles/:role_id"),
   "PATCH /guilds/:guild_id/roles/:role_id": rest("PATCH", "/guilds/:guild_id/roles/:role_id"),
   "DELETE /guilds/:guild_id/roles/:role_id": rest("DELETE", "/guilds/:guild_id/roles/:role_id"),
+  "POST /channels/:channel_id/messages": rest("POST", "/channels/:channel_id/messages", CHANNEL_MESSAGE_LIMIT),
+  "GET /channels/:channel_id/messages": rest("GET", "/channels/:channel_id/messages"),
   "GET /gateway": rest("GET", "/gateway"),
   "GET /gateway/bot": rest("GET", "/gateway/bot"),
 } as const satisfies Record<string, CatalogEntry>;

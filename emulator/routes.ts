@@ -1,8 +1,10 @@
-import { OAuth2Scopes, RESTJSONErrorCodes, type RESTErrorData } from "discord-api-types/v10";
+import { OAuth2Scopes, RESTJSONErrorCodes } from "discord-api-types/v10";
 import { z } from "zod";
 import { requireBearer, requireBot, requireBotOrBearer, type Caller } from "./auth";
 import { defineRoute, type EmulatorContext, type RouteRequest, type RouteTable } from "./context";
+import { createChannelRoutes } from "./channels";
 import { EVERYONE_PERMISSIONS } from "./fixture";
+import { fieldErrors, parseObjectBody, withSnowflakes } from "./form-body";
 import { discordError, jsonResponse, noContent, type EmulatorResponse } from "./http";
 import { createGatewayRoutes } from "./gateway/rest-routes";
 import { createInviteRoutes } from "./invite";
@@ -14,26 +16,6 @@ const unknownGuild = () => discordError(404, RESTJSONErrorCodes.UnknownGuild, "U
 const unknownMember = () => discordError(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
 const unknownRole = () => discordError(404, RESTJSONErrorCodes.UnknownRole, "Unknown Role");
 
-function invalidFormBody(errors: RESTErrorData): EmulatorResponse {
-  return discordError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, "Invalid Form Body", errors);
-}
-
-const SNOWFLAKE = /^\d{1,20}$/;
-
-/** Discord rejects a path id that is not a snowflake with a form error naming the parameter. */
-function badSnowflakes(params: Readonly<Record<string, string>>): EmulatorResponse | undefined {
-  const errors: Record<string, RESTErrorData> = {};
-  for (const [name, value] of Object.entries(params)) {
-    if (!SNOWFLAKE.test(value)) errors[name] = { _errors: [{ code: "NUMBER_TYPE_COERCE", message: `Value "${value}" is not snowflake.` }] };
-  }
-  return Object.keys(errors).length > 0 ? invalidFormBody(errors) : undefined;
-}
-
-/** The route's handler, run only once path ids are valid snowflakes. */
-function withSnowflakes<C>(handle: (request: RouteRequest, caller: C) => EmulatorResponse) {
-  return (request: RouteRequest, caller: C): EmulatorResponse => badSnowflakes(request.params) ?? handle(request, caller);
-}
-
 const MAX_ROLE_COLOR = 0xff_ff_ff;
 
 const roleBodySchema = z.object({
@@ -44,46 +26,15 @@ const roleBodySchema = z.object({
   permissions: z.string().regex(/^\d+$/).nullish(),
 });
 
-/** Maps a zod issue to the code and message Discord gives for the same mistake. */
-function toDiscordFieldError(issue: z.core.$ZodIssue, value: unknown): { code: string; message: string } {
-  if (issue.code === "too_big") {
-    return issue.origin === "string"
-      ? { code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${issue.maximum} or fewer in length.` }
-      : { code: "NUMBER_TYPE_MAX", message: `int value should be less than or equal to ${issue.maximum}.` };
-  }
-  if (issue.code === "too_small") return { code: "NUMBER_TYPE_MIN", message: `int value should be greater than or equal to ${issue.minimum}.` };
-  if (issue.code === "invalid_type" && issue.expected === "boolean") return { code: "BASE_TYPE_BOOLEAN", message: "Must be either true or false." };
-  if (issue.code === "invalid_type" && issue.expected === "string") return { code: "BASE_TYPE_STRING", message: "Must be a string." };
-  return { code: "NUMBER_TYPE_COERCE", message: `Value "${String(value)}" is not int.` };
-}
-
-function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
-  if (body.trim() === "") return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(body) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
 type RoleBody = z.infer<typeof roleBodySchema>;
 
 /** The body of a role create or edit, or the answer Discord gives for a bad one. */
 function parseRoleBody(body: string): { ok: true; value: RoleBody } | { ok: false; response: EmulatorResponse } {
-  const json = parseJson(body);
-  if (!json.ok) return { ok: false, response: discordError(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, "The request body contains invalid JSON.") };
-  if (typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) {
-    return { ok: false, response: invalidFormBody({ _errors: [{ code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }] }) };
-  }
+  const json = parseObjectBody(body);
+  if (!json.ok) return json;
   const parsed = roleBodySchema.safeParse(json.value);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const fields = json.value as Record<string, unknown>;
-  const errors: Record<string, RESTErrorData> = {};
-  for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? "_root");
-    errors[field] = { _errors: [toDiscordFieldError(issue, fields[field])] };
-  }
-  return { ok: false, response: invalidFormBody(errors) };
+  return { ok: false, response: fieldErrors(parsed.error, json.value) };
 }
 
 /** Checks in Discord's order: guild, the bot's right to manage roles, the body, the permissions it grants, the cap. */
@@ -192,6 +143,7 @@ export function createRouteTable(context: EmulatorContext): RouteTable {
     ...createOAuthRoutes(context),
     ...createInviteRoutes(context),
     ...createGatewayRoutes(context),
+    ...createChannelRoutes(context),
 
     "GET /users/@me": defineRoute(
       (request) => requireBotOrBearer(request.headers.authorization, credentials, OAuth2Scopes.Identify),

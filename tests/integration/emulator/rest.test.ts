@@ -183,7 +183,7 @@ describe("emulator bot routes", () => {
   });
 
   it("answers unknown routes 404 and wrong methods 405 in Discord's shape", async () => {
-    const unknown = await fetch(`${api}/channels/1/messages`, { headers: bot });
+    const unknown = await fetch(`${api}/channels/1/pins`, { headers: bot });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ message: "404: Not Found", code: 0 });
     const wrongMethod = await fetch(`${api}/guilds/${guildId}/roles`, { method: "PATCH", headers: bot });
