@@ -14,6 +14,8 @@ const envSchema = z.object({
   DISCORD_BOT_TOKEN: z.string().min(1, "must not be empty"),
   DISCORD_API_BASE: url.default("https://discord.com/api/v10").transform((value) => value.replace(/\/+$/, "")),
   DISCORD_GUILD_ID: snowflake,
+  /** The text channel every applied roster change is announced in; left out, nothing is announced. */
+  DISCORD_TRANSACTIONS_CHANNEL_ID: snowflake.optional(),
   DISCORD_INVITE_URL: url,
   DISCORD_ROLE_UPDATED_PROFILE: snowflake,
   DISCORD_ROLE_FREE_AGENT: snowflake,
@@ -28,6 +30,8 @@ const envSchema = z.object({
   LOG_FILE: z.string().optional(),
   /** Largest roster a team may have. */
   TEAM_ROSTER_MAX: z.coerce.number().int().min(2).max(100).default(23),
+  /** How long a team's offer of a place stays open, in hours. */
+  OFFER_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   /** Discord's global limit for this bot token, requests per second. */
   DISCORD_GLOBAL_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   /** How many reverse proxies stand in front of the app, each appending to X-Forwarded-For (0: clients connect directly). */

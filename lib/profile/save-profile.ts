@@ -5,6 +5,7 @@ import type { ActionContext } from "@/lib/actions/context";
 import { subjects } from "@/lib/actions/locks";
 import { runExclusive, runSaga } from "@/lib/actions/saga";
 import type { ActionResult } from "@/lib/api/answer";
+import { refreshPoolEntry } from "@/lib/pool/refresh-entry";
 import { requireUniqueClaims } from "./require-unique-claims";
 import type { ProfileInput } from "./schema";
 import { createProfileStore, profileJson, type StoredProfile } from "./store";
@@ -58,6 +59,7 @@ async function saveUnderLock(context: ActionContext, user: { id: string; name: s
       audit: { actorId: actor.id, actorName: actor.name, action: "profile.save", teamId: null, teamName: null, targetId: actor.id, detail: profile.gamerTag },
     });
     await context.roleCache.writeThrough(actor.id, rolesAfter(actor.roles, steps, actor.id, null));
+    await refreshPoolEntry(context, actor, profile);
     return { ok: true, applied: true, teamId: null, message: "Profile saved." };
   });
 }
