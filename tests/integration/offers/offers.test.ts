@@ -38,7 +38,7 @@ describe("an offer, accepted", () => {
 
     expect((await w.offers.acceptOffer(users.freeagent2, teamA)).applied).toBe(true);
     expect(await w.world.rolesOf(users.freeagent2.id)).toEqual(sorted([ids.updatedProfile, ids.player, teamA]));
-    expect(await w.world.redis.zrange(w.world.keys.members(teamA), 0, -1)).toEqual([users.freeagent.id, users.freeagent2.id]);
+    expect(await w.world.redis.zrange(w.world.keys.members(teamA), 0, "-1")).toEqual([users.freeagent.id, users.freeagent2.id]);
     expect(await w.world.redis.hget(w.world.keys.userTeam, users.freeagent2.id)).toBe(teamA);
     // Every other offer and request is gone, from both sides, and so is the pool entry.
     expect(await w.world.redis.exists(w.world.keys.offers(users.freeagent2.id))).toBe(0);
