@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SessionActor } from "@/lib/actions/actor";
 import { listPool, setLooking } from "@/lib/pool";
 import { createPoolStore } from "@/lib/pool/store";
 import { saveProfile } from "@/lib/profile/save-profile";
@@ -15,7 +16,7 @@ afterEach(async () => {
   await w.world.close();
 });
 
-const page = (viewer = users.freeagent3, query: Parameters<typeof listPool>[2] = {}) => listPool(w.context, viewer, query);
+const page = (viewer: SessionActor = users.freeagent3, query: Parameters<typeof listPool>[2] = {}) => listPool(w.context, viewer, query);
 
 describe("the looking switch", () => {
   it("needs a completed profile and no team, and switches off", async () => {
