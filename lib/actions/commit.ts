@@ -39,7 +39,11 @@ export type CommitSpec = z.infer<typeof commitSpecSchema>;
 /** Why a commit wrote nothing; each becomes a sentence for the user in the saga, and an error code (refusals.ts). */
 export type CommitRefusal = Exclude<ScriptRefusal, "too-many" | "disbanded" | "not-looking" | "too-many-offers">;
 
-type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number };
+/** `announce`: a transactions channel is configured, so a roster change's audit entry also goes to the outbox. */
+type Frame = { fence: Fence; journalId: string; auditJson: string; createdRoleId: string | null; now: number; announce: boolean };
+
+/** The commits the transactions channel announces; a profile is nobody else's business. */
+const announcedKinds: ReadonlySet<CommitSpec["kind"]> = new Set(["create-team", "join", "leave", "transfer", "disband"]);
 
 /** A commit script with its own inputs; the prelude's are added by `runCommit`. */
 type PreparedCommit = { script: LuaScript; own: ScriptInput<string, string> };
@@ -54,13 +58,14 @@ export async function runCommit(redis: Redis, keys: ProductKeys, spec: CommitSpe
   const [firstLockKey, secondLockKey] = frame.fence.keys;
   const [firstLockOwner, secondLockOwner] = frame.fence.owners;
   const reply = await runScript(redis, script, {
-    keys: { firstLockKey, secondLockKey, journalsKey: keys.journals, auditKey: keys.audit, ...own.keys },
+    keys: { firstLockKey, secondLockKey, journalsKey: keys.journals, auditKey: keys.audit, outboxKey: keys.outbox, ...own.keys },
     args: {
       firstLockOwner,
       secondLockOwner,
       journalId: frame.journalId,
       auditEntry: frame.auditJson,
       auditEntriesMax: actionPolicy.auditEntriesMax,
+      announce: frame.announce && announcedKinds.has(spec.kind) ? "1" : "0",
       ...own.args,
     },
   });

@@ -35,6 +35,7 @@ export function getActionContext(): ActionContext {
       roleIds: configuredRoleIds(),
       guildId: env.DISCORD_GUILD_ID,
       admission: actionPolicy.admission,
+      announceChanges: env.DISCORD_TRANSACTIONS_CHANNEL_ID !== undefined,
       log: moduleLogger("actions"),
       now: Date.now,
     };

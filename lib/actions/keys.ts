@@ -62,6 +62,15 @@ export function productKeyspace(prefix = "safa:") {
      * so a flood of them cannot push admin and Discord-changing entries out.
      */
     audit: `${prefix}audit`,
+    /**
+     * Stream of announcements for the transactions channel, each `entry` =
+     * the audit entry's JSON, appended in the same script as the audit entry
+     * (only while a channel is configured) and removed once the channel has
+     * it (lib/transactions drains it through a consumer group).
+     */
+    outbox: `${prefix}outbox`,
+    /** Lease (drainer id, PX expiry) of the one process posting the outbox, so announcements keep their order. */
+    outboxDrainer: `${prefix}outbox:drainer`,
     /** Token bucket admitting Discord-spending actions: `guild`, or `user:<id>` (see admission.ts). */
     admission: (subject: string) => `${prefix}admission:${subject}`,
     /** Fixed-window count of a user's refused actions (`rateLimitPolicies.refusals`). */

@@ -22,6 +22,7 @@ export const scriptRefusalCodes = {
   full: "full",
   "not-member": "not_member",
   "is-manager": "is_manager",
+  "change-limit": "change_limit_reached",
   "not-manager": "manager_changed",
   "too-many": "too_many_requests",
   disbanded: "disbanded",

@@ -55,6 +55,8 @@ export type SagaDeps = {
   roleIds: RoleIds;
   /** Tells open tabs what a committed action changed (lib/events); left out where nobody watches. */
   notices?: ChangeNotices;
+  /** A transactions channel is configured: roster changes are announced there through the outbox (lib/transactions). */
+  announceChanges?: boolean;
 };
 
 /**
@@ -219,6 +221,7 @@ async function commit(deps: SagaDeps, held: HeldSubjects, journal: Journal): Pro
     auditJson: auditJson(audit, at),
     createdRoleId: journal.createdRoleId,
     now: at,
+    announce: deps.announceChanges === true,
   });
 }
 

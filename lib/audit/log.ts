@@ -23,6 +23,12 @@ export const auditActions = [
   "team.offer-withdraw",
   "team.offer-decline",
   "team.offer-accept",
+  "window.open",
+  "window.close",
+  "window.schedule",
+  "roster.lock",
+  "roster.unlock",
+  "season.set",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

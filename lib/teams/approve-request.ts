@@ -5,23 +5,27 @@ import { subjects, type HeldSubjects } from "@/lib/actions/locks";
 import { runExclusive, runSaga } from "@/lib/actions/saga";
 import type { ActionResult } from "@/lib/api/answer";
 import { ApiError } from "@/lib/api/errors";
+import type { OverrideInput } from "@/lib/tournament/input";
+import { requireRosterMove, seasonChangeFor, withOverrideNote, type RosterMove } from "@/lib/tournament/rules";
 import type { TeamContext } from "./context";
 import { dropRequest } from "./drop-request";
 import { done, teamAudit } from "./outcome";
-import { requireKnownManage, requireManage, requireTeam } from "./rights";
+import { knownRoles, requireKnownManage, requireManage, requireTeam } from "./rights";
 import { createTeamStore } from "./store";
 import { requireSafeTeamRole } from "./team-role";
 
 /**
  * Puts a player who asked on the roster: the team's role and the player
  * role given, free agent taken away. The player's roles are read fresh
- * before anything is given. Refusals count against the caller.
+ * before anything is given. The transfer window, roster locks and the
+ * season's change limit apply, unless a tournament admin overrides them
+ * with a reason. Refusals count against the caller.
  */
-export function approveRequest(context: TeamContext, user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
-  return countingRefusals(context, user.id, () => approve(context, user, teamId, userId));
+export function approveRequest(context: TeamContext, user: SessionActor, teamId: string, userId: string, override?: OverrideInput): Promise<ActionResult> {
+  return countingRefusals(context, user.id, () => approve(context, user, teamId, userId, override));
 }
 
-async function approve(context: TeamContext, user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+async function approve(context: TeamContext, user: SessionActor, teamId: string, userId: string, override: OverrideInput | undefined): Promise<ActionResult> {
   const store = createTeamStore(context.redis, context.keys);
   const known = await requireTeam(context, teamId);
   await requireKnownManage(context, user, known);
@@ -29,19 +33,23 @@ async function approve(context: TeamContext, user: SessionActor, teamId: string,
   if (!(await store.hasRequest(teamId, userId))) throw new ApiError("no_request", "There is no pending request from this player.");
   // A role made on Discord is judged again before the bot hands it out: it may have gained a permission since it was marked.
   if (known.adopted) await requireSafeTeamRole(context, teamId);
+  const knownAdmin = override !== undefined && (await knownRoles(context, user)).includes(context.roleIds.tournamentAdmin);
+  await requireRosterMove(context, { teamId, kind: "join", actor: { id: user.id, isAdmin: knownAdmin }, override });
   await admitDiscordAction(context, user.id);
   return runExclusive(context, [subjects.team(teamId), subjects.user(userId)], async (held) => {
     const actor = await freshActor(context, user);
-    return approveHolding(context, held, actor, user, teamId, userId);
+    return approveHolding(context, held, actor, user, { teamId, kind: "join", actor, override }, userId);
   });
 }
 
 /** The approval under the team's and the player's locks, judged again from fresh roles. */
-async function approveHolding(context: TeamContext, held: HeldSubjects, actor: Actor, user: SessionActor, teamId: string, userId: string): Promise<ActionResult> {
+async function approveHolding(context: TeamContext, held: HeldSubjects, actor: Actor, user: SessionActor, move: RosterMove, userId: string): Promise<ActionResult> {
   const ids = context.roleIds;
+  const teamId = move.teamId;
   const store = createTeamStore(context.redis, context.keys);
   const team = await requireTeam(context, teamId);
   requireManage(context, actor, team);
+  await requireRosterMove(context, move);
   const currentTeam = await store.teamOf(userId);
   if (currentTeam === teamId) return done(false, teamId, "This player is already on the roster.");
   if (!(await store.hasRequest(teamId, userId))) throw new ApiError("no_request", "There is no pending request from this player.");
@@ -62,8 +70,8 @@ async function approveHolding(context: TeamContext, held: HeldSubjects, actor: A
     settlement: "undo",
     subjects: held.subjects,
     steps,
-    commit: { kind: "join", teamId, userId, rosterMax: context.rosterMax },
-    audit: teamAudit(user, "team.approve", team, userId, `roster ${members.length + 1}/${context.rosterMax}`),
+    commit: { kind: "join", teamId, userId, rosterMax: context.rosterMax, season: await seasonChangeFor(context, move) },
+    audit: teamAudit(user, "team.approve", team, userId, withOverrideNote(`roster ${members.length + 1}/${context.rosterMax}`, move)),
   });
   await context.roleCache.writeThrough(userId, rolesAfter(targetRoles, steps, userId, null));
   return done(true, teamId, "The player joined the team.");

@@ -17,13 +17,19 @@ import { luaScript, type LuaScript, type ScriptSpec } from "../lua-script";
  * ARGV[3]  journal id to close
  * ARGV[4]  audit entry, JSON
  * ARGV[5]  audit entries kept (approximate MAXLEN)
- * A commit's own KEYS and ARGV follow these; actionCommitScript numbers them.
+ * A commit's own KEYS and ARGV follow these; then, last, so that the commits'
+ * own numbering stays as their headers give it:
+ * KEYS[last]  <prefix>outbox  (stream: announcements the transactions channel has not had yet)
+ * ARGV[last]  "1": the change is announced (the audit entry also goes to the outbox); "0": it is not
+ * actionCommitScript numbers them.
  */
 const preludeKeys = ["firstLockKey", "secondLockKey", "journalsKey", "auditKey"] as const;
 const preludeArgs = ["firstLockOwner", "secondLockOwner", "journalId", "auditEntry", "auditEntriesMax"] as const;
+const trailingKeys = ["outboxKey"] as const;
+const trailingArgs = ["announce"] as const;
 
-export type ActionCommitPreludeKey = (typeof preludeKeys)[number];
-export type ActionCommitPreludeArg = (typeof preludeArgs)[number];
+export type ActionCommitPreludeKey = (typeof preludeKeys)[number] | (typeof trailingKeys)[number];
+export type ActionCommitPreludeArg = (typeof preludeArgs)[number] | (typeof trailingArgs)[number];
 
 const preludeLua = `
 local function holds_locks()
@@ -32,6 +38,10 @@ end
 local function close_journal_and_audit()
   redis.call("HDEL", journalsKey, journalId)
   redis.call("XADD", auditKey, "MAXLEN", "~", auditEntriesMax, "*", "entry", auditEntry)
+  -- Never trimmed here: an entry leaves the outbox only once the channel has it (lib/transactions).
+  if announce == "1" then
+    redis.call("XADD", outboxKey, "*", "entry", auditEntry)
+  end
 end
 local function without(list_json, item)
   local kept = {}
@@ -54,8 +64,8 @@ export type ActionCommitScript<K extends string, A extends string> = LuaScript<A
 export function actionCommitScript<const K extends string, const A extends string>(spec: ScriptSpec<K, A>): ActionCommitScript<K, A> {
   const script = luaScript({
     name: spec.name,
-    keys: [...preludeKeys, ...spec.keys],
-    args: [...preludeArgs, ...spec.args],
+    keys: [...preludeKeys, ...spec.keys, ...trailingKeys],
+    args: [...preludeArgs, ...spec.args, ...trailingArgs],
     body: `${preludeLua}${spec.body}`,
   });
   return { ...script, commitKeys: spec.keys, commitArgs: spec.args };

@@ -1,6 +1,7 @@
 import { dropUserRequestsLua } from "./team-drop-user-requests";
 import { dropUserOffersLua } from "./offer-drop-user-offers";
 import { actionCommitScript } from "./action-commit-prelude";
+import { seasonChangeLua } from "./tournament-season-change";
 
 /**
  * Moves an approved player from the team's requests (or a player who
@@ -22,17 +23,20 @@ import { actionCommitScript } from "./action-commit-prelude";
  * KEYS[10] <prefix>offers:<user>  (hash: team id -> offer JSON with `expiresAt`)
  * KEYS[11] <prefix>pool
  * ARGV[10] "request" or "offer": which of the two the join answers
+ * KEYS[12] <prefix>season:<start>:changes   (the season's roster changes per team)
+ * ARGV[11] roster changes allowed per team ("0": no limit)
+ * ARGV[12] "1" when the join counts as one of the season's changes
  * Also drops the player's requests to other teams and every team's offer to
  * them, and takes them out of the pool (see team-drop-user-requests.ts and
  * offer-drop-user-offers.ts).
  * Returns "ok", "lost-lock", "gone", "in-team", "no-request", "no-offer",
- * "offer-expired" or "full" (nothing written unless "ok").
+ * "offer-expired", "full" or "change-limit" (nothing written unless "ok").
  */
 export const teamJoinCommitScript = actionCommitScript({
   name: "safaTeamJoinCommit",
-  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey", "offersKey", "poolKey"],
-  args: ["teamId", "userId", "rosterMax", "now", "via"],
-  body: `${dropUserRequestsLua}${dropUserOffersLua}
+  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey", "offersKey", "poolKey", "changesKey"],
+  args: ["teamId", "userId", "rosterMax", "now", "via", "changeLimit", "countsChange"],
+  body: `${dropUserRequestsLua}${dropUserOffersLua}${seasonChangeLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("EXISTS", teamKey) == 0 then return "gone" end
 if redis.call("HEXISTS", userTeamKey, userId) == 1 then return "in-team" end
@@ -44,6 +48,8 @@ elseif not redis.call("ZSCORE", requestsKey, userId) then
   return "no-request"
 end
 if redis.call("ZCARD", membersKey) >= tonumber(rosterMax) then return "full" end
+if change_limit_reached() then return "change-limit" end
+count_change()
 redis.call("ZADD", membersKey, now, userId)
 redis.call("HSET", userTeamKey, userId, teamId)
 redis.call("ZREM", requestsKey, userId)

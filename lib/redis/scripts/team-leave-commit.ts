@@ -1,4 +1,5 @@
 import { actionCommitScript } from "./action-commit-prelude";
+import { seasonChangeLua } from "./tournament-season-change";
 
 /**
  * Takes a player off a roster (they left, or were removed) once Discord has
@@ -10,16 +11,21 @@ import { actionCommitScript } from "./action-commit-prelude";
  * KEYS[7]  <prefix>user-team
  * ARGV[6]  team id
  * ARGV[7]  the leaving user's id
- * Returns "ok", "lost-lock", "not-member" or "is-manager" (nothing written unless "ok").
+ * KEYS[8]  <prefix>season:<start>:changes   (the season's roster changes per team)
+ * ARGV[8]  roster changes allowed per team ("0": no limit)
+ * ARGV[9]  "1" when the departure counts as one of the season's changes
+ * Returns "ok", "lost-lock", "not-member", "is-manager" or "change-limit" (nothing written unless "ok").
  */
 export const teamLeaveCommitScript = actionCommitScript({
   name: "safaTeamLeaveCommit",
-  keys: ["teamKey", "membersKey", "userTeamKey"],
-  args: ["teamId", "userId"],
-  body: `
+  keys: ["teamKey", "membersKey", "userTeamKey", "changesKey"],
+  args: ["teamId", "userId", "changeLimit", "countsChange"],
+  body: `${seasonChangeLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("HGET", userTeamKey, userId) ~= teamId then return "not-member" end
 if redis.call("HGET", teamKey, "managerId") == userId then return "is-manager" end
+if change_limit_reached() then return "change-limit" end
+count_change()
 redis.call("ZREM", membersKey, userId)
 redis.call("HDEL", userTeamKey, userId)
 close_journal_and_audit()
