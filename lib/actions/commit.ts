@@ -15,6 +15,14 @@ import { actionPolicy } from "./policy";
 import type { ScriptRefusal } from "./refusals";
 
 /**
+ * A roster change counted against the team's limit for the season (its id is
+ * its start); `changeLimit: null` counts without a limit (none is set, or a
+ * tournament admin overrode it). Left out before any season has started.
+ */
+const seasonChangeSchema = z.object({ id: z.string(), changeLimit: z.number().int().positive().nullable() });
+export type SeasonChange = z.infer<typeof seasonChangeSchema>;
+
+/**
  * The Redis half of an action, as data: it is stored in the action's journal
  * so that a retry can finish an interrupted action exactly as planned.
  * `teamId: null` on create means "the role the action created".
@@ -29,8 +37,9 @@ export const commitSpecSchema = z.discriminatedUnion("kind", [
     rosterMax: z.number().int(),
     /** What the join answers: the player's request (approved by the manager) or the team's offer (accepted by the player). */
     via: z.enum(["request", "offer"]).optional(),
+    season: seasonChangeSchema.optional(),
   }),
-  z.object({ kind: z.literal("leave"), teamId: z.string(), userId: z.string() }),
+  z.object({ kind: z.literal("leave"), teamId: z.string(), userId: z.string(), season: seasonChangeSchema.optional() }),
   z.object({ kind: z.literal("transfer"), teamId: z.string(), fromUserId: z.string(), toUserId: z.string() }),
   z.object({ kind: z.literal("disband"), teamId: z.string() }),
 ]);
@@ -72,6 +81,15 @@ export async function runCommit(redis: Redis, keys: ProductKeys, spec: CommitSpe
   return reply as "ok" | CommitRefusal;
 }
 
+/* Before any season has started, a change is not counted, and the key named is never written. */
+function seasonChangeKeys(keys: ProductKeys, season: SeasonChange | undefined) {
+  return { changesKey: keys.seasonChanges(season?.id ?? "none") };
+}
+
+function seasonChangeArgs(season: SeasonChange | undefined) {
+  return { changeLimit: season?.changeLimit ?? 0, countsChange: season === undefined ? 0 : 1 };
+}
+
 function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): PreparedCommit {
   switch (spec.kind) {
     case "profile":
@@ -105,13 +123,14 @@ function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): Prepa
           userRequestsKey: keys.userRequests,
           offersKey: keys.offers(spec.userId),
           poolKey: keys.pool,
+          ...seasonChangeKeys(keys, spec.season),
         },
-        args: { teamId: spec.teamId, userId: spec.userId, rosterMax: spec.rosterMax, now: frame.now, via: spec.via ?? "request" },
+        args: { teamId: spec.teamId, userId: spec.userId, rosterMax: spec.rosterMax, now: frame.now, via: spec.via ?? "request", ...seasonChangeArgs(spec.season) },
       });
     case "leave":
       return prepare(teamLeaveCommitScript, {
-        keys: { teamKey: keys.team(spec.teamId), membersKey: keys.members(spec.teamId), userTeamKey: keys.userTeam },
-        args: { teamId: spec.teamId, userId: spec.userId },
+        keys: { teamKey: keys.team(spec.teamId), membersKey: keys.members(spec.teamId), userTeamKey: keys.userTeam, ...seasonChangeKeys(keys, spec.season) },
+        args: { teamId: spec.teamId, userId: spec.userId, ...seasonChangeArgs(spec.season) },
       });
     case "transfer":
       return prepare(teamTransferCommitScript, {

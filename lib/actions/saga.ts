@@ -87,6 +87,7 @@ const refusalMessages: Record<CommitRefusal, [string, field?: string]> = {
   full: ["The roster is full."],
   "not-member": ["This player is not on the team."],
   "is-manager": ["The manager cannot leave: hand over management or disband the team first."],
+  "change-limit": ["This team has made every roster change the season allows, so nothing was changed. A tournament admin can override with a reason."],
   "not-manager": ["The team's manager changed in the meantime. Reload and try again."],
 };
 
