@@ -5,11 +5,13 @@ import { teamNameKey } from "@/lib/actions/keys";
 import { subjects } from "@/lib/actions/locks";
 import { createdRole, runExclusive, runSaga, type Step } from "@/lib/actions/saga";
 import type { ActionResult } from "@/lib/api/answer";
+import { ApiError } from "@/lib/api/errors";
 import type { TeamContext } from "./context";
 import type { CreateTeamInput } from "./input";
 import { done, teamAudit } from "./outcome";
 import { requireUniqueNameAndTag } from "./require-unique-name";
 import { knownRoles, requireFreeAgent } from "./rights";
+import { requireRoleRoom } from "./role-room";
 import { createTeamStore } from "./store";
 import { forgetGuildSnapshot } from "./team-role";
 
@@ -40,6 +42,7 @@ async function create(context: TeamContext, user: SessionActor, input: CreateTea
   if (known) return known;
   await requireFreeAgent(context, user.id, await knownRoles(context, user));
   await requireUniqueNameAndTag(context, input);
+  await requireRoleRoom(context);
   await admitDiscordAction(context, user.id);
   return runExclusive(context, [subjects.user(user.id), subjects.teamName(normalised)], async (held) => {
     const actor = await freshActor(context, user);
@@ -59,6 +62,10 @@ async function create(context: TeamContext, user: SessionActor, input: CreateTea
       steps,
       commit: { kind: "create-team", userId: actor.id, name: input.name, normalizedName: normalised, tag: input.tag },
       audit: teamAudit(user, "team.create", { id: null, name: input.name }, null, `tag ${input.tag}`),
+    }).catch(async (error: unknown) => {
+      // The cached role list was stale and Discord refused the role (its cap, 30005): say so, not "Discord refused".
+      if (error instanceof ApiError && error.code === "discord_rejected") await requireRoleRoom(context, { fresh: true });
+      throw error;
     });
     await context.roleCache.writeThrough(actor.id, rolesAfter(actor.roles, steps, actor.id, result.createdRoleId));
     await forgetGuildSnapshot(context);

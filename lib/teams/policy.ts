@@ -8,4 +8,10 @@ export const teamPolicy = {
   pendingRequestsPerUserMax: 5,
   /** The guild's role list (names for adopted teams) is reused for this long. */
   guildRolesCacheSeconds: 60,
+  /** Discord's cap on a server's roles, `@everyone` included (error 30005 past it). */
+  guildRolesMax: 250,
+  /** Roles a new team may not take: left for the server's own use (a moderator role, a bot joining). */
+  guildRolesKeptFree: 5,
+  /** The admin health panel warns when this few roles, or fewer, are left. */
+  guildRolesWarnAtLeft: 20,
 } as const;
