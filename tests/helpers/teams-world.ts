@@ -46,6 +46,7 @@ const roomyRoutes = {
   "GET /guilds/:guild_id/roles": roomyLimit,
   "POST /guilds/:guild_id/roles": roomyLimit,
   "DELETE /guilds/:guild_id/roles/:role_id": roomyLimit,
+  "POST /channels/:channel_id/messages": roomyLimit,
 } as const;
 
 /** Admission as generous as the limits above; the admission tests pass the real policy. */
