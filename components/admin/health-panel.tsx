@@ -114,6 +114,19 @@ export function HealthPanel({ health }: { health: AdminHealth }) {
         <dt className="text-sm text-slate-600">Changes settling with Discord</dt>
         <dd className="text-slate-900">{health.openJournals}</dd>
       </div>
+      <div>
+        <dt className="text-sm text-slate-600">Discord roles (each team is one)</dt>
+        <dd data-testid="guild-roles">
+          {health.guildRoles.known ? (
+            <Light
+              ok={!health.guildRoles.warn}
+              label={`${health.guildRoles.used} of ${health.guildRoles.max} used · ${health.guildRoles.left} left${health.guildRoles.warn ? ` — few left: new teams stop when ${health.guildRoles.keptFree} remain` : ""}`}
+            />
+          ) : (
+            unknown
+          )}
+        </dd>
+      </div>
       <MirrorEntries mirror={health.mirror} />
     </dl>
   );

@@ -54,4 +54,6 @@ export type AdminHealth = {
   /** Actions whose Discord half is unsettled; the next action on their team or user settles them. */
   openJournals: number;
   mirror: MirrorHealth;
+  /** The server's roles against Discord's cap (each team is one); `warn` when few are left. */
+  guildRoles: { known: true; used: number; max: number; left: number; keptFree: number; warn: boolean } | { known: false };
 };

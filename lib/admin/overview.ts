@@ -7,7 +7,10 @@ import { metrics } from "@/lib/metrics";
 import { allTeams, getTeamContext } from "@/lib/teams";
 import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
 import { teamRoleCandidates } from "@/lib/teams/mark-team-role";
+import { teamPolicy } from "@/lib/teams/policy";
+import { roleRoom } from "@/lib/teams/role-room";
 import { createTeamStore } from "@/lib/teams/store";
+import { readGuildSnapshot } from "@/lib/teams/team-role";
 import type { AdminHealth, AuditRow } from "./answer";
 import { mirrorHealth } from "./mirror-health";
 
@@ -70,6 +73,16 @@ async function roleCacheHealth(): Promise<AdminHealth["roleCache"]> {
   return { ...counts, hitRatePercent: total === 0 ? null : Math.round((hits / total) * 1_000) / 10 };
 }
 
+/** The server's roles against Discord's cap, from the briefly cached role list. */
+async function guildRolesHealth(): Promise<AdminHealth["guildRoles"]> {
+  try {
+    const room = roleRoom(await withTimeout(readGuildSnapshot(getTeamContext(), { fresh: false }), "The role list"));
+    return { known: true, ...room, keptFree: teamPolicy.guildRolesKeptFree, warn: room.left <= teamPolicy.guildRolesWarnAtLeft };
+  } catch {
+    return { known: false };
+  }
+}
+
 async function auditRows(): Promise<AuditRow[]> {
   const context = getTeamContext();
   const entries = await readAudit(context.redis, context.keys.audit, actionPolicy.auditEntriesShown);
@@ -90,7 +103,7 @@ export type AdminOverview = { teams: TeamDetail[]; teamRoles: TeamRoleOption[]; 
 /** Everything the admin area shows, in one call. */
 export async function adminOverview(): Promise<AdminOverview> {
   const context = getTeamContext();
-  const [teams, teamRoles, audit, redis, discord, roleCache, openJournals, mirror] = await Promise.all([
+  const [teams, teamRoles, audit, redis, discord, roleCache, openJournals, mirror, guildRoles] = await Promise.all([
     // With Redis away the lists are empty and the health panel says why.
     allTeams(context).catch(() => []),
     teamRoleCandidates(context).catch(() => []),
@@ -100,6 +113,7 @@ export async function adminOverview(): Promise<AdminOverview> {
     roleCacheHealth(),
     countOpenJournals(context.redis, context.keys).catch(() => 0),
     mirrorHealth(),
+    guildRolesHealth(),
   ]);
-  return { teams, teamRoles, audit, health: { redis, discord, roleCache, openJournals, mirror } };
+  return { teams, teamRoles, audit, health: { redis, discord, roleCache, openJournals, mirror, guildRoles } };
 }
