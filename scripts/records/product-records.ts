@@ -9,6 +9,8 @@ import { snowflakeSchema } from "@/lib/teams/input";
 import { teamPolicy } from "@/lib/teams/policy";
 import { createTeamStore } from "@/lib/teams/store";
 import { guildSnapshotSchema } from "@/lib/teams/team-role";
+import { allRosters, rosterLockRecordSchema, seasonHashSchema } from "@/lib/tournament/records";
+import { windowHashSchema } from "@/lib/tournament/window";
 
 /**
  * Reads every record the product keeps in Redis (profiles, teams, rosters,
@@ -207,6 +209,23 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       // The bot's user id from the last READY, for judging team roles from the mirror (lib/teams/discord-sync).
       count("teams follow-up keys");
       if (!snowflakeSchema.safeParse(await redis.get(key)).success) fail(key, "the bot's user id is not a snowflake");
+    } else if (rest === "transfer-window") {
+      count("transfer window");
+      if (!windowHashSchema.safeParse(await redis.hgetall(key)).success) fail(key, "the transfer window's record does not parse");
+    } else if (rest === "roster-locks") {
+      for (const [field, raw] of Object.entries(await redis.hgetall(key))) {
+        count("roster locks");
+        if (field !== allRosters && !snowflakeSchema.safeParse(field).success) fail(key, `lock ${field.slice(0, 40)} is on neither a team id nor every roster`);
+        if (!parsesAs(rosterLockRecordSchema, raw)) fail(key, `the lock on ${field.slice(0, 40)} does not parse`);
+      }
+    } else if (rest === "season") {
+      count("season");
+      if (!seasonHashSchema.safeParse(await redis.hgetall(key)).success) fail(key, "the season's record does not parse");
+    } else if (/^season:\d+:changes$/.test(rest)) {
+      for (const [teamId, made] of Object.entries(await redis.hgetall(key))) {
+        count("season change counts");
+        if (!snowflakeSchema.safeParse(teamId).success || !/^\d{1,6}$/.test(made)) fail(key, `the change count of ${teamId.slice(0, 40)} is not a team's count`);
+      }
     } else if (rest.startsWith("lock:")) {
       count("lock");
       liveLocks += 1;

@@ -4,6 +4,8 @@ import { readAudit } from "@/lib/audit/log";
 import { approveRequest, removeMember } from "@/lib/teams";
 import { leaveTeam } from "@/lib/teams/leave-team";
 import { changeWindow, lockRoster, setSeason, transferStatus } from "@/lib/tournament";
+import { checkProductRecords } from "../../../scripts/records/product-records";
+import { guildId } from "../../helpers/harness";
 import { createWorld, ids, rejection, sorted, users, type World } from "../../helpers/teams-world";
 
 /**
@@ -128,6 +130,12 @@ describe("the change limit per season", () => {
     expect((await transferStatus(world.context, manager.id)).myTeam).toMatchObject({ changesMade: 0, changesLeft: 2 });
     expect((await leaveTeam(world.context, users.freeagent3, teamId)).applied).toBe(true);
     expect((await transferStatus(world.context, manager.id)).myTeam).toMatchObject({ changesMade: 1, changesLeft: 1 });
+
+    await lockRoster(world.context, admin, { teamId, reason: "match day" });
+    await changeWindow(world.context, admin, { change: "close", at: Date.now() + minute });
+    const report = await checkProductRecords(world.redis, { prefix: `${world.prefix}safa:`, guildId });
+    expect(report.problems.filter((problem) => /:safa:(transfer-window|roster-locks|season)/.test(problem.key))).toEqual([]);
+    expect(report.checked).toMatchObject({ "transfer window": 1, "roster locks": 1, season: 1, "season change counts": 2 });
   });
 
   it("counts nothing before the season starts", async () => {
