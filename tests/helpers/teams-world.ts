@@ -144,12 +144,13 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
       await emu.control("faults", { method: "DELETE" });
     },
     /**
-     * Everything the product stores for itself, minus locks, display names
-     * and the admission and refusal counters (bookkeeping of who asked, like
-     * the locks), to prove an action changed nothing.
+     * Everything the product stores for itself, minus locks, display names,
+     * the admission and refusal counters (bookkeeping of who asked, like
+     * the locks) and the short-lived copy of the guild's role list (reading
+     * it changes nothing), to prove an action changed nothing.
      */
     async snapshot(): Promise<Record<string, unknown>> {
-      const bookkeeping = [":lock:", ":admission:", ":refusals:"];
+      const bookkeeping = [":lock:", ":admission:", ":refusals:", ":guild-roles"];
       const keys = (await redis.keys(`${prefix}safa:*`)).filter((key) => !bookkeeping.some((part) => key.includes(part)) && !key.endsWith("user-names")).sort();
       const dump: Record<string, unknown> = {};
       for (const key of keys) {

@@ -26,14 +26,6 @@ async function fillGuildTo(total: number): Promise<void> {
   expect((await world.guildState()).guild.roles.length).toBe(total);
 }
 
-/** The product's records and Discord's state, without the short-lived copy of the role list (reading it is no change). */
-async function state(): Promise<Record<string, unknown>> {
-  const snapshot = await world.snapshot();
-  const redis = { ...(snapshot.redis as Record<string, unknown>) };
-  delete redis[world.keys.guildRoles];
-  return { ...snapshot, redis };
-}
-
 const lastAllowed = teamPolicy.guildRolesMax - teamPolicy.guildRolesKeptFree - 1;
 
 describe("Discord's role cap", () => {
@@ -42,11 +34,11 @@ describe("Discord's role cap", () => {
     const created = await world.service.createTeam(users.freeagent, { name: "Last Team", tag: "LT" });
     expect(created.applied).toBe(true);
 
-    const before = await state();
+    const before = await world.snapshot();
     const error = await rejection(world.service.createTeam(users.freeagent2, { name: "One Too Many", tag: "OTM" }));
     expect([error.code, error.status]).toEqual(["role_cap", 409]);
     expect(error.message).toMatch(/no room for another team/);
-    expect(await state()).toEqual(before);
+    expect(await world.snapshot()).toEqual(before);
     expect(await world.rolesOf(users.freeagent2.id)).toEqual(sorted([ids.updatedProfile, ids.freeAgent]));
   });
 
@@ -54,10 +46,10 @@ describe("Discord's role cap", () => {
     await readGuildSnapshot(world.context, { fresh: true });
     // Roles made on Discord after the list was cached, up to the cap itself.
     await fillGuildTo(teamPolicy.guildRolesMax);
-    const before = await state();
+    const before = await world.snapshot();
     const error = await rejection(world.service.createTeam(users.freeagent2, { name: "Too Late", tag: "TL" }));
     expect(error.code).toBe("role_cap");
-    expect(await state()).toEqual(before);
+    expect(await world.snapshot()).toEqual(before);
     const stats = await world.emu.stats();
     expect(stats.routes["POST /guilds/:guild_id/roles"]?.requests).toBeGreaterThan(0);
   });
