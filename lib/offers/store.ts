@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { ProductKeys } from "@/lib/actions/keys";
 
-const storedOfferSchema = z.object({
+export const storedOfferSchema = z.object({
   teamId: z.string(),
   offeredBy: z.string(),
   offeredByName: z.string(),

@@ -1,6 +1,8 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { readAuditStream } from "@/lib/audit/log";
+import { storedOfferSchema } from "@/lib/offers/store";
+import { decodePoolEntry } from "@/lib/pool/entry";
 import { createProfileStore } from "@/lib/profile/store";
 import { createRoleService } from "@/lib/roles/service";
 import { commitSpecSchema } from "@/lib/actions/commit";
@@ -125,6 +127,26 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
         const listed = pending !== undefined && parsesAs(userRequestsSchema, pending) && (JSON.parse(pending) as string[]).includes(teamId);
         // A request of a user who joined a team since is void (never shown); any other must be the user's own too.
         if (kind === "requests" && userTeam[userId] === undefined && !listed) fail(key, `request of ${userId} is not among that user's requests`);
+      }
+    } else if (/^team:[^:]+:offers$/.test(rest)) {
+      // A team's open offers; a disband drops them with the team, and a join drops the player from every team's.
+      count("team offers");
+      const teamId = rest.slice("team:".length, -":offers".length);
+      if ((await redis.exists(keys.team(teamId))) === 0) fail(key, "offers of a team that has no record");
+      for (const [userId, expiresAt] of await scoredEntries(redis, key)) {
+        if (!snowflakeSchema.safeParse(userId).success || !Number.isFinite(expiresAt)) fail(key, `offer to ${userId} is not a user id with an expiry`);
+        if (userTeam[userId] === undefined && (await redis.hexists(keys.offers(userId), teamId)) === 0) fail(key, `offer to ${userId} is not among that user's offers`);
+      }
+    } else if (/^offers:\d{17,20}$/.test(rest)) {
+      // A player's offers by team; one of a team since disbanded, or run out, is void and dropped when read.
+      count("player offers");
+      for (const [teamId, raw] of Object.entries(await redis.hgetall(key))) {
+        if (!snowflakeSchema.safeParse(teamId).success || !parsesAs(storedOfferSchema, raw)) fail(key, `offer of team ${teamId.slice(0, 40)} does not parse`);
+      }
+    } else if (rest === "pool") {
+      count("pool entries");
+      for (const [userId, raw] of Object.entries(await redis.hgetall(key))) {
+        if (!snowflakeSchema.safeParse(userId).success || decodePoolEntry(raw) === null) fail(key, `pool entry of ${userId.slice(0, 40)} does not parse`);
       }
     } else if (rest === "teams") {
       count("team index");

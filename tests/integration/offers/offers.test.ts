@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/actions/actor";
 import { readAudit, readAuditStream, requestStreamOf } from "@/lib/audit/log";
 import { createPoolStore } from "@/lib/pool/store";
+import { checkProductRecords } from "../../../scripts/records/product-records";
+import { guildId } from "../../helpers/harness";
 import { ids, rejection, sorted, users } from "../../helpers/teams-world";
 import { createOfferWorld, offerTtlMs, type OfferWorld } from "./offer-world";
 
@@ -14,7 +16,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Whatever a test did, the offers', the pool's and the rosters' records parse and agree with each other.
+  const report = await checkProductRecords(w.world.redis, { prefix: `${w.world.prefix}safa:`, guildId, rosterMax: 23 });
   await w.world.close();
+  expect(report.problems.filter((problem) => /offers|pool|team:|user-team|user-requests/.test(problem.key))).toEqual([]);
 });
 
 describe("an offer, accepted", () => {
@@ -204,6 +209,8 @@ describe("races", () => {
     expect(await w.world.redis.zcard(w.world.keys.members(teamA))).toBe(1);
     // The offer was not spent by the refused commit.
     expect(await w.world.redis.hexists(w.world.keys.offers(users.freeagent2.id), teamA)).toBe(1);
+    // The forged placement goes, so the records check after the test judges only what the action wrote.
+    await w.world.redis.hdel(w.world.keys.userTeam, users.freeagent2.id);
   });
 
   it("two players accepting the last place at the same moment never overfill the roster", async () => {
