@@ -2,7 +2,7 @@ import type { APIMessage } from "discord-api-types/v10";
 import type { Redis } from "ioredis";
 import pino from "pino";
 import { createDiscordRest } from "@/lib/discord/rest";
-import type { DiscordRest } from "@/lib/discord/rest";
+import type { DiscordRest, Transport } from "@/lib/discord/rest";
 import { createOutboxDrainer, type OutboxDrainer, type TransactionsPolicy } from "@/lib/transactions";
 import { CHANNEL_IDS } from "../../../emulator/fixture";
 import type { World } from "../../helpers/teams-world";
@@ -26,21 +26,23 @@ export function announcingWorld(world: World) {
   const rests: DiscordRest[] = [];
   const drainers: OutboxDrainer[] = [];
 
-  function restClient(redis: Redis = world.redis): DiscordRest {
-    const rest = createDiscordRest({ redis, botToken: "emulator-bot-token", apiBase: world.emu.apiBase, subscribe: false, keyPrefix: `${world.prefix}rest:`, logger: log });
+  function restClient(redis: Redis = world.redis, transport?: Transport): DiscordRest {
+    const rest = createDiscordRest({ redis, botToken: "emulator-bot-token", apiBase: world.emu.apiBase, subscribe: false, keyPrefix: `${world.prefix}rest:`, logger: log, transport });
     rests.push(rest);
     return rest;
   }
 
   return {
     restClient,
-    /** A drainer as one Gateway worker runs it; `rest` replaces its client (to fail on purpose). */
-    drainer(options: { redis?: Redis; rest?: Pick<DiscordRest, "post">; drainerId?: string; policy?: Partial<TransactionsPolicy> } = {}): OutboxDrainer {
+    /** A drainer as one Gateway worker runs it; `rest` replaces its client, `transport` the client's HTTP (to fail on purpose). */
+    drainer(
+      options: { redis?: Redis; rest?: Pick<DiscordRest, "post">; transport?: Transport; drainerId?: string; policy?: Partial<TransactionsPolicy> } = {},
+    ): OutboxDrainer {
       const redis = options.redis ?? world.redis;
       const drainer = createOutboxDrainer({
         redis,
         keys: world.keys,
-        rest: options.rest ?? restClient(redis),
+        rest: options.rest ?? restClient(redis, options.transport),
         channelId,
         log,
         policy: { ...quickPolicy, ...options.policy },
