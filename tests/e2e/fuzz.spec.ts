@@ -192,6 +192,10 @@ const profileBody = () =>
 const teamBody = () => fc.record({ name: fc.stringMatching(/^Fz[A-Za-z]{2,10}( [A-Za-z]{2,8})?$/), tag: fc.stringMatching(/^[A-Za-z]{2,5}$/) });
 const teamTarget = () => fc.record({ teamId: someId });
 const memberTarget = () => fc.record({ teamId: someId, userId: someId });
+const aheadMs = () => fc.integer({ min: 60_000, max: 30 * 24 * 3_600_000 }).map((ms) => Date.now() + ms);
+const windowChange = () => fc.record({ change: fc.constantFrom("open", "close"), at: aheadMs() }, { requiredKeys: ["change"] });
+const rosterLock = () => fc.record({ teamId: someId, until: fc.option(aheadMs(), { nil: null }), reason: fc.constantFrom("match day", "cup final") }, { requiredKeys: ["reason"] });
+const seasonBody = () => fc.record({ startsAt: aheadMs(), changeLimit: fc.option(fc.integer({ min: 1, max: 20 }), { nil: null }) });
 
 const routes: Route[] = [
   { method: "GET", path: "/api/teams", policy: "roles", fields: [] },
@@ -199,9 +203,9 @@ const routes: Route[] = [
   { method: "GET", path: "/api/teams/mine", policy: "roles", fields: [] },
   { method: "POST", path: "/api/teams/requests", policy: "actions", fields: ["teamId"], valid: teamTarget },
   { method: "DELETE", path: "/api/teams/requests", policy: "actions", fields: ["teamId"], valid: teamTarget },
-  { method: "POST", path: "/api/teams/requests/approve", policy: "actions", fields: ["teamId", "userId"], valid: memberTarget },
+  { method: "POST", path: "/api/teams/requests/approve", policy: "actions", fields: ["teamId", "userId", "override"], valid: memberTarget },
   { method: "POST", path: "/api/teams/requests/decline", policy: "actions", fields: ["teamId", "userId"], valid: memberTarget },
-  { method: "DELETE", path: "/api/teams/members", policy: "actions", fields: ["teamId", "userId"], valid: memberTarget },
+  { method: "DELETE", path: "/api/teams/members", policy: "actions", fields: ["teamId", "userId", "override"], valid: memberTarget },
   { method: "PUT", path: "/api/teams/manager", policy: "actions", fields: ["teamId", "userId"], valid: memberTarget },
   { method: "POST", path: "/api/teams/disband", policy: "actions", fields: ["teamId"], valid: teamTarget },
   { method: "GET", path: "/api/profile", policy: "roles", fields: [] },
@@ -209,6 +213,13 @@ const routes: Route[] = [
   { method: "GET", path: "/api/roles", policy: "roles", fields: [] },
   { method: "GET", path: "/api/metrics", policy: "none", fields: [] },
   { method: "GET", path: "/api/health", policy: "none", fields: [] },
+  // The transfer rules: the fuzz's sessions are no admins, so valid admin bodies meet the 404 for everyone else.
+  { method: "GET", path: "/api/transfers", policy: "roles", fields: [] },
+  { method: "POST", path: "/api/admin/transfer-window", policy: "actions", fields: ["change", "at"], valid: windowChange },
+  { method: "DELETE", path: "/api/admin/transfer-window", policy: "actions", fields: ["change"], valid: windowChange },
+  { method: "POST", path: "/api/admin/roster-locks", policy: "actions", fields: ["teamId", "until", "reason"], valid: rosterLock },
+  { method: "DELETE", path: "/api/admin/roster-locks", policy: "actions", fields: ["teamId"], valid: teamTarget },
+  { method: "PUT", path: "/api/admin/season", policy: "actions", fields: ["startsAt", "changeLimit"], valid: seasonBody },
 ];
 
 // --- sending and judging ---------------------------------------------------
