@@ -67,3 +67,19 @@ export type MyTeam = z.infer<typeof myTeamSchema>;
 
 /** A Discord role the admin area offers to mark as a team: it grants nothing and sits below the bot. */
 export type TeamRoleOption = { id: string; name: string; marked: boolean };
+
+/** One roster move or team event on a team's page, from the audit log. */
+export type TeamHistoryEntry = { at: string; action: string; actorName: string; targetName: string | null; detail: string | null };
+
+/** A team's public page (`/teams/[teamId]`): any signed-in member may read it. */
+export type TeamPage = {
+  id: string;
+  name: string;
+  tag: string;
+  managerName: string | null;
+  rosterMax: number;
+  roster: RosterEntry[];
+  history: TeamHistoryEntry[];
+  /** True when the newest entries read did not reach this team's start: older moves are not shown. */
+  historyTruncated: boolean;
+};
