@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useId, useState } from "react";
 import { inputClass } from "../ui/field";
 import { secondaryButtonClass } from "../ui/styles";
@@ -40,7 +41,10 @@ export function TeamBrowser() {
               <li key={team.id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-team={team.name}>
                 <div className="min-w-0">
                   <p className="font-semibold text-slate-900">
-                    {team.name} <span className="text-sm font-normal text-slate-600">[{team.tag}]</span>
+                    <Link href={`/teams/${team.id}`} className="underline decoration-slate-300 underline-offset-2 hover:decoration-slate-700">
+                      {team.name}
+                    </Link>{" "}
+                    <span className="text-sm font-normal text-slate-600">[{team.tag}]</span>
                   </p>
                   <p className="text-sm text-slate-600">
                     Manager: {team.managerName ?? "none yet"} · {team.rosterSize}/{team.rosterMax} players ·{" "}

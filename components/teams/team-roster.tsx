@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { countryNames } from "@/lib/profile/countries";
 import type { TeamDetail } from "@/lib/teams/answer";
@@ -33,7 +34,10 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
   return (
     <div className="flex flex-col gap-3" data-team={team.name}>
       <p className="font-semibold text-slate-900">
-        {team.name} <span className="text-sm font-normal text-slate-600">[{team.tag}]</span>
+        <Link href={`/teams/${team.id}`} className="underline decoration-slate-300 underline-offset-2 hover:decoration-slate-700">
+          {team.name}
+        </Link>{" "}
+        <span className="text-sm font-normal text-slate-600">[{team.tag}]</span>
         <span className="ml-2 text-sm font-normal text-slate-600">
           {team.roster.length}/{team.rosterMax} players
         </span>
