@@ -11,6 +11,12 @@
  * teams' modules are server-only. Started without it, the worker keeps the
  * mirror alone and says so.
  *
+ * Every worker also drains the transactions outbox into
+ * DISCORD_TRANSACTIONS_CHANNEL_ID when it is set (lib/transactions): the
+ * worker is always running beside the app, one drainer at a time holds the
+ * channel through a lease, and a standby takes over when it dies, so
+ * announcements never depend on web traffic nor on which replica leads.
+ *
  * Reads DISCORD_BOT_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE and REDIS_URL
  * (with the rest of the app's environment, validated by lib/env.ts).
  */
@@ -19,6 +25,9 @@ import { EnvError, parseEnv, type Env } from "../lib/env";
 import { moduleLogger } from "../lib/log";
 import { createRedis, waitUntilReady } from "../lib/redis/connection";
 import { createGatewayWorker } from "../lib/gateway/worker";
+import { productKeyspace } from "../lib/actions/keys";
+import { createDiscordRest } from "../lib/discord/rest/create-discord-rest";
+import { createOutboxDrainer } from "../lib/transactions";
 import { eventKeyspace } from "../lib/events/keys";
 import { publishRolesChanged } from "../lib/events/publish";
 import type { DiscordFollower } from "../lib/teams/discord-sync";
@@ -59,6 +68,22 @@ async function startFollower(env: Env, redis: Redis): Promise<Follower | null> {
   }
 }
 
+/** The transactions channel's drainer on the shared REST client; what stops both, or null when no channel is configured. */
+function startTransactionsDrainer(env: Env, redis: Redis): { stop(): Promise<void> } | null {
+  const channelId = env.DISCORD_TRANSACTIONS_CHANNEL_ID;
+  if (channelId === undefined) return null;
+  const rest = createDiscordRest({ redis, botToken: env.DISCORD_BOT_TOKEN, apiBase: env.DISCORD_API_BASE, globalPerSecond: env.DISCORD_GLOBAL_LIMIT_PER_SECOND });
+  const drainer = createOutboxDrainer({ redis, keys: productKeyspace(), rest, channelId, log: moduleLogger("transactions") });
+  drainer.start();
+  log.info({ channelId, drainerId: drainer.drainerId }, "transactions channel drainer started");
+  return {
+    async stop() {
+      await drainer.stop();
+      await rest.close();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const env = loadEnv();
   const redis = createRedis(env.REDIS_URL);
@@ -81,6 +106,7 @@ async function main(): Promise<void> {
     onResynced: (resynced) => follower?.resynced(resynced),
   });
   worker.start();
+  const drainer = startTransactionsDrainer(env, redis);
   log.info({ workerId: worker.workerId, guildId: env.DISCORD_GUILD_ID }, "gateway worker started");
 
   let stopping = false;
@@ -90,6 +116,7 @@ async function main(): Promise<void> {
     worker
       .stop("handover")
       .then(() => follower?.stop())
+      .then(() => drainer?.stop())
       .catch((error: unknown) => log.error({ err: (error as Error).message }, "gateway worker did not stop cleanly"))
       .finally(() => {
         redis.disconnect();
