@@ -10,11 +10,16 @@ const clientSafeLibModules = [
   "admin/answer",
   "api/answer",
   "api/field-errors",
+  "offers/answer",
+  "pool/answer",
   "profile/countries",
   "profile/schema",
   "roles/answer",
   "teams/answer",
   "teams/input",
+  "tournament/answer",
+  "tournament/format",
+  "tournament/input",
 ];
 
 const serverOnlyMessage = "components/ runs in the browser: it talks to the server through the API, never through server modules.";

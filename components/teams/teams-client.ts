@@ -25,7 +25,8 @@ export class TeamApiError extends Error {
   }
 }
 
-async function read<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
+/** An API answer parsed at the boundary, or the server's sentence as a `TeamApiError`; the pool and offers clients share it. */
+export async function read<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (response.ok) {
     const parsed = schema.safeParse(body);

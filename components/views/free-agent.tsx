@@ -1,3 +1,5 @@
+import { MyOffers } from "../offers/my-offers";
+import { LookingSwitch } from "../pool/looking-switch";
 import { CreateTeamForm } from "../teams/create-team-form";
 import { TeamBrowser } from "../teams/team-browser";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
@@ -15,6 +17,15 @@ export function FreeAgent({ onRolesChanged }: FreeAgentProps) {
           You&apos;re a free agent
         </h1>
         <p className={`mt-2 ${bodyTextClass}`}>Your profile is complete and you&apos;re not on a team yet. Join a team or start your own.</p>
+      </section>
+      <section aria-labelledby="offers-heading" className={cardClass}>
+        <h2 id="offers-heading" className={sectionHeadingClass}>
+          Offers from teams
+        </h2>
+        <div className="mt-3 grid gap-4 md:grid-cols-[1fr_2fr]">
+          <LookingSwitch />
+          <MyOffers onJoined={onRolesChanged} />
+        </div>
       </section>
       <div className="grid gap-4 md:grid-cols-2">
         <section aria-labelledby="find-team-heading" className={cardClass}>

@@ -146,7 +146,7 @@ describe("bodies", () => {
 
   it("answers 405 to methods a route does not serve", async () => {
     expect((await poolRoute.POST()).status).toBe(405);
-    expect((await poolMeRoute.GET()).status).toBe(405);
+    expect((await poolMeRoute.POST()).status).toBe(405);
     expect((await acceptRoute.GET()).status).toBe(405);
   });
 });
