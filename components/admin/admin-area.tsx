@@ -6,6 +6,7 @@ import { AdminTeams } from "./admin-teams";
 import { AuditLog } from "./audit-log";
 import { HealthPanel } from "./health-panel";
 import { TeamRoles } from "./team-roles";
+import { TransferAdmin } from "./transfer-admin";
 
 export type AdminAreaProps = { userName: string; teams: TeamDetail[]; teamRoles: TeamRoleOption[]; audit: AuditRow[]; health: AdminHealth };
 
@@ -34,6 +35,14 @@ export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAr
           </h2>
           <div className="mt-3">
             <HealthPanel health={health} />
+          </div>
+        </section>
+        <section aria-labelledby="transfers-heading" className={cardClass}>
+          <h2 id="transfers-heading" className={sectionHeadingClass}>
+            Transfers
+          </h2>
+          <div className="mt-3">
+            <TransferAdmin teams={teams.map((team) => ({ id: team.id, name: team.name }))} />
           </div>
         </section>
         <section aria-labelledby="teams-heading" className="flex flex-col gap-3">

@@ -1,4 +1,5 @@
 import { MyTeamRoster } from "../teams/my-team";
+import { TransferWindow } from "../teams/transfer-window";
 import { bodyTextClass, cardClass, headingClass } from "../ui/styles";
 
 export type PlayerProps = {
@@ -13,6 +14,9 @@ export function Player({ onRolesChanged }: PlayerProps) {
         Your team
       </h1>
       <p className={`mt-2 ${bodyTextClass}`}>You play for a SAFA team. Your manager looks after the roster and the fixtures.</p>
+      <div className="mt-3">
+        <TransferWindow showChangesLeft={false} />
+      </div>
       <div className="mt-4">
         <MyTeamRoster onRolesChanged={onRolesChanged} />
       </div>

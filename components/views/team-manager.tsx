@@ -1,4 +1,5 @@
 import { MyJoinRequests, MyTeamRoster } from "../teams/my-team";
+import { TransferWindow } from "../teams/transfer-window";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 
 export type TeamManagerProps = {
@@ -14,6 +15,9 @@ export function TeamManager({ onRolesChanged }: TeamManagerProps) {
           Your team
         </h1>
         <p className={`mt-2 ${bodyTextClass}`}>You manage this team: keep the roster up to date and answer players who ask to join.</p>
+        <div className="mt-3">
+          <TransferWindow showChangesLeft />
+        </div>
       </section>
       <section aria-labelledby="roster-heading" className={cardClass}>
         <h2 id="roster-heading" className={sectionHeadingClass}>
