@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { MyJoinRequests, MyTeamRoster } from "../teams/my-team";
 import { TransferWindow } from "../teams/transfer-window";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
@@ -34,6 +35,18 @@ export function TeamManager({ onRolesChanged }: TeamManagerProps) {
         <div className="mt-3">
           <MyJoinRequests />
         </div>
+      </section>
+      <section aria-labelledby="find-players-heading" className={cardClass}>
+        <h2 id="find-players-heading" className={sectionHeadingClass}>
+          Find players
+        </h2>
+        <p className={`mt-1 ${bodyTextClass}`}>
+          Browse the{" "}
+          <Link href="/pool" className="font-semibold underline">
+            free-agent pool
+          </Link>{" "}
+          and offer a place to players looking for a team. They accept or decline on their dashboard.
+        </p>
       </section>
     </div>
   );
