@@ -61,7 +61,8 @@ async function startFollower(env: Env, redis: Redis): Promise<Follower | null> {
       teamManager: env.DISCORD_ROLE_TEAM_MANAGER,
       tournamentAdmin: env.DISCORD_ROLE_TOURNAMENT_ADMIN,
     };
-    return createDiscordFollower(createFollowContext({ redis, guildId: env.DISCORD_GUILD_ID, roleIds, rosterMax: env.TEAM_ROSTER_MAX, log: moduleLogger("teams") }));
+    const announceChanges = env.DISCORD_TRANSACTIONS_CHANNEL_ID !== undefined;
+    return createDiscordFollower(createFollowContext({ redis, guildId: env.DISCORD_GUILD_ID, roleIds, rosterMax: env.TEAM_ROSTER_MAX, log: moduleLogger("teams"), announceChanges }));
   } catch (error) {
     log.error({ err: (error as Error).message }, "teams do not follow Discord in this worker: start it with --conditions=react-server (npm run gateway)");
     return null;

@@ -48,8 +48,12 @@ const messages = new Map<string, (entry: AnnouncedEntry) => string>(Object.entri
   "team.approve": (entry: AnnouncedEntry) => withDetail(`${team(entry)} signed ${user(entry.targetId)}`, entry),
   "team.offer-accept": (entry: AnnouncedEntry) => withDetail(`${team(entry)} signed ${user(entry.targetId)}, who accepted the team's offer`, entry),
   "team.leave": (entry: AnnouncedEntry) => `${user(entry.targetId)} left ${team(entry)}`,
-  "team.remove": (entry: AnnouncedEntry) => `${team(entry)} released ${user(entry.targetId)}`,
-  "team.transfer": (entry: AnnouncedEntry) => `${user(entry.targetId)} is the new manager of ${team(entry)}`,
+  "team.remove": (entry: AnnouncedEntry) => withDetail(`${team(entry)} released ${user(entry.targetId)}`, entry),
+  // A dashboard transfer's detail names the old manager by id only; the change speaks for itself.
+  "team.transfer": (entry: AnnouncedEntry) => (entry.targetId === null ? `${team(entry)} has no manager now` : `${user(entry.targetId)} is the new manager of ${team(entry)}`),
+  // Followed from Discord: a marked role became a team, or someone was given a team's role there.
+  "team.adopt": (entry: AnnouncedEntry) =>
+    entry.targetId === null ? `${team(entry)} is now a team, from its role on Discord` : withDetail(`${team(entry)} signed ${user(entry.targetId)}`, entry),
   "team.disband": (entry: AnnouncedEntry) => withDetail(`${team(entry)} disbanded`, entry),
   "window.open": (entry: AnnouncedEntry) => withDetail("The transfer window is open", entry),
   "window.close": (entry: AnnouncedEntry) => withDetail("The transfer window is closed", entry),

@@ -27,11 +27,13 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
  * KEYS[10]  <prefix>disbanded-roles
  * KEYS[11]  <prefix>marked-team-roles
  * KEYS[12]  <prefix>audit
+ * KEYS[13]  <prefix>outbox   (the transactions channel's announcements)
  * ARGV[1]   team id (the role id)
  * ARGV[2]   owner of the team's lock
  * ARGV[3]   steps, JSON
  * ARGV[4]   now, epoch milliseconds
  * ARGV[5]   audit entries kept (approximate MAXLEN)
+ * ARGV[6]   "1": each applied step's audit entry also goes to the outbox (a channel is configured); "0": not
  * Returns "lost-lock" (nothing written) or a JSON array of the 1-based indexes of the steps applied.
  */
 export const teamFollowDiscordScript = luaScript({
@@ -49,8 +51,9 @@ export const teamFollowDiscordScript = luaScript({
     "disbandedKey",
     "markedKey",
     "auditKey",
+    "outboxKey",
   ],
-  args: ["teamId", "lockOwner", "steps", "now", "auditMax"],
+  args: ["teamId", "lockOwner", "steps", "now", "auditMax", "announce"],
   body: `${dropUserRequestsLua}
 if redis.call("GET", lockKey) ~= lockOwner then return "lost-lock" end
 
@@ -126,6 +129,7 @@ for index, step in ipairs(cjson.decode(steps)) do
   local handler = handlers[step.op]
   if handler and handler(step) then
     redis.call("XADD", auditKey, "MAXLEN", "~", auditMax, "*", "entry", step.entry)
+    if announce == "1" then redis.call("XADD", outboxKey, "*", "entry", step.entry) end
     table.insert(applied, index)
   end
 end

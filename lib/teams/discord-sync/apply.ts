@@ -51,8 +51,16 @@ export async function applyTeamSteps(context: FollowContext, held: HeldSubjects,
       disbandedKey: keys.disbandedRoles,
       markedKey: keys.markedTeamRoles,
       auditKey: keys.audit,
+      outboxKey: keys.outbox,
     },
-    args: { teamId, lockOwner: fence.owners[0], steps: JSON.stringify(steps), now: context.now(), auditMax: actionPolicy.auditEntriesMax },
+    args: {
+      teamId,
+      lockOwner: fence.owners[0],
+      steps: JSON.stringify(steps),
+      now: context.now(),
+      auditMax: actionPolicy.auditEntriesMax,
+      announce: context.announceChanges ? "1" : "0",
+    },
   });
   if (reply === "lost-lock") throw new FollowLockLostError(`the lock of team ${teamId} was lost`);
   const applied = appliedSchema.parse(JSON.parse(String(reply))).flatMap((index) => steps.slice(index - 1, index));

@@ -24,6 +24,8 @@ export type FollowContext = {
   rosterMax: number;
   log: Logger;
   now: () => number;
+  /** A transactions channel is configured: changes followed from Discord are announced there too (lib/transactions). */
+  announceChanges: boolean;
 };
 
 /** A follow context over the app's keys (`safa:`), or a test's prefixes. */
@@ -42,6 +44,8 @@ export function createFollowContext(options: {
   mirrorPrefix?: string;
   /** Prefix of the live updates' keys; default `safa:events:`. */
   eventPrefix?: string;
+  /** Default false: nothing goes to the outbox. */
+  announceChanges?: boolean;
 }): FollowContext {
   const prefix = options.prefix ?? "safa:";
   return {
@@ -55,5 +59,6 @@ export function createFollowContext(options: {
     rosterMax: options.rosterMax,
     log: options.log,
     now: options.now ?? Date.now,
+    announceChanges: options.announceChanges ?? false,
   };
 }

@@ -15,7 +15,7 @@ import { syncMember } from "./sync-member";
  */
 export async function followMarkedRole(context: TeamContext, roleId: string): Promise<boolean> {
   if (!(await readMirrorStatus(context.redis, context.guildId)).live) return false;
-  const follow = createFollowContext({ redis: context.redis, guildId: context.guildId, roleIds: context.roleIds, rosterMax: context.rosterMax, log: context.log, now: context.now, keys: context.keys });
+  const follow = createFollowContext({ redis: context.redis, guildId: context.guildId, roleIds: context.roleIds, rosterMax: context.rosterMax, log: context.log, now: context.now, keys: context.keys, announceChanges: context.announceChanges });
   for (const [userId, roles] of await allMirroredRoles(follow)) if (roles.includes(roleId)) await syncMember(follow, userId);
   await followTeamRole(follow, roleId);
   return true;

@@ -19,12 +19,16 @@ describe("announcementOf", () => {
     expect(announcementOf(entry({ action: "team.remove" }))).toBe(`**Lagos Lions** released <@${player}>`);
     expect(announcementOf(entry({ action: "team.transfer", detail: `from ${manager}` }))).toBe(`<@${player}> is the new manager of **Lagos Lions**`);
     expect(announcementOf(entry({ action: "team.disband", targetId: null, detail: "3 members back to free agent" }))).toBe("**Lagos Lions** disbanded (3 members back to free agent)");
+    expect(announcementOf(entry({ action: "team.transfer", targetId: null }))).toBe("**Lagos Lions** has no manager now");
+    expect(announcementOf(entry({ action: "team.remove", actorId: "discord", detail: "team role taken on Discord" }))).toBe(`**Lagos Lions** released <@${player}> (team role taken on Discord)`);
+    expect(announcementOf(entry({ action: "team.adopt", actorId: "discord", detail: "team role given on Discord" }))).toBe(`**Lagos Lions** signed <@${player}> (team role given on Discord)`);
+    expect(announcementOf(entry({ action: "team.adopt", actorId: "discord", targetId: null }))).toBe("**Lagos Lions** is now a team, from its role on Discord");
     expect(announcementOf(entry({ action: "window.open", teamId: null, teamName: null, targetId: null, detail: null }))).toBe("The transfer window is open");
     expect(announcementOf(entry({ action: "window.close", teamId: null, teamName: null, targetId: null }))).toBe("The transfer window is closed");
   });
 
   it("announces nothing for what is not a roster change, nor for an entry it cannot read", () => {
-    for (const action of ["profile.save", "team.request", "team.withdraw", "team.decline", "team.mark", "team.adopt"] as const) {
+    for (const action of ["profile.save", "team.request", "team.withdraw", "team.decline", "team.mark"] as const) {
       expect(announcementOf(entry({ action })), action).toBeNull();
     }
     expect(announcementOf(JSON.stringify({ action: "toString", actorId: manager, teamName: null, targetId: null, detail: null }))).toBeNull();
