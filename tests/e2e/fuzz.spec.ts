@@ -82,7 +82,18 @@ async function sessionFor(policy: Policy): Promise<Session> {
  * design, so the fuzz spends it at 0.8 a second, like users who click now
  * and then, and sends nothing that may change roles while it is short.
  */
-const roleChangesOf: Record<string, number> = { "/api/teams": 3, "/api/teams/requests/approve": 3, "/api/teams/members": 3, "/api/teams/manager": 4, "/api/profile": 2 };
+const roleChangesOf: Record<string, number> = {
+  "/api/teams": 3,
+  "/api/teams/requests/approve": 3,
+  "/api/teams/members": 3,
+  "/api/teams/manager": 4,
+  "/api/profile": 2,
+  // The pool and offers change no role, except accepting an offer (a join).
+  "/api/pool/me": 0,
+  "/api/offers": 0,
+  "/api/offers/decline": 0,
+  "/api/offers/accept": 3,
+};
 const roleChangesMax = 6;
 const roleChanges = (() => {
   const perSecond = 0.8;
@@ -195,6 +206,7 @@ const memberTarget = () => fc.record({ teamId: someId, userId: someId });
 const aheadMs = () => fc.integer({ min: 60_000, max: 30 * 24 * 3_600_000 }).map((ms) => Date.now() + ms);
 const windowChange = () => fc.record({ change: fc.constantFrom("open", "close"), at: aheadMs() }, { requiredKeys: ["change"] });
 const rosterLock = () => fc.record({ teamId: someId, until: fc.option(aheadMs(), { nil: null }), reason: fc.constantFrom("match day", "cup final") }, { requiredKeys: ["reason"] });
+const lookingBody = () => fc.record({ looking: fc.boolean() });
 const seasonBody = () => fc.record({ startsAt: aheadMs(), changeLimit: fc.option(fc.integer({ min: 1, max: 20 }), { nil: null }) });
 
 const routes: Route[] = [
@@ -211,6 +223,14 @@ const routes: Route[] = [
   { method: "GET", path: "/api/profile", policy: "roles", fields: [] },
   { method: "POST", path: "/api/profile", policy: "actions", fields: ["gamerTag", "platform", "eaFcId", "country", "position"], valid: profileBody },
   { method: "GET", path: "/api/roles", policy: "roles", fields: [] },
+  { method: "GET", path: "/api/pool", policy: "roles", fields: [] },
+  { method: "GET", path: "/api/pool/me", policy: "roles", fields: [] },
+  { method: "PUT", path: "/api/pool/me", policy: "actions", fields: ["looking"], valid: lookingBody },
+  { method: "GET", path: "/api/offers", policy: "roles", fields: [] },
+  { method: "POST", path: "/api/offers", policy: "actions", fields: ["teamId", "userId"], valid: memberTarget },
+  { method: "DELETE", path: "/api/offers", policy: "actions", fields: ["teamId", "userId"], valid: memberTarget },
+  { method: "POST", path: "/api/offers/accept", policy: "actions", fields: ["teamId"], valid: teamTarget },
+  { method: "POST", path: "/api/offers/decline", policy: "actions", fields: ["teamId"], valid: teamTarget },
   { method: "GET", path: "/api/metrics", policy: "none", fields: [] },
   { method: "GET", path: "/api/health", policy: "none", fields: [] },
   // The transfer rules: the fuzz's sessions are no admins, so valid admin bodies meet the 404 for everyone else.
