@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { tokenDigest } from "@/lib/auth/token-digest";
 import { moduleLogger } from "../../log";
 import { metrics } from "../../metrics";
 import { createDiscordRest, type ForwardingDiscordRest, type RawAnswer } from "../rest/create-discord-rest";
@@ -12,7 +11,6 @@ import type { Transport } from "../rest/types";
 import { forwardableHeaders, parseTarget } from "./incoming-request";
 import { banAnswer, deadlineRateLimit, invalidBudgetAnswer, refusal, type LocalAnswer } from "./proxy-answers";
 import type { ProxyConfig } from "./proxy-config";
-import { PathLanes } from "./path-lanes";
 import { proxyMetrics } from "./proxy-metrics";
 import { readBody } from "./read-body";
 import { createTokenAllowlist } from "./token-allowlist";
@@ -29,9 +27,6 @@ export type ProxyOptions = {
 };
 
 export type ProxyHandle = { url: string; port: number; rest: ForwardingDiscordRest; close(): Promise<void> };
-
-/** A request whose deadline passed behind an earlier one on its path: the earlier one is still in flight, so try again shortly. */
-const laneRetryAfterMs = 1_000;
 
 const proxyTimeouts = {
   /** Headers must arrive within this; a stalled client cannot hold a socket open. */
@@ -60,7 +55,6 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     ...(options.policy === undefined ? {} : { policy: options.policy }),
   });
   const allow = createTokenAllowlist(config.botTokens, config.allowBearer);
-  const lanes = new PathLanes();
   const counters = proxyMetrics();
   counters.useInvalidCount(async () => (await rest.inspect()).invalidRequests.count);
 
@@ -108,9 +102,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
     res.on("close", () => {
       if (!res.writableFinished) gone.abort(new Error("the client closed the connection"));
     });
-    const pathname = target.path.split("?")[0] ?? target.path;
-    const send = () =>
-      rest.forward({
+    try {
+      // Changes to one path leave in the order they came: the client's ResourceOrder keeps them so (reads overlap).
+      const answer = await rest.forward({
         method: target.method,
         path: target.path,
         apiVersion: target.version,
@@ -120,11 +114,6 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
         deadlineAt,
         signal: gone.signal,
       });
-    try {
-      // Changes to one path leave in the order they came (see PathLanes); reads need no order and overlap.
-      const lane = `${verdict.auth.kind}:${tokenDigest(verdict.auth.token)}:${pathname}`;
-      const answer =
-        target.method === "GET" ? await send() : await lanes.run(lane, send, { signal: gone.signal, deadlineAt, expired: () => new RateLimitedError(laneRetryAfterMs, "queue", "same path") });
       relay(res, answer);
     } catch (error) {
       if (gone.signal.aborted) {

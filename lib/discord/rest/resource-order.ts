@@ -2,6 +2,9 @@ import { RateLimitedError } from "./errors";
 import type { ParsedRoute } from "./route";
 import type { AuthScope } from "./limiter-store";
 
+/** What a write that gave up behind an earlier one is told: that one is still in flight, so try again shortly. */
+const retryBehindEarlierWriteMs = 1_000;
+
 /**
  * Keeps writes to one resource in the order the callers gave them, within
  * this process. Bucket queues alone do not: before a bucket's hash is known
@@ -63,7 +66,7 @@ function waitFor(previous: Promise<void>, deadlineAt: number, template: string, 
     const timer = setTimeout(
       () => {
         signal?.removeEventListener("abort", onAbort);
-        reject(new RateLimitedError(1, "queue", template));
+        reject(new RateLimitedError(retryBehindEarlierWriteMs, "queue", template));
       },
       Math.max(deadlineAt - Date.now(), 0),
     );
