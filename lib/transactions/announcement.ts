@@ -17,9 +17,10 @@ export const MAX_MESSAGE_LENGTH = 2000;
 const announcedEntrySchema = z.object({
   action: z.string(),
   actorId: z.string(),
-  teamName: z.string().nullable(),
-  targetId: z.string().nullable(),
-  detail: z.string().nullable(),
+  // Lua's cjson leaves out a field whose value is nil: absent reads as null.
+  teamName: z.string().nullish().transform((value) => value ?? null),
+  targetId: z.string().nullish().transform((value) => value ?? null),
+  detail: z.string().nullish().transform((value) => value ?? null),
 });
 type AnnouncedEntry = z.infer<typeof announcedEntrySchema>;
 

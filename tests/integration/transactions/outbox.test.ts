@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readAudit } from "@/lib/audit/log";
 import type { DiscordRest } from "@/lib/discord/rest";
 import { saveProfile } from "@/lib/profile/save-profile";
+import { changeWindow } from "@/lib/tournament/change-window";
 import { announcementOf } from "@/lib/transactions";
 import { createWorld, users, type World } from "../../helpers/teams-world";
 import { announcingWorld, channelId, until } from "./outbox-kit";
@@ -84,11 +85,19 @@ describe("the transactions channel", () => {
     expect(await channel.messages()).toHaveLength(messages.length);
   });
 
+  it("announces the transfer window closing and opening, written by the window's own script", async () => {
+    expect((await changeWindow(world.context, users.admin, { change: "close" })).applied).toBe(true);
+    expect((await changeWindow(world.context, users.admin, { change: "open" })).applied).toBe(true);
+    await drainAll();
+    expect(await channel.contents()).toEqual(["The transfer window is closed", "The transfer window is open"]);
+  });
+
   it("writes nothing to the outbox when no channel is configured", async () => {
     world.context.announceChanges = false;
     const teamId = await createTeam();
     await sign(teamId, users.freeagent, users.freeagent2);
     await world.service.disbandTeam(users.admin, teamId);
+    await changeWindow(world.context, users.admin, { change: "close" });
     expect(await world.redis.exists(world.keys.outbox)).toBe(0);
     expect((await readAudit(world.redis, world.keys.audit, 50)).length).toBeGreaterThan(0);
   });

@@ -25,6 +25,8 @@ describe("announcementOf", () => {
     expect(announcementOf(entry({ action: "team.adopt", actorId: "discord", targetId: null }))).toBe("**Lagos Lions** is now a team, from its role on Discord");
     expect(announcementOf(entry({ action: "window.open", teamId: null, teamName: null, targetId: null, detail: null }))).toBe("The transfer window is open");
     expect(announcementOf(entry({ action: "window.close", teamId: null, teamName: null, targetId: null }))).toBe("The transfer window is closed");
+    // As a Lua script writes it, with nil fields left out.
+    expect(announcementOf(JSON.stringify({ at: 1, actorId: manager, actorName: "Admin", action: "window.open", detail: "opened as scheduled" }))).toBe("The transfer window is open (opened as scheduled)");
   });
 
   it("announces nothing for what is not a roster change, nor for an entry it cannot read", () => {
