@@ -41,13 +41,18 @@ const modes: Mode[] = [
 ];
 const botToken = "emulator-bot-token";
 const guildId = "1100000000000000001";
-const memberIds = Array.from({ length: 7 }, (_, i) => String(1_200_000_000_000_000_002n + BigInt(i)));
+/** Members the pairs touch, made at start (`POST /__emulator/users`): enough that every pair has a member-role of its own. */
+let memberIds: string[] = [];
 const roleIds = ["1100000000000000101", "1100000000000000102", "1100000000000000103", "1100000000000000104", "1100000000000000105"];
 /** Discord's member-role bucket is 10 per 10 s; scaled 10x faster so a run takes seconds. */
 const roleLimit = { count: 10, windowSeconds: 1 };
 const globalPerSecond = 50;
-/** 35 member-role pairs: discord.py takes 30 (60 changes), the dashboard 5; each pair touches its own member and role. */
-const botPairs = 30;
+/**
+ * Member-role pairs from discord.py (each pair touches its own member and role); the dashboard adds 5.
+ * 150 pairs make 31 windows: discord.py's own pacing costs it about one window per run, so a short run
+ * measures that constant rather than the pace it keeps.
+ */
+const botPairs = quick ? 30 : Number(process.argv.find((arg) => arg.startsWith("--pairs="))?.slice("--pairs=".length) ?? 150);
 const dashboardPairs = 5;
 const latencySamples = quick ? 100 : 400;
 /** Time for a discord.py process to start and log in on this machine, with room to spare. */
@@ -107,6 +112,17 @@ async function misordered(dashboard: DiscordRest): Promise<number> {
     count += member.roles.filter((role) => roleIds.includes(role)).length;
   }
   return count;
+}
+
+/** Adds `count` members to the emulator's guild and answers their ids. */
+async function addMembers(emulatorUrl: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const made = await fetch(`${emulatorUrl}/__emulator/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: `bench_pair_${i}` }) });
+    if (made.status !== 201) throw new Error(`POST /__emulator/users answered ${made.status}`);
+    ids.push(((await made.json()) as { id: string }).id);
+  }
+  return ids;
 }
 
 const stats = async (url: string) => (await (await fetch(`${url}/__emulator/stats`)).json()) as { requests: number; rateLimited: number; invalid: number };
@@ -215,6 +231,7 @@ async function main(): Promise<void> {
   cleanup.push(() => redisServer.stop());
   const emulator = await startEmulator({ port: 0, globalLimitPerSecond: globalPerSecond, routeLimits: { "PUT /guilds/:guild_id/members/:user_id/roles/:role_id": roleLimit } });
   cleanup.push(() => emulator.close());
+  memberIds = await addMembers(emulator.url, Math.ceil((botPairs + dashboardPairs) / roleIds.length));
   const redis = new Redis(redisServer.url);
   cleanup.push(async () => redis.disconnect());
   const rows: Row[] = [];
