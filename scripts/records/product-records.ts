@@ -248,6 +248,15 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
         count("season change counts");
         if (!snowflakeSchema.safeParse(teamId).success || !/^\d{1,6}$/.test(made)) fail(key, `the change count of ${teamId.slice(0, 40)} is not a team's count`);
       }
+    } else if (rest === "outbox") {
+      // Announcements the transactions channel has not had yet (lib/transactions): each is an audit entry.
+      const length = await redis.xlen(key);
+      checked["outbox entry"] = length;
+      const parsed = await readAuditStream(redis, key, Math.max(1, length));
+      if (parsed.length !== length) fail(key, `${length - parsed.length} of ${length} outbox entries do not parse`);
+    } else if (rest === "outbox:drainer") {
+      count("outbox drainer lease");
+      if ((await redis.pttl(key)) < 0) fail(key, "outbox drainer lease without an expiry: no other worker could ever post");
     } else if (rest.startsWith("lock:")) {
       count("lock");
       liveLocks += 1;

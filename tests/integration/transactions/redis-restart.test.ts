@@ -7,7 +7,9 @@ import { readAudit } from "@/lib/audit/log";
 import type { Transport } from "@/lib/discord/rest";
 import { createRedis, waitUntilReady } from "@/lib/redis/connection";
 import { announcementOf } from "@/lib/transactions";
+import { checkProductRecords } from "../../../scripts/records/product-records";
 import { startRedisServer, type RedisServerHandle } from "../../../scripts/redis-server";
+import { guildId } from "../../helpers/harness";
 import { createWorld, users, type World } from "../../helpers/teams-world";
 import { announcingWorld, until } from "./outbox-kit";
 
@@ -71,6 +73,10 @@ describe("the outbox across a Redis crash and a Discord 5xx burst", () => {
     }
     await world.service.transferManager(users.freeagent, teamId, users.freeagent2.id);
     expect(await channel.backlog()).toBe(4);
+    const scope = { prefix: `${world.prefix}safa:`, guildId, rosterMax: 23 };
+    const pending = await checkProductRecords(redis, scope);
+    expect(pending.problems).toEqual([]);
+    expect(pending.checked["outbox entry"]).toBe(4);
 
     // Discord has made the first message, but its answer reaches the drainer only once Redis is dead:
     // the acknowledgement fails, and the entry stays pending through the crash.
@@ -108,6 +114,9 @@ describe("the outbox across a Redis crash and a Discord 5xx burst", () => {
     const messages = await channel.messages();
     expect(messages.map((message) => message.content)).toEqual(expected);
     expect(new Set(messages.map((message) => message.nonce)).size).toBe(6);
+    const drained = await checkProductRecords(redis, scope);
+    expect(drained.problems).toEqual([]);
+    expect(drained.checked["outbox entry"]).toBe(0);
     const stats = await world.emu.control<{ routes: Record<string, { byStatus: Record<string, number> }> }>("stats");
     expect(stats.routes[messageRoute]?.byStatus["502"]).toBe(4);
   });
