@@ -22,6 +22,9 @@ import type { ScriptRefusal } from "./refusals";
 const seasonChangeSchema = z.object({ id: z.string(), changeLimit: z.number().int().positive().nullable() });
 export type SeasonChange = z.infer<typeof seasonChangeSchema>;
 
+/** True when a tournament admin overrode the transfer window and roster locks; otherwise the commit judges them again. */
+const transferOverrideSchema = z.literal(true).optional();
+
 /**
  * The Redis half of an action, as data: it is stored in the action's journal
  * so that a retry can finish an interrupted action exactly as planned.
@@ -38,8 +41,9 @@ export const commitSpecSchema = z.discriminatedUnion("kind", [
     /** What the join answers: the player's request (approved by the manager) or the team's offer (accepted by the player). */
     via: z.enum(["request", "offer"]).optional(),
     season: seasonChangeSchema.optional(),
+    overridden: transferOverrideSchema,
   }),
-  z.object({ kind: z.literal("leave"), teamId: z.string(), userId: z.string(), season: seasonChangeSchema.optional() }),
+  z.object({ kind: z.literal("leave"), teamId: z.string(), userId: z.string(), season: seasonChangeSchema.optional(), overridden: transferOverrideSchema }),
   z.object({ kind: z.literal("transfer"), teamId: z.string(), fromUserId: z.string(), toUserId: z.string() }),
   z.object({ kind: z.literal("disband"), teamId: z.string() }),
 ]);
@@ -90,6 +94,10 @@ function seasonChangeArgs(season: SeasonChange | undefined) {
   return { changeLimit: season?.changeLimit ?? 0, countsChange: season === undefined ? 0 : 1 };
 }
 
+function transferRulesKeys(keys: ProductKeys) {
+  return { windowKey: keys.transferWindow, locksKey: keys.rosterLocks };
+}
+
 function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): PreparedCommit {
   switch (spec.kind) {
     case "profile":
@@ -124,13 +132,22 @@ function prepareCommit(keys: ProductKeys, spec: CommitSpec, frame: Frame): Prepa
           offersKey: keys.offers(spec.userId),
           poolKey: keys.pool,
           ...seasonChangeKeys(keys, spec.season),
+          ...transferRulesKeys(keys),
         },
-        args: { teamId: spec.teamId, userId: spec.userId, rosterMax: spec.rosterMax, now: frame.now, via: spec.via ?? "request", ...seasonChangeArgs(spec.season) },
+        args: {
+          teamId: spec.teamId,
+          userId: spec.userId,
+          rosterMax: spec.rosterMax,
+          now: frame.now,
+          via: spec.via ?? "request",
+          ...seasonChangeArgs(spec.season),
+          enforceRules: spec.overridden ? 0 : 1,
+        },
       });
     case "leave":
       return prepare(teamLeaveCommitScript, {
-        keys: { teamKey: keys.team(spec.teamId), membersKey: keys.members(spec.teamId), userTeamKey: keys.userTeam, ...seasonChangeKeys(keys, spec.season) },
-        args: { teamId: spec.teamId, userId: spec.userId, ...seasonChangeArgs(spec.season) },
+        keys: { teamKey: keys.team(spec.teamId), membersKey: keys.members(spec.teamId), userTeamKey: keys.userTeam, ...seasonChangeKeys(keys, spec.season), ...transferRulesKeys(keys) },
+        args: { teamId: spec.teamId, userId: spec.userId, ...seasonChangeArgs(spec.season), enforceRules: spec.overridden ? 0 : 1, now: frame.now },
       });
     case "transfer":
       return prepare(teamTransferCommitScript, {

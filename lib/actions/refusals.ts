@@ -23,6 +23,8 @@ export const scriptRefusalCodes = {
   "not-member": "not_member",
   "is-manager": "is_manager",
   "change-limit": "change_limit_reached",
+  "window-closed": "window_closed",
+  "roster-locked": "roster_locked",
   "not-manager": "manager_changed",
   "too-many": "too_many_requests",
   disbanded: "disbanded",

@@ -88,6 +88,8 @@ const refusalMessages: Record<CommitRefusal, [string, field?: string]> = {
   "not-member": ["This player is not on the team."],
   "is-manager": ["The manager cannot leave: hand over management or disband the team first."],
   "change-limit": ["This team has made every roster change the season allows, so nothing was changed. A tournament admin can override with a reason."],
+  "window-closed": ["The transfer window closed while this change was being made, so it was undone."],
+  "roster-locked": ["The roster was locked while this change was being made, so it was undone."],
   "not-manager": ["The team's manager changed in the meantime. Reload and try again."],
 };
 

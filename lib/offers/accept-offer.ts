@@ -9,7 +9,7 @@ import { done, teamAudit } from "@/lib/teams/outcome";
 import { requireTeam } from "@/lib/teams/rights";
 import { createTeamStore } from "@/lib/teams/store";
 import { requireSafeTeamRole } from "@/lib/teams/team-role";
-import { requireRosterMove } from "@/lib/tournament/rules";
+import { requireRosterMove, transferCommitFor } from "@/lib/tournament/rules";
 import type { OfferContext } from "./context";
 import { createOfferStore } from "./store";
 
@@ -56,7 +56,8 @@ async function acceptHolding(context: OfferContext, held: HeldSubjects, actor: A
   const ids = context.roleIds;
   const team = await requireTeam(context, teamId);
   if ((await requireOpenOffer(context, actor.id, teamId)) === "joined") return done(false, teamId, `You are already on ${team.name}'s roster.`);
-  await requireRosterMove(context, { teamId, kind: "join", actor: { id: actor.id, isAdmin: actor.isAdmin } });
+  const move = { teamId, kind: "join", actor: { id: actor.id, isAdmin: actor.isAdmin } } as const;
+  await requireRosterMove(context, move);
   if (!actor.roles.includes(ids.updatedProfile)) throw new ApiError("profile_required", "Complete your player profile first.");
   if (actor.roles.includes(ids.player) || actor.roles.includes(ids.teamManager)) throw new ApiError("in_team", "You are already in a team on Discord.");
   const members = await createTeamStore(context.redis, context.keys).members(teamId);
@@ -66,7 +67,7 @@ async function acceptHolding(context: OfferContext, held: HeldSubjects, actor: A
     settlement: "undo",
     subjects: held.subjects,
     steps,
-    commit: { kind: "join", teamId, userId: actor.id, rosterMax: context.rosterMax, via: "offer" },
+    commit: { kind: "join", teamId, userId: actor.id, rosterMax: context.rosterMax, via: "offer", ...(await transferCommitFor(context, move)) },
     audit: teamAudit(user, "team.offer-accept", team, actor.id, `roster ${members.length + 1}/${context.rosterMax}`),
   });
   await context.roleCache.writeThrough(actor.id, rolesAfter(actor.roles, steps, actor.id, null));

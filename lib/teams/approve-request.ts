@@ -6,7 +6,7 @@ import { runExclusive, runSaga } from "@/lib/actions/saga";
 import type { ActionResult } from "@/lib/api/answer";
 import { ApiError } from "@/lib/api/errors";
 import type { OverrideInput } from "@/lib/tournament/input";
-import { requireRosterMove, seasonChangeFor, withOverrideNote, type RosterMove } from "@/lib/tournament/rules";
+import { requireRosterMove, transferCommitFor, withOverrideNote, type RosterMove } from "@/lib/tournament/rules";
 import type { TeamContext } from "./context";
 import { dropRequest } from "./drop-request";
 import { done, teamAudit } from "./outcome";
@@ -70,7 +70,7 @@ async function approveHolding(context: TeamContext, held: HeldSubjects, actor: A
     settlement: "undo",
     subjects: held.subjects,
     steps,
-    commit: { kind: "join", teamId, userId, rosterMax: context.rosterMax, season: await seasonChangeFor(context, move) },
+    commit: { kind: "join", teamId, userId, rosterMax: context.rosterMax, ...(await transferCommitFor(context, move)) },
     audit: teamAudit(user, "team.approve", team, userId, withOverrideNote(`roster ${members.length + 1}/${context.rosterMax}`, move)),
   });
   await context.roleCache.writeThrough(userId, rolesAfter(targetRoles, steps, userId, null));

@@ -6,7 +6,7 @@ import { runExclusive, runSaga } from "@/lib/actions/saga";
 import type { ActionResult } from "@/lib/api/answer";
 import { ApiError } from "@/lib/api/errors";
 import type { OverrideInput } from "@/lib/tournament/input";
-import { requireRosterMove, seasonChangeFor, withOverrideNote } from "@/lib/tournament/rules";
+import { requireRosterMove, transferCommitFor, withOverrideNote } from "@/lib/tournament/rules";
 import type { TeamContext } from "./context";
 import { done, teamAudit } from "./outcome";
 import { knownRoles, requireKnownManage, requireManage, requireTeam } from "./rights";
@@ -60,7 +60,7 @@ async function remove(context: TeamContext, user: SessionActor, teamId: string, 
       settlement: "undo",
       subjects: held.subjects,
       steps,
-      commit: { kind: "leave", teamId, userId, season: await seasonChangeFor(context, move) },
+      commit: { kind: "leave", teamId, userId, ...(await transferCommitFor(context, move)) },
       audit: teamAudit(user, leaving ? "team.leave" : "team.remove", team, userId, withOverrideNote(null, move)),
     });
     if (targetRoles !== null) await context.roleCache.writeThrough(userId, rolesAfter(targetRoles, steps, userId, null));

@@ -10,6 +10,6 @@ import "server-only";
  */
 export { cancelWindowChange, changeWindow } from "./change-window";
 export { lockRoster, unlockRoster } from "./lock-roster";
-export { overrideNote, requireRosterMove, seasonChangeFor, withOverrideNote, type RosterMove } from "./rules";
+export { overrideNote, requireRosterMove, transferCommitFor, withOverrideNote, type RosterMove } from "./rules";
 export { setSeason } from "./set-season";
 export { transferStatus } from "./transfer-status";

@@ -23,8 +23,8 @@ export type RosterMove = {
  * season. A tournament admin's override with a reason lets it pass; the
  * caller records `overrideNote(move)` in its audit entry. Judge it before
  * admission and again under the action's locks, as rights are judged; the
- * change limit is judged once more, atomically, by the commit
- * (`seasonChangeFor`).
+ * window, the locks and the change limit are judged once more, atomically,
+ * by the commit (`transferCommitFor`).
  */
 export async function requireRosterMove(context: TournamentContext, move: RosterMove): Promise<void> {
   if (overrides(move)) return;
@@ -49,14 +49,17 @@ export async function requireRosterMove(context: TournamentContext, move: Roster
 }
 
 /**
- * How the commit counts the move against the team's season: undefined
- * before any season has started; a limit of null when there is none, or a
- * tournament admin overrode it (the move still counts).
+ * What the join or leave commit judges again, atomically, with the roster
+ * change: the season's count (undefined before any season has started; a
+ * limit of null when there is none, or a tournament admin overrode it, the
+ * move still counting), and, unless overridden, the window and the locks.
+ * Spread it into the commit spec.
  */
-export async function seasonChangeFor(context: TournamentContext, move: RosterMove): Promise<SeasonChange | undefined> {
+export async function transferCommitFor(context: TournamentContext, move: RosterMove): Promise<{ season: SeasonChange | undefined; overridden?: true }> {
+  const overridden = overrides(move);
   const season = await readSeason(context);
-  if (season === null || season.startsAt > context.now()) return undefined;
-  return { id: seasonIdOf(season), changeLimit: overrides(move) ? null : season.changeLimit };
+  const counted = season === null || season.startsAt > context.now() ? undefined : { id: seasonIdOf(season), changeLimit: overridden ? null : season.changeLimit };
+  return overridden ? { season: counted, overridden: true } : { season: counted };
 }
 
 /** Whether the move carries a usable override: only a tournament admin's, only with a reason. */

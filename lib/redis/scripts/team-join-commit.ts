@@ -2,6 +2,7 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
 import { dropUserOffersLua } from "./offer-drop-user-offers";
 import { actionCommitScript } from "./action-commit-prelude";
 import { seasonChangeLua } from "./tournament-season-change";
+import { transferRulesLua } from "./tournament-transfer-rules";
 
 /**
  * Moves an approved player from the team's requests (or a player who
@@ -26,17 +27,21 @@ import { seasonChangeLua } from "./tournament-season-change";
  * KEYS[12] <prefix>season:<start>:changes   (the season's roster changes per team)
  * ARGV[11] roster changes allowed per team ("0": no limit)
  * ARGV[12] "1" when the join counts as one of the season's changes
+ * KEYS[13] <prefix>transfer-window
+ * KEYS[14] <prefix>roster-locks
+ * ARGV[13] "1": the transfer window and roster locks apply; "0": a tournament admin overrode them
  * Also drops the player's requests to other teams and every team's offer to
  * them, and takes them out of the pool (see team-drop-user-requests.ts and
  * offer-drop-user-offers.ts).
  * Returns "ok", "lost-lock", "gone", "in-team", "no-request", "no-offer",
- * "offer-expired", "full" or "change-limit" (nothing written unless "ok").
+ * "offer-expired", "full", "change-limit", "window-closed" or "roster-locked"
+ * (nothing written unless "ok", but a scheduled window change that came due is settled).
  */
 export const teamJoinCommitScript = actionCommitScript({
   name: "safaTeamJoinCommit",
-  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey", "offersKey", "poolKey", "changesKey"],
-  args: ["teamId", "userId", "rosterMax", "now", "via", "changeLimit", "countsChange"],
-  body: `${dropUserRequestsLua}${dropUserOffersLua}${seasonChangeLua}
+  keys: ["teamKey", "membersKey", "requestsKey", "userTeamKey", "userRequestsKey", "offersKey", "poolKey", "changesKey", "windowKey", "locksKey"],
+  args: ["teamId", "userId", "rosterMax", "now", "via", "changeLimit", "countsChange", "enforceRules"],
+  body: `${dropUserRequestsLua}${dropUserOffersLua}${seasonChangeLua}${transferRulesLua}
 if not holds_locks() then return "lost-lock" end
 if redis.call("EXISTS", teamKey) == 0 then return "gone" end
 if redis.call("HEXISTS", userTeamKey, userId) == 1 then return "in-team" end
@@ -49,6 +54,8 @@ elseif not redis.call("ZSCORE", requestsKey, userId) then
 end
 if redis.call("ZCARD", membersKey) >= tonumber(rosterMax) then return "full" end
 if change_limit_reached() then return "change-limit" end
+local rulesRefusal = transfer_rules_refusal()
+if rulesRefusal then return rulesRefusal end
 count_change()
 redis.call("ZADD", membersKey, now, userId)
 redis.call("HSET", userTeamKey, userId, teamId)

@@ -86,6 +86,61 @@ describe("the window and the locks", () => {
   });
 });
 
+describe("the commit's own judgement", () => {
+  /** A process whose first role change runs `meanwhile` first: what another process does while this one is on Discord. */
+  function actingMeanwhile(meanwhile: () => Promise<unknown>) {
+    let done = false;
+    return world.process((guild: GuildPort) => ({
+      ...guild,
+      addRole: async (userId: string, roleId: string) => {
+        if (!done) await meanwhile();
+        done = true;
+        return guild.addRole(userId, roleId);
+      },
+      removeRole: async (userId: string, roleId: string) => {
+        if (!done) await meanwhile();
+        done = true;
+        return guild.removeRole(userId, roleId);
+      },
+    }));
+  }
+
+  it("undoes an approval whose Discord half was under way when an admin closed the window", async () => {
+    const teamId = await teamWithRequests(users.freeagent2);
+    const racing = actingMeanwhile(() => changeWindow(world.context, admin, { change: "close" }));
+    const error = await rejection(approveRequest(racing.context, manager, teamId, users.freeagent2.id));
+    expect(error).toMatchObject({ code: "window_closed", message: "The transfer window closed while this change was being made, so it was undone." });
+    expect(await world.rolesOf(users.freeagent2.id)).toEqual(sorted([ids.updatedProfile, ids.freeAgent]));
+    expect(await world.redis.hget(world.keys.userTeam, users.freeagent2.id)).toBeNull();
+  });
+
+  it("undoes a departure under way when an admin locked the roster, and a scheduled closing that came due meanwhile", async () => {
+    const teamId = await teamWithRequests(users.freeagent2, users.freeagent3);
+    await approveRequest(world.context, manager, teamId, users.freeagent2.id);
+    await approveRequest(world.context, manager, teamId, users.freeagent3.id);
+    const locking = actingMeanwhile(() => lockRoster(world.context, admin, { teamId, reason: "match day" }));
+    expect(await rejection(leaveTeam(locking.context, users.freeagent2, teamId))).toMatchObject({ code: "roster_locked" });
+    expect(await world.rolesOf(users.freeagent2.id)).toEqual(sorted([ids.updatedProfile, ids.player, teamId]));
+    expect(await world.redis.hget(world.keys.userTeam, users.freeagent2.id)).toBe(teamId);
+
+    await world.redis.hdel(world.keys.rosterLocks, teamId);
+    // Scheduled a moment ahead, it comes due while the action is on Discord: the commit settles it, announces it, and refuses.
+    const closing = actingMeanwhile(async () => {
+      await changeWindow(world.context, admin, { change: "close", at: Date.now() + 50 });
+      await new Promise((resolve) => setTimeout(resolve, 80));
+    });
+    expect(await rejection(removeMember(closing.context, manager, teamId, users.freeagent3.id))).toMatchObject({ code: "window_closed" });
+    expect(await world.redis.hget(world.keys.userTeam, users.freeagent3.id)).toBe(teamId);
+    expect((await readAudit(world.redis, world.keys.audit, 3)).map((entry) => [entry.action, entry.detail])).toContainEqual(["window.close", "at the scheduled time"]);
+  });
+
+  it("lets an admin's overridden approval through a window closed meanwhile", async () => {
+    const teamId = await teamWithRequests(users.freeagent2);
+    const racing = actingMeanwhile(() => world.redis.hset(world.keys.transferWindow, "state", "closed", "at", String(Date.now())));
+    expect((await approveRequest(racing.context, admin, teamId, users.freeagent2.id, { reason: "late registration" })).applied).toBe(true);
+  });
+});
+
 describe("an admin's override", () => {
   it("lets a tournament admin approve and remove while closed and locked, with the reason in the audit log", async () => {
     const teamId = await teamWithRequests(users.freeagent2);
