@@ -6,6 +6,7 @@ import { AdminTeams } from "./admin-teams";
 import { AuditLog } from "./audit-log";
 import { HealthPanel } from "./health-panel";
 import { TeamRoles } from "./team-roles";
+import { TransferOverrideField, TransferOverrideScope } from "../teams/transfer-override";
 import { TransferAdmin } from "./transfer-admin";
 
 export type AdminAreaProps = { userName: string; teams: TeamDetail[]; teamRoles: TeamRoleOption[]; audit: AuditRow[]; health: AdminHealth };
@@ -49,7 +50,10 @@ export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAr
           <h2 id="teams-heading" className={sectionHeadingClass}>
             Teams ({teams.length})
           </h2>
-          <AdminTeams teams={teams} />
+          <TransferOverrideScope>
+            <TransferOverrideField />
+            <AdminTeams teams={teams} />
+          </TransferOverrideScope>
         </section>
         <section aria-labelledby="team-roles-heading" className={cardClass}>
           <h2 id="team-roles-heading" className={sectionHeadingClass}>

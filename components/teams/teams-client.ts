@@ -47,18 +47,21 @@ export async function fetchMyTeam(signal?: AbortSignal): Promise<MyTeam> {
   return read(await fetch("/api/teams/mine", { cache: "no-store", signal }), myTeamSchema);
 }
 
+/** A tournament admin's reason to make a roster move while the window is closed, the roster locked or the season's changes spent. */
+export type TransferOverride = { reason: string };
+
 /** Every team mutation, by what it does; each maps to one route of app/api/teams. */
 export type TeamAction =
   | { kind: "create"; name: string; tag: string }
   | { kind: "request"; teamId: string }
   | { kind: "withdraw"; teamId: string }
-  | { kind: "approve"; teamId: string; userId: string }
+  | { kind: "approve"; teamId: string; userId: string; override?: TransferOverride }
   | { kind: "decline"; teamId: string; userId: string }
-  | { kind: "remove"; teamId: string; userId: string }
+  | { kind: "remove"; teamId: string; userId: string; override?: TransferOverride }
   | { kind: "transfer"; teamId: string; userId: string }
   | { kind: "disband"; teamId: string };
 
-function routeOf(action: TeamAction): [method: string, path: string, body: Record<string, string>] {
+function routeOf(action: TeamAction): [method: string, path: string, body: Record<string, string | TransferOverride | undefined>] {
   switch (action.kind) {
     case "create":
       return ["POST", "/api/teams", { name: action.name, tag: action.tag }];
@@ -67,11 +70,11 @@ function routeOf(action: TeamAction): [method: string, path: string, body: Recor
     case "withdraw":
       return ["DELETE", "/api/teams/requests", { teamId: action.teamId }];
     case "approve":
-      return ["POST", "/api/teams/requests/approve", { teamId: action.teamId, userId: action.userId }];
+      return ["POST", "/api/teams/requests/approve", { teamId: action.teamId, userId: action.userId, override: action.override }];
     case "decline":
       return ["POST", "/api/teams/requests/decline", { teamId: action.teamId, userId: action.userId }];
     case "remove":
-      return ["DELETE", "/api/teams/members", { teamId: action.teamId, userId: action.userId }];
+      return ["DELETE", "/api/teams/members", { teamId: action.teamId, userId: action.userId, override: action.override }];
     case "transfer":
       return ["PUT", "/api/teams/manager", { teamId: action.teamId, userId: action.userId }];
     case "disband":

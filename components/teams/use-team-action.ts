@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ActionResult } from "@/lib/api/answer";
 import { myTeamQueryKey, runTeamAction, teamsQueryKey, type TeamAction } from "./teams-client";
+import { useWithTransferOverride } from "./transfer-override";
 
 /**
  * Runs team actions one at a time from a component: while one is in flight
@@ -13,8 +14,9 @@ import { myTeamQueryKey, runTeamAction, teamsQueryKey, type TeamAction } from ".
  */
 export function useTeamAction(onDone?: (result: ActionResult) => unknown) {
   const queryClient = useQueryClient();
+  const withOverride = useWithTransferOverride();
   const mutation = useMutation({
-    mutationFn: runTeamAction,
+    mutationFn: (action: TeamAction) => runTeamAction(withOverride(action)),
     retry: false,
     onSuccess: async (result) => {
       await Promise.all([queryClient.invalidateQueries({ queryKey: teamsQueryKey }), queryClient.invalidateQueries({ queryKey: myTeamQueryKey })]);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fetchTransferStatus, runTransferAdmin } from "@/components/teams/transfers-client";
+import { runTeamAction } from "@/components/teams/teams-client";
 import { windowSentence } from "@/components/teams/transfer-window";
 
 type Sent = { url: string; method: string; body: unknown };
@@ -43,6 +44,16 @@ describe("the transfers client", () => {
     await expect(runTransferAdmin({ kind: "window", change: "open", at: 1 })).rejects.toMatchObject({ message: "This time has passed: pick one in the future.", status: 400, fieldErrors: { at: expect.any(String) } });
     serve(200, { window: "open" });
     await expect(fetchTransferStatus()).rejects.toMatchObject({ message: expect.stringMatching(/does not understand/) });
+  });
+
+  it("sends an admin's override with an approval or a removal, and nothing when there is none", async () => {
+    const sent = serve(200, applied);
+    await runTeamAction({ kind: "approve", teamId: "1300000000000000001", userId: "1200000000000000007", override: { reason: "injury replacement" } });
+    await runTeamAction({ kind: "remove", teamId: "1300000000000000001", userId: "1200000000000000007" });
+    expect(sent.map((call) => call.body)).toEqual([
+      { teamId: "1300000000000000001", userId: "1200000000000000007", override: { reason: "injury replacement" } },
+      { teamId: "1300000000000000001", userId: "1200000000000000007" },
+    ]);
   });
 
   it("tells the window's state and until when", () => {
