@@ -4,8 +4,12 @@ import { createOfferStore } from "@/lib/offers/store";
 import type { TeamContext } from "@/lib/teams/context";
 import { createTeamStore } from "@/lib/teams/store";
 import type { PoolPage, PoolQuery } from "./answer";
-import { selectPage, type PoolRow } from "./select-page";
+import type { PoolEntry } from "./entry";
+import { selectPage } from "./select-page";
 import { createPoolStore } from "./store";
+
+/** What a page read needs: Redis, the keys and the clock (no Discord). */
+type PoolReadContext = Pick<TeamContext, "redis" | "keys" | "now">;
 
 /** Passes at most: each drops, from the pool, players a page found on a roster, and reads again. */
 const cleanPassesMax = 3;
@@ -17,27 +21,27 @@ const cleanPassesMax = 3;
  * its commit; a player who got on a roster another way (a team started, or
  * made on Discord) is taken out here, when a page finds them.
  */
-export async function listPool(context: TeamContext, viewer: SessionActor, query: PoolQuery): Promise<PoolPage> {
+export async function listPool(context: PoolReadContext, viewer: SessionActor, query: PoolQuery): Promise<PoolPage> {
   const pool = createPoolStore(context.redis, context.keys);
-  let selected = selectPage(await pool.rows(), query);
+  let selected = selectPage(await pool.entries(), query);
   for (let pass = 1; pass < cleanPassesMax; pass += 1) {
-    const onRoster = await rostered(context, selected.rows);
+    const onRoster = await rostered(context, selected.entries);
     if (onRoster.length === 0) break;
     await pool.leave(...onRoster);
-    selected = selectPage(await pool.rows(), query);
+    selected = selectPage(await pool.entries(), query);
   }
   const [offeringTeam, viewerLooking] = await Promise.all([teamOffering(context, viewer), pool.isLooking(viewer.id)]);
   const offered = offeringTeam === null ? new Set<string>() : new Set((await createOfferStore(context.redis, context.keys).openOfTeam(offeringTeam.id, context.now())).map((offer) => offer.userId));
   return {
-    players: selected.rows.map((row) => ({
-      userId: row.userId,
-      name: row.name,
-      gamerTag: row.gamerTag,
-      platform: row.platform,
-      position: row.position,
-      country: row.country,
-      lookingSince: new Date(row.since).toISOString(),
-      offered: offered.has(row.userId),
+    players: selected.entries.map((entry) => ({
+      userId: entry.userId,
+      name: entry.name,
+      gamerTag: entry.gamerTag,
+      platform: entry.platform,
+      position: entry.position,
+      country: entry.country,
+      lookingSince: new Date(entry.since).toISOString(),
+      offered: offered.has(entry.userId),
     })),
     page: selected.page,
     pageSize: selected.pageSize,
@@ -47,14 +51,14 @@ export async function listPool(context: TeamContext, viewer: SessionActor, query
   };
 }
 
-async function rostered(context: TeamContext, rows: readonly PoolRow[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const teams = await context.redis.hmget(context.keys.userTeam, ...rows.map((row) => row.userId));
-  return rows.filter((_, index) => teams[index] !== null).map((row) => row.userId);
+async function rostered(context: PoolReadContext, entries: readonly PoolEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const teams = await context.redis.hmget(context.keys.userTeam, ...entries.map((entry) => entry.userId));
+  return entries.filter((_, index) => teams[index] !== null).map((entry) => entry.userId);
 }
 
 /** The team whose places the viewer may offer from the pool: the one they manage. */
-async function teamOffering(context: TeamContext, viewer: SessionActor): Promise<PoolPage["offeringTeam"]> {
+async function teamOffering(context: PoolReadContext, viewer: SessionActor): Promise<PoolPage["offeringTeam"]> {
   const store = createTeamStore(context.redis, context.keys);
   const teamId = await store.teamOf(viewer.id);
   const team = teamId === null ? null : await store.team(teamId);

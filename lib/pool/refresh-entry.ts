@@ -13,7 +13,8 @@ export async function refreshPoolEntry(context: Pick<ActionContext, "redis" | "k
   const pool = createPoolStore(context.redis, context.keys);
   const current = await pool.entry(user.id);
   if (current === null) return;
-  await pool.refresh(user.id, {
+  await pool.refresh({
+    userId: user.id,
     gamerTag: profile.gamerTag,
     platform: profile.platform,
     position: profile.position,

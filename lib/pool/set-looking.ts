@@ -25,7 +25,8 @@ async function enter(context: TeamContext, user: SessionActor): Promise<ActionRe
   await requireFreeAgent(context, user.id, await knownRoles(context, user));
   const profile = await storedProfile(context, user.id);
   if (profile === null) throw new ApiError("profile_required", "Complete your player profile first.");
-  const reply = await pool.enter(user.id, {
+  const reply = await pool.enter({
+    userId: user.id,
     gamerTag: profile.gamerTag,
     platform: profile.platform,
     position: profile.position,

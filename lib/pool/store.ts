@@ -5,20 +5,22 @@ import { runScript } from "@/lib/redis/lua-script";
 import { poolEnterScript } from "@/lib/redis/scripts/pool-enter";
 import { poolRefreshScript } from "@/lib/redis/scripts/pool-refresh";
 import { decodePoolEntry, encodePoolEntry, type PoolEntry } from "./entry";
-import type { PoolRow } from "./select-page";
 
 /** The pool's records: one hash of entries, whose fields are the players looking for a team. */
 export function createPoolStore(redis: Redis, keys: ProductKeys) {
   return {
-    /** Every entry; one that does not decode is left out rather than failing the page. */
-    async rows(): Promise<PoolRow[]> {
-      const raw = await redis.hgetall(keys.pool);
-      const rows: PoolRow[] = [];
-      for (const [userId, value] of Object.entries(raw)) {
+    /**
+     * Every entry (HVALS: the entries name their users, and skipping the
+     * fields halves the read); one that does not decode is left out rather
+     * than failing the page.
+     */
+    async entries(): Promise<PoolEntry[]> {
+      const entries: PoolEntry[] = [];
+      for (const value of await redis.hvals(keys.pool)) {
         const entry = decodePoolEntry(value);
-        if (entry) rows.push({ userId, ...entry });
+        if (entry) entries.push(entry);
       }
-      return rows;
+      return entries;
     },
     async entry(userId: string): Promise<PoolEntry | null> {
       const raw = await redis.hget(keys.pool, userId);
@@ -27,12 +29,12 @@ export function createPoolStore(redis: Redis, keys: ProductKeys) {
     async isLooking(userId: string): Promise<boolean> {
       return (await redis.hexists(keys.pool, userId)) === 1;
     },
-    async enter(userId: string, entry: PoolEntry): Promise<"ok" | "exists" | "in-team"> {
-      const reply = await runScript(redis, poolEnterScript, { keys: { poolKey: keys.pool, userTeamKey: keys.userTeam }, args: { userId, entry: encodePoolEntry(entry) } });
+    async enter(entry: PoolEntry): Promise<"ok" | "exists" | "in-team"> {
+      const reply = await runScript(redis, poolEnterScript, { keys: { poolKey: keys.pool, userTeamKey: keys.userTeam }, args: { userId: entry.userId, entry: encodePoolEntry(entry) } });
       return reply === "ok" || reply === "exists" ? reply : "in-team";
     },
-    async refresh(userId: string, entry: PoolEntry): Promise<boolean> {
-      return (await runScript(redis, poolRefreshScript, { keys: { poolKey: keys.pool }, args: { userId, entry: encodePoolEntry(entry) } })) === 1;
+    async refresh(entry: PoolEntry): Promise<boolean> {
+      return (await runScript(redis, poolRefreshScript, { keys: { poolKey: keys.pool }, args: { userId: entry.userId, entry: encodePoolEntry(entry) } })) === 1;
     },
     /** Takes players out; true when any was in. */
     async leave(...userIds: string[]): Promise<boolean> {

@@ -146,7 +146,7 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
     } else if (rest === "pool") {
       count("pool entries");
       for (const [userId, raw] of Object.entries(await redis.hgetall(key))) {
-        if (!snowflakeSchema.safeParse(userId).success || decodePoolEntry(raw) === null) fail(key, `pool entry of ${userId.slice(0, 40)} does not parse`);
+        if (!snowflakeSchema.safeParse(userId).success || decodePoolEntry(raw)?.userId !== userId) fail(key, `pool entry of ${userId.slice(0, 40)} does not parse`);
       }
     } else if (rest === "teams") {
       count("team index");

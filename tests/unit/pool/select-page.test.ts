@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { poolQuerySchema } from "@/lib/pool/answer";
 import { decodePoolEntry, encodePoolEntry, type PoolEntry } from "@/lib/pool/entry";
-import { selectPage, type PoolRow } from "@/lib/pool/select-page";
+import { selectPage } from "@/lib/pool/select-page";
 
-const entry: PoolEntry = { gamerTag: "Ace_10", platform: "pc", position: "MID", country: "NG", name: "Ade", since: 1_700_000_000_000 };
+const entry: PoolEntry = { userId: "1200000000000000007", gamerTag: "Ace_10", platform: "pc", position: "MID", country: "NG", name: "Ade", since: 1_700_000_000_000 };
 
 describe("pool entries", () => {
   it("round-trip", () => {
@@ -16,13 +16,13 @@ describe("pool entries", () => {
   });
 
   it("refuse what does not read as an entry", () => {
-    for (const raw of ["", "Ace_10", encodePoolEntry(entry).replace("pc", "switch"), encodePoolEntry(entry).replace("NG", "XX"), `${encodePoolEntry(entry)}\u001fextra`, encodePoolEntry({ ...entry, since: Number.NaN })]) {
+    for (const raw of ["", "Ace_10", encodePoolEntry(entry).replace("pc", "switch"), encodePoolEntry(entry).replace("NG", "XX"), `${encodePoolEntry(entry)}\u001fextra`, encodePoolEntry({ ...entry, since: Number.NaN }), encodePoolEntry({ ...entry, userId: "" })]) {
       expect(decodePoolEntry(raw)).toBeNull();
     }
   });
 });
 
-function row(userId: string, gamerTag: string, overrides: Partial<PoolEntry> = {}): PoolRow {
+function row(userId: string, gamerTag: string, overrides: Partial<PoolEntry> = {}): PoolEntry {
   return { ...entry, userId, gamerTag, ...overrides };
 }
 
@@ -30,13 +30,13 @@ describe("selectPage", () => {
   const rows = [row("3", "charlie"), row("1", "Alpha", { platform: "xbox" }), row("2", "bravo", { name: "Zoe" }), row("4", "alpha", { country: "GH" })];
 
   it("sorts by gamer tag without case, then by id, and pages", () => {
-    expect(selectPage(rows, { pageSize: 3 }).rows.map((entry) => entry.userId)).toEqual(["1", "4", "2"]);
-    expect(selectPage(rows, { pageSize: 3, page: 2 })).toMatchObject({ rows: [{ userId: "3" }], total: 4, page: 2, pageSize: 3 });
+    expect(selectPage(rows, { pageSize: 3 }).entries.map((entry) => entry.userId)).toEqual(["1", "4", "2"]);
+    expect(selectPage(rows, { pageSize: 3, page: 2 })).toMatchObject({ entries: [{ userId: "3" }], total: 4, page: 2, pageSize: 3 });
   });
 
   it("combines filters and searches gamer tag and name", () => {
-    expect(selectPage(rows, { platform: "pc", country: "NG" }).rows.map((entry) => entry.userId)).toEqual(["2", "3"]);
-    expect(selectPage(rows, { q: "zo" }).rows.map((entry) => entry.userId)).toEqual(["2"]);
+    expect(selectPage(rows, { platform: "pc", country: "NG" }).entries.map((entry) => entry.userId)).toEqual(["2", "3"]);
+    expect(selectPage(rows, { q: "zo" }).entries.map((entry) => entry.userId)).toEqual(["2"]);
     expect(selectPage(rows, { q: "ALPH" }).total).toBe(2);
   });
 });
