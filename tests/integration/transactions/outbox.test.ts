@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readAudit } from "@/lib/audit/log";
-import type { DiscordRest } from "@/lib/discord/rest";
+import { DiscordAPIError, RateLimitedError, type DiscordRest } from "@/lib/discord/rest";
 import { saveProfile } from "@/lib/profile/save-profile";
 import { changeWindow } from "@/lib/tournament/change-window";
 import { announcementOf } from "@/lib/transactions";
@@ -155,6 +155,27 @@ describe("the transactions channel", () => {
     await sign(teamId, users.freeagent, users.freeagent2);
     expect(await drainer.drainOnce()).toMatchObject({ refused: 0, posted: 1 });
     expect(await channel.contents()).toEqual([`**Cape Town Cobras** signed <@${users.freeagent2.id}> (roster 2/23)`]);
+  });
+
+  it("waits as long as Discord asks after a 429, and drops what Discord calls invalid instead of sending it again", async () => {
+    await createTeam();
+    const answers: unknown[] = [new RateLimitedError(300, "bucket", "/channels/:channel_id/messages"), new DiscordAPIError(400, 50_035, "Invalid Form Body", "POST", "/channels/:channel_id/messages")];
+    const attempts: unknown[] = [];
+    const failing: Pick<DiscordRest, "post"> = {
+      post(_route, options) {
+        attempts.push(options?.body);
+        return Promise.reject(answers.shift() ?? new Error("no more answers"));
+      },
+    };
+    const drainer = channel.drainer({ rest: failing });
+    expect(await drainer.drainOnce()).toMatchObject({ state: "retrying", waitMs: 300, posted: 0 });
+    expect(await channel.backlog()).toBe(1);
+    expect(await drainer.drainOnce()).toMatchObject({ state: "busy", refused: 1 });
+    expect(await channel.backlog()).toBe(0);
+    // The retry was the same post: same nonce, enforce_nonce, nobody pinged.
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]).toEqual(attempts[0]);
+    expect(attempts[0]).toMatchObject({ enforce_nonce: true, allowed_mentions: { parse: [] } });
   });
 
   it("keeps the order of the changes with two drainers running (one holds the channel at a time)", async () => {
