@@ -2,6 +2,7 @@ import { MyOffers } from "../offers/my-offers";
 import { LookingSwitch } from "../pool/looking-switch";
 import { CreateTeamForm } from "../teams/create-team-form";
 import { TeamBrowser } from "../teams/team-browser";
+import { TransferWindow } from "../teams/transfer-window";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 
 export type FreeAgentProps = {
@@ -17,6 +18,9 @@ export function FreeAgent({ onRolesChanged }: FreeAgentProps) {
           You&apos;re a free agent
         </h1>
         <p className={`mt-2 ${bodyTextClass}`}>Your profile is complete and you&apos;re not on a team yet. Join a team or start your own.</p>
+        <div className="mt-3">
+          <TransferWindow showChangesLeft={false} />
+        </div>
       </section>
       <section aria-labelledby="offers-heading" className={cardClass}>
         <h2 id="offers-heading" className={sectionHeadingClass}>
