@@ -68,8 +68,15 @@ export type OutboxDrainerOptions = {
 
 const streamRow = z.tuple([z.string(), z.array(z.string())]);
 const readReply = z.array(z.tuple([z.string(), z.array(streamRow)])).nullable();
-/** XAUTOCLAIM: next cursor, claimed entries, ids deleted meanwhile (Redis 7). */
-const claimReply = z.tuple([z.string(), z.array(streamRow)]).rest(z.unknown());
+/**
+ * XAUTOCLAIM: next cursor, claimed entries, then (Redis 7) the ids deleted
+ * meanwhile. Redis 6.2 lists a deleted entry with nil fields instead: read
+ * as no fields, so it is acknowledged without a post.
+ */
+const claimReply = z
+  .tuple([z.string(), z.array(z.tuple([z.string(), z.array(z.string()).nullable()]))])
+  .rest(z.unknown())
+  .transform(([, rows]) => rows.map(([id, fields]): StreamRow => [id, fields ?? []]));
 
 type StreamRow = z.infer<typeof streamRow>;
 type Delivery = { kind: "done"; outcome: "posted" | "skipped" | "refused" } | { kind: "retry"; retryAfterMs: number | null };
@@ -123,7 +130,7 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
 
   /** Pending entries first (a failed or crashed round's), in id order; new ones only when none is pending. */
   async function nextEntries(): Promise<StreamRow[]> {
-    const [, claimed] = claimReply.parse(await redis.xautoclaim(keys.outbox, GROUP, drainerId, 0, "0-0", "COUNT", policy.batchSize));
+    const claimed = claimReply.parse(await redis.xautoclaim(keys.outbox, GROUP, drainerId, 0, "0-0", "COUNT", policy.batchSize));
     if (claimed.length > 0) return claimed;
     const read = readReply.parse(await redis.xreadgroup("GROUP", GROUP, drainerId, "COUNT", policy.batchSize, "STREAMS", keys.outbox, ">"));
     return read?.[0]?.[1] ?? [];
