@@ -25,10 +25,13 @@ describe("actionCommitScript", () => {
   it("numbers a commit's own inputs after the prelude's four keys and five arguments", () => {
     const { lua, keys, args, commitKeys, commitArgs } = teamLeaveCommitScript;
     expect(keys.slice(0, 4)).toEqual(["firstLockKey", "secondLockKey", "journalsKey", "auditKey"]);
-    expect(commitKeys).toEqual(["teamKey", "membersKey", "userTeamKey"]);
-    expect(commitArgs).toEqual(["teamId", "userId"]);
-    expect(keys).toHaveLength(7);
-    expect(args).toHaveLength(7);
+    expect(commitKeys).toEqual(["teamKey", "membersKey", "userTeamKey", "changesKey", "windowKey", "locksKey"]);
+    expect(commitArgs).toEqual(["teamId", "userId", "changeLimit", "countsChange", "enforceRules", "now"]);
+    // The prelude's trailing outbox key and announce flag come last.
+    expect(keys).toHaveLength(11);
+    expect(args).toHaveLength(12);
+    expect(keys.at(-1)).toBe("outboxKey");
+    expect(args.at(-1)).toBe("announce");
     expect(lua).toContain("local teamKey = KEYS[5]");
     expect(lua).toContain("local userTeamKey = KEYS[7]");
     expect(lua).toContain("local teamId = ARGV[6]");
