@@ -1,5 +1,5 @@
 import { actionResultSchema, type ActionResult } from "@/lib/api/answer";
-import { myOffersSchema, type MyOffers } from "@/lib/offers/answer";
+import { myOffersSchema, teamOffersSchema, type MyOffers, type TeamOffers } from "@/lib/offers/answer";
 import { lookingSchema, poolPageSchema, type PoolPage } from "@/lib/pool/answer";
 import { read } from "../teams/teams-client";
 
@@ -7,6 +7,7 @@ import { read } from "../teams/teams-client";
 export const poolQueryKey = ["pool"] as const;
 export const lookingQueryKey = ["pool", "me"] as const;
 export const myOffersQueryKey = ["offers", "mine"] as const;
+export const teamOffersQueryKey = ["offers", "team"] as const;
 
 /** The pool page's filters, as the query string carries them (empty: no filter). */
 export type PoolFilters = { page: number; platform: string; position: string; country: string; q: string };
@@ -23,6 +24,10 @@ export async function fetchLooking(signal?: AbortSignal): Promise<{ looking: boo
 
 export async function fetchMyOffers(signal?: AbortSignal): Promise<MyOffers> {
   return read(await fetch("/api/offers", { cache: "no-store", signal }), myOffersSchema);
+}
+
+export async function fetchTeamOffers(teamId: string, signal?: AbortSignal): Promise<TeamOffers> {
+  return read(await fetch(`/api/offers?${new URLSearchParams({ teamId })}`, { cache: "no-store", signal }), teamOffersSchema);
 }
 
 /** Every pool and offer mutation, by what it does; each maps to one route. */

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ActionResult } from "@/lib/api/answer";
 import { myTeamQueryKey, teamsQueryKey } from "../teams/teams-client";
-import { lookingQueryKey, myOffersQueryKey, poolQueryKey, runPoolAction, type PoolAction } from "./pool-client";
+import { lookingQueryKey, myOffersQueryKey, poolQueryKey, runPoolAction, teamOffersQueryKey, type PoolAction } from "./pool-client";
 
 /**
  * Runs pool and offer actions one at a time from a component, as
@@ -17,7 +17,7 @@ export function usePoolAction(onDone?: (result: ActionResult, action: PoolAction
     retry: false,
     onSuccess: async (result, action) => {
       await Promise.all(
-        [poolQueryKey, lookingQueryKey, myOffersQueryKey, teamsQueryKey, myTeamQueryKey].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+        [poolQueryKey, lookingQueryKey, myOffersQueryKey, teamOffersQueryKey, teamsQueryKey, myTeamQueryKey].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
       );
       await onDone?.(result, action);
     },

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TeamOffersList } from "../offers/team-offers";
 import { MyJoinRequests, MyTeamRoster } from "../teams/my-team";
 import { TransferWindow } from "../teams/transfer-window";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
@@ -47,6 +48,9 @@ export function TeamManager({ onRolesChanged }: TeamManagerProps) {
           </Link>{" "}
           and offer a place to players looking for a team. They accept or decline on their dashboard.
         </p>
+        <div className="mt-3">
+          <TeamOffersList />
+        </div>
       </section>
     </div>
   );

@@ -1,0 +1,48 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { fetchTeamOffers, teamOffersQueryKey } from "../pool/pool-client";
+import { usePoolAction } from "../pool/use-pool-action";
+import { ActionStatus } from "../teams/action-status";
+import { fetchMyTeam, myTeamQueryKey, teamsStaleTimeMs } from "../teams/teams-client";
+import { smallSecondaryButtonClass } from "../ui/styles";
+
+/** The open offers of the team the viewer manages, each with when it runs out and a withdraw button. */
+export function TeamOffersList() {
+  const mine = useQuery({ queryKey: myTeamQueryKey, queryFn: ({ signal }) => fetchMyTeam(signal), staleTime: teamsStaleTimeMs });
+  const teamId = mine.data?.canManage ? (mine.data.team?.id ?? null) : null;
+  const offers = useQuery({
+    queryKey: [...teamOffersQueryKey, teamId],
+    queryFn: ({ signal }) => fetchTeamOffers(teamId ?? "", signal),
+    enabled: teamId !== null,
+    staleTime: 15_000,
+  });
+  const action = usePoolAction();
+
+  if (teamId === null || offers.isPending) return null;
+  if (offers.isError) return <p role="alert" className="text-sm text-red-700">{offers.error.message}</p>;
+  if (offers.data.offers.length === 0) return <p className="text-sm text-slate-600">No open offers.</p>;
+  return (
+    <div className="flex flex-col gap-2">
+      <ul className="flex flex-col divide-y divide-slate-200" aria-label="Open offers">
+        {offers.data.offers.map((offer) => (
+          <li key={offer.userId} className="flex flex-wrap items-center justify-between gap-3 py-2">
+            <span className="text-slate-900">
+              {offer.gamerTag ?? offer.name} <span className="text-sm text-slate-600">· open until {offer.expiresAt.replace("T", " ").slice(0, 16)} UTC</span>
+            </span>
+            <button
+              type="button"
+              className={smallSecondaryButtonClass}
+              disabled={action.pending}
+              onClick={() => action.run({ kind: "withdraw-offer", teamId, userId: offer.userId })}
+              aria-label={`Withdraw the offer to ${offer.gamerTag ?? offer.name}`}
+            >
+              Withdraw
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ActionStatus error={action.error} result={action.result} />
+    </div>
+  );
+}
