@@ -15,7 +15,7 @@ export type AdminAreaProps = { userName: string; teams: TeamDetail[]; teamRoles:
 export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAreaProps) {
   return (
     <div data-view="admin">
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-surface">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <p className="text-lg font-bold text-brand">SAFA Dashboard · Admin</p>
           <nav aria-label="Admin" className="flex items-center gap-4 text-sm">

@@ -70,7 +70,7 @@ export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps
 
   return (
     <>
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-surface">
         <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
           <p className="text-lg font-bold text-brand">SAFA Dashboard</p>
           <nav aria-label="Account" className="flex min-w-0 flex-wrap items-center gap-x-4 gap-y-2 text-sm">

@@ -26,7 +26,7 @@ export function RolesBadge({ fetchedAt, stale, discordBusy, refreshing = false, 
   const exact = isClient ? formatExactTime(fetchedAt) : new Date(fetchedAt).toISOString();
 
   return (
-    <div className="inline-flex max-w-full flex-col self-start gap-1 rounded-lg bg-white px-3 py-2 text-sm text-slate-700 shadow-sm ring-1 ring-slate-200">
+    <div className="inline-flex max-w-full flex-col self-start gap-1 rounded-lg bg-surface px-3 py-2 text-sm text-slate-700 shadow-sm ring-1 ring-slate-200">
       <p className="flex flex-wrap items-center gap-x-2">
         <span aria-hidden="true" className={`size-2 shrink-0 rounded-full ${stale || discordBusy ? "bg-amber-500" : "bg-brand"}`} />
         {live && !stale ? (

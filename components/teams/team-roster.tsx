@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { countryNames } from "@/lib/profile/countries";
 import type { TeamDetail } from "@/lib/teams/answer";
-import { secondaryButtonClass } from "../ui/styles";
+import { dangerButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
 
@@ -17,8 +17,6 @@ export type TeamRosterProps = {
   /** After a change: the page re-reads roles (the dashboard) or the server data (the admin area). */
   onChanged: () => unknown;
 };
-
-const dangerButtonClass = "inline-flex min-h-11 items-center justify-center rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-800 disabled:opacity-60";
 
 function isCountryCode(code: string): code is keyof typeof countryNames {
   return Object.hasOwn(countryNames, code);
