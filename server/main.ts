@@ -1,7 +1,10 @@
 /**
  * The app's production entry point (`npm start`): Node's HTTP server with
- * the front door of lib/http/gate.ts, then Next.js. What it does before
+ * the front door of lib/http/front-door.ts, then Next.js. What it does before
  * Next.js sees a request:
+ * - a request to another host name than NEXTAUTH_URL's is sent there (GET
+ *   and HEAD: 308; anything else: 421), except the health and metrics
+ *   endpoints, which answer on any name;
  * - the client's address comes from the socket (or the configured trusted
  *   proxies), never from headers the client wrote;
  * - a body larger than our API takes, or one without a length, is refused
@@ -12,30 +15,20 @@
  * Flags: --port N (default PORT or 3000), --hostname H (default HOSTNAME or
  * 0.0.0.0), --dir D (the built app, default this checkout).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
-import { EnvError, parseEnv } from "../lib/env";
-import { admitRequest, gatePolicy, sanitiseForwarding, type GateRefusal } from "../lib/http/gate";
+import { EnvError, parseEnv, type Env } from "../lib/env";
+import { frontDoor } from "../lib/http/front-door";
+import { gatePolicy } from "../lib/http/gate";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, dir: { type: "string" } } });
 
-function refuse(response: ServerResponse, refusal: GateRefusal): void {
-  response.writeHead(refusal.status, {
-    "Content-Type": "application/json",
-    "Cache-Control": "no-store",
-    // The unread body stays on the socket: close it rather than parse it as the next request.
-    Connection: "close",
-    ...refusal.headers,
-  });
-  response.end(JSON.stringify({ error: refusal.code, message: refusal.message }));
-}
-
 async function main(): Promise<void> {
-  let trustedProxyCount: number;
+  let env: Env;
   try {
-    trustedProxyCount = parseEnv(process.env).TRUSTED_PROXY_COUNT;
+    env = parseEnv(process.env);
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(error.message);
@@ -55,12 +48,7 @@ async function main(): Promise<void> {
       requestTimeout: gatePolicy.requestTimeoutMs,
       connectionsCheckingInterval: gatePolicy.timeoutCheckIntervalMs,
     },
-    (request: IncomingMessage, response: ServerResponse) => {
-      const refusal = admitRequest(request.method ?? "GET", request.headers);
-      if (refusal) return refuse(response, refusal);
-      sanitiseForwarding(request.headers, request.socket.remoteAddress ?? "unknown", trustedProxyCount);
-      void handle(request, response);
-    },
+    frontDoor({ publicUrl: env.NEXTAUTH_URL, trustedProxyCount: env.TRUSTED_PROXY_COUNT, handle }),
   );
   server.listen(port, hostname, () => console.log(`SAFA Dashboard listening on http://${hostname}:${port}`));
   const stop = () => server.close(() => process.exit(0));

@@ -1,7 +1,7 @@
 /**
  * The front door of every app process (server/main.ts), before Next.js sees
- * a request: who the client is, whether its body may come in, and which
- * methods exist at all. Pure functions over headers, so they are tested
+ * a request: whether it reached the public host name, who the client is,
+ * whether its body may come in, and which methods exist at all. Pure functions over headers, so they are tested
  * without a server; the app reads what the gate decided from
  * `clientAddressHeader`, never from headers a client can write.
  */
@@ -81,4 +81,69 @@ export function sanitiseForwarding(headers: HeaderBag, peerAddress: string, trus
   if (trustedProxyCount === 0) for (const name of forwardedHeaders) delete headers[name];
   headers["x-forwarded-for"] = address;
   headers[clientAddressHeader] = address;
+}
+
+/**
+ * Paths any host name may reach: load balancers' health checks and the
+ * metrics scraper call the app by its address, and neither carries cookies.
+ */
+const anyHostPaths = new Set(["/api/health", "/api/metrics"]);
+
+/** `example.org:3000` -> `example.org`, `[::1]:3000` -> `[::1]`, lower case (the form `URL.hostname` has). */
+export function hostName(hostHeader: string): string {
+  const host = hostHeader.trim().toLowerCase();
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1) || host;
+  const colon = host.indexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/** The host the browser addressed: the `Host` header, or the `X-Forwarded-Host` the nearest trusted proxy wrote. */
+function addressedHost(headers: HeaderBag, trustedProxyCount: number): string | undefined {
+  const forwarded = trustedProxyCount > 0 ? single(headers["x-forwarded-host"]) : undefined;
+  const nearest = forwarded?.split(",").at(-1)?.trim();
+  return nearest || single(headers.host);
+}
+
+/**
+ * Only the path and query of a request target: an absolute-form target
+ * ("http://other/x") names no host of ours, and a target with another scheme
+ * ("x:.evil.example") has no path that could follow an origin, so it is "/".
+ */
+function pathAndQuery(target: string): { pathname: string; search: string } {
+  const root = { pathname: "/", search: "" };
+  try {
+    const { pathname, search } = new URL(target, "http://target.invalid");
+    return pathname.startsWith("/") ? { pathname, search } : root;
+  } catch {
+    return root;
+  }
+}
+
+/**
+ * Sends a request addressed to another host name than the public URL's
+ * (`localhost` where NEXTAUTH_URL says `127.0.0.1`, a server's own address
+ * behind a proxy) to the public URL, before anything reads or sets a
+ * cookie: cookies belong to a host name, so a login started under one name
+ * cannot finish under the other. Names are compared, not ports: several
+ * instances on one name share its cookies, and each answers for itself.
+ * GET and HEAD get a 308 to the same path and query on the public origin
+ * (built from `publicUrl` alone, never from a header); any other method a
+ * 421, since its body and cookies were meant for another name.
+ */
+export function canonicalHostRefusal(method: string, target: string, headers: HeaderBag, publicUrl: string, trustedProxyCount: number): GateRefusal | null {
+  const addressed = addressedHost(headers, trustedProxyCount);
+  const canonical = new URL(publicUrl);
+  if (addressed === undefined || hostName(addressed) === canonical.hostname) return null;
+  const { pathname, search } = pathAndQuery(target);
+  if (anyHostPaths.has(pathname)) return null;
+  const verb = method.toUpperCase();
+  if (verb === "GET" || verb === "HEAD") {
+    return {
+      status: 308,
+      code: "moved_to_public_url",
+      message: `The SAFA Dashboard is at ${canonical.origin}.`,
+      headers: { Location: `${canonical.origin}${pathname}${search}` },
+    };
+  }
+  return { status: 421, code: "misdirected_request", message: `This address is not the SAFA Dashboard's own; send the request to ${canonical.origin}.` };
 }

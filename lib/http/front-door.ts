@@ -1,0 +1,37 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { admitRequest, canonicalHostRefusal, sanitiseForwarding, type GateRefusal } from "./gate";
+
+export type FrontDoorOptions = {
+  /** NEXTAUTH_URL: the one address browsers use; requests to another host name are sent there. */
+  publicUrl: string;
+  trustedProxyCount: number;
+  /** What answers the requests the gate lets in (Next.js). */
+  handle: (request: IncomingMessage, response: ServerResponse) => unknown;
+};
+
+function refuse(response: ServerResponse, refusal: GateRefusal): void {
+  response.writeHead(refusal.status, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-store",
+    // The unread body stays on the socket: close it rather than parse it as the next request.
+    Connection: "close",
+    ...refusal.headers,
+  });
+  response.end(JSON.stringify({ error: refusal.code, message: refusal.message }));
+}
+
+/**
+ * The request listener of every app process: the gate's checks in order,
+ * then the app. The host name comes first, so nothing (no cookie, no rate
+ * limit counted against the client) happens under a name the app does not
+ * answer to.
+ */
+export function frontDoor({ publicUrl, trustedProxyCount, handle }: FrontDoorOptions): RequestListener {
+  return (request, response) => {
+    const method = request.method ?? "GET";
+    const refusal = canonicalHostRefusal(method, request.url ?? "/", request.headers, publicUrl, trustedProxyCount) ?? admitRequest(method, request.headers);
+    if (refusal) return refuse(response, refusal);
+    sanitiseForwarding(request.headers, request.socket.remoteAddress ?? "unknown", trustedProxyCount);
+    void handle(request, response);
+  };
+}
