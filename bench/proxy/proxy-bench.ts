@@ -41,7 +41,7 @@ const modes: Mode[] = [
 ];
 const botToken = "emulator-bot-token";
 const guildId = "1100000000000000001";
-/** Members the pairs touch, made at start (`POST /__emulator/users`): enough that every pair has a member-role of its own. */
+/** Members the pairs touch, made after each row's reset (`POST /__emulator/users`): enough that every pair has a member-role of its own. */
 let memberIds: string[] = [];
 const roleIds = ["1100000000000000101", "1100000000000000102", "1100000000000000103", "1100000000000000104", "1100000000000000105"];
 /** Discord's member-role bucket is 10 per 10 s; scaled 10x faster so a run takes seconds. */
@@ -153,6 +153,7 @@ async function runPlainHttp(base: string, jobs: Job[], startAt: number): Promise
 async function runRow(input: { mode: Mode; processes: number; python: string; emulator: EmulatorHandle; redis: Redis; redisUrl: string; logDir: string; plainHttp?: boolean }): Promise<Row> {
   const { mode, processes, emulator } = input;
   input.emulator.reset();
+  memberIds = await addMembers(emulator.url, Math.ceil((botPairs + dashboardPairs) / roleIds.length));
   await input.redis.flushdb();
   const apiBase = `${emulator.url}/api/v10`;
   const proxies = await startProxies(mode.replicas, { DISCORD_BOT_TOKEN: botToken, DISCORD_API_BASE: apiBase, REDIS_URL: input.redisUrl }, input.logDir);
@@ -231,7 +232,6 @@ async function main(): Promise<void> {
   cleanup.push(() => redisServer.stop());
   const emulator = await startEmulator({ port: 0, globalLimitPerSecond: globalPerSecond, routeLimits: { "PUT /guilds/:guild_id/members/:user_id/roles/:role_id": roleLimit } });
   cleanup.push(() => emulator.close());
-  memberIds = await addMembers(emulator.url, Math.ceil((botPairs + dashboardPairs) / roleIds.length));
   const redis = new Redis(redisServer.url);
   cleanup.push(async () => redis.disconnect());
   const rows: Row[] = [];
