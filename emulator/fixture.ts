@@ -76,16 +76,22 @@ export const FIXTURE_ROLES: readonly FixtureRole[] = [
 /** The bot is a member of the guild too, holding its own managed role, as an invited bot does. */
 export const BOT_MEMBER_ROLES: readonly string[] = [ROLE_IDS.bot];
 
-/** `member: false` means the user exists on Discord but never joined the guild. */
-export type FixturePersona = { id: string; username: string; globalName: string; member: boolean; roles: readonly string[] };
+/**
+ * `member: false` means the user exists on Discord but never joined the
+ * guild. `avatar` is the avatar's hash (the emulator's CDN draws the image
+ * from it, cdn.ts); null shows Discord's default avatar, as for a user who
+ * never set one. One hash starts `a_`, Discord's mark of an animated avatar.
+ */
+export type FixturePersona = { id: string; username: string; globalName: string; avatar: string | null; member: boolean; roles: readonly string[] };
 
 export const PERSONAS: readonly FixturePersona[] = [
-  { id: "1200000000000000001", username: "outsider", globalName: "Outsider", member: false, roles: [] },
-  { id: "1200000000000000002", username: "newcomer", globalName: "Newcomer", member: true, roles: [] },
+  { id: "1200000000000000001", username: "outsider", globalName: "Outsider", avatar: null, member: false, roles: [] },
+  { id: "1200000000000000002", username: "newcomer", globalName: "Newcomer", avatar: null, member: true, roles: [] },
   {
     id: "1200000000000000003",
     username: "freeagent",
     globalName: "Free Agent",
+    avatar: "3f9a1c27e4b85d6002a7c9e1f4b3d8a5",
     member: true,
     roles: [ROLE_IDS.updatedProfile, ROLE_IDS.freeAgent],
   },
@@ -93,6 +99,7 @@ export const PERSONAS: readonly FixturePersona[] = [
     id: "1200000000000000004",
     username: "manager",
     globalName: "Manager",
+    avatar: "8c2e5b9d1a7f4e3c6b0d9a2f5e8c1b74",
     member: true,
     roles: [ROLE_IDS.updatedProfile, ROLE_IDS.teamManager, ROLE_IDS.lagosLions, ROLE_IDS.moderator],
   },
@@ -100,6 +107,7 @@ export const PERSONAS: readonly FixturePersona[] = [
     id: "1200000000000000005",
     username: "player",
     globalName: "Player",
+    avatar: "d41b7e2a9c5f8036e1b4a7d2c9f5e803",
     member: true,
     roles: [ROLE_IDS.updatedProfile, ROLE_IDS.player, ROLE_IDS.lagosLions],
   },
@@ -107,6 +115,7 @@ export const PERSONAS: readonly FixturePersona[] = [
     id: "1200000000000000006",
     username: "admin",
     globalName: "Admin",
+    avatar: "a_5e8d2c7b1f4a9e3d6c0b8f2a5d7e1c96",
     member: true,
     roles: [ROLE_IDS.updatedProfile, ROLE_IDS.tournamentAdmin, ROLE_IDS.freeAgent],
   },
@@ -114,6 +123,7 @@ export const PERSONAS: readonly FixturePersona[] = [
     id: "1200000000000000007",
     username: "freeagent2",
     globalName: "Free Agent 2",
+    avatar: "6b3f9e1d4a8c2f7b5e0d3a9c6f1b4e82",
     member: true,
     roles: [ROLE_IDS.updatedProfile, ROLE_IDS.freeAgent],
   },
@@ -121,6 +131,7 @@ export const PERSONAS: readonly FixturePersona[] = [
     id: "1200000000000000008",
     username: "freeagent3",
     globalName: "Free Agent 3",
+    avatar: null,
     member: true,
     roles: [ROLE_IDS.updatedProfile, ROLE_IDS.freeAgent],
   },

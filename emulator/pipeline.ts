@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RESTJSONErrorCodes, type RESTRateLimit } from "discord-api-types/v10";
 import { globalLimitKey } from "./auth";
+import { answerCdn, isCdnPath, sendCdnResponse } from "./cdn";
 import type { EmulatorContext, RouteRequest, RouteTable } from "./context";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import { applyResponseFaults, faultDelayMs, faultResponse, type Fault } from "./faults";
@@ -150,6 +151,12 @@ function withDiscordVia(reply: EmulatorResponse): EmulatorResponse {
 export function createRequestListener(context: EmulatorContext): (request: IncomingMessage, response: ServerResponse) => void {
   const routes = createRouteTable(context);
   return (request, response) => {
+    // The CDN's images are bytes, not the API's JSON, and pass none of its limits (cdn.ts).
+    const url = new URL(request.url ?? "/", "http://emulator.invalid");
+    if (isCdnPath(url.pathname)) {
+      sendCdnResponse(response, answerCdn(context.directory, request.method ?? "GET", url), request.method ?? "GET");
+      return;
+    }
     respond(context, routes, request).then(
       (reply) => sendResponse(response, reply),
       (error: unknown) => {

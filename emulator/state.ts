@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GatewayDispatchEvents, type APIGuildMember, type APIRole, type APIUser, type GuildMemberFlags, type RoleFlags, type UserFlags } from "discord-api-types/v10";
 import {
   BOT_MEMBER_ROLES,
@@ -19,7 +20,8 @@ const NO_MEMBER_FLAGS = 0 as GuildMemberFlags;
 const NO_ROLE_FLAGS = 0 as RoleFlags;
 const NO_USER_FLAGS = 0 as UserFlags;
 
-export type UserRecord = { id: string; username: string; globalName: string | null; synthetic: boolean };
+/** `avatar`: the avatar's hash, as Discord names it (the CDN serves the image under it); null for Discord's default avatar. */
+export type UserRecord = { id: string; username: string; globalName: string | null; avatar: string | null; synthetic: boolean };
 type MemberRecord = { userId: string; roleIds: Set<string>; joinedAt: string; nick: string | null };
 type RoleRecord = Omit<APIRole, "position">;
 
@@ -98,7 +100,7 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
     nextBulkSuffix = 1;
     roles = FIXTURE_ROLES.map((role) => toRoleRecord(role.id, role));
     for (const persona of PERSONAS) {
-      addUser({ id: persona.id, username: persona.username, globalName: persona.globalName, synthetic: false });
+      addUser({ id: persona.id, username: persona.username, globalName: persona.globalName, avatar: persona.avatar, synthetic: false });
       if (persona.member) members.set(persona.id, { userId: persona.id, roleIds: new Set(persona.roles), joinedAt: FIXTURE_JOINED_AT, nick: null });
     }
     // The bot is a member (so `GET /guilds/{guild}/members/{bot}` answers) but not a persona anyone logs in as.
@@ -155,7 +157,8 @@ export function createDirectory(clock: Clock, events: GuildEvents = createGuildE
   }
 
   function newUser(username: string): UserRecord {
-    const user: UserRecord = { id: mintSnowflake(clock(), FIRST_SYNTHETIC_USER_ID), username, globalName: null, synthetic: true };
+    const id = mintSnowflake(clock(), FIRST_SYNTHETIC_USER_ID);
+    const user: UserRecord = { id, username, globalName: null, avatar: syntheticAvatarHash(id), synthetic: true };
     addUser(user);
     return user;
   }
@@ -331,7 +334,7 @@ export function toApiUser(user: UserRecord, options: { withEmail?: boolean } = {
     id: user.id,
     username: user.username,
     global_name: user.globalName,
-    avatar: null,
+    avatar: user.avatar,
     discriminator: "0",
     public_flags: NO_USER_FLAGS,
     flags: NO_USER_FLAGS,
@@ -344,7 +347,12 @@ export function toApiUser(user: UserRecord, options: { withEmail?: boolean } = {
   return apiUser;
 }
 
-const BOT_USER: UserRecord = { id: BOT_USER_ID, username: BOT_USERNAME, globalName: null, synthetic: false };
+const BOT_USER: UserRecord = { id: BOT_USER_ID, username: BOT_USERNAME, globalName: null, avatar: null, synthetic: false };
+
+/** Every synthetic user has an avatar: a hash of 32 hex digits, as Discord's, derived from the id so it is the same on every run. */
+function syntheticAvatarHash(userId: string): string {
+  return createHash("sha256").update(`avatar:${userId}`).digest("hex").slice(0, 32);
+}
 
 export function toApiBotUser(): APIUser {
   return { ...toApiUser(BOT_USER), bot: true };

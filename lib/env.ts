@@ -13,6 +13,8 @@ const envSchema = z.object({
   DISCORD_CLIENT_SECRET: z.string().min(1, "must not be empty"),
   DISCORD_BOT_TOKEN: z.string().min(1, "must not be empty"),
   DISCORD_API_BASE: url.default("https://discord.com/api/v10").transform((value) => value.replace(/\/+$/, "")),
+  /** Where avatar images come from: Discord's CDN, or the emulator, which serves them too. The CSP allows exactly this origin for images. */
+  DISCORD_CDN_BASE: url.default("https://cdn.discordapp.com").transform((value) => value.replace(/\/+$/, "")),
   DISCORD_GUILD_ID: snowflake,
   /** The text channel every applied roster change is announced in; left out, nothing is announced. */
   DISCORD_TRANSACTIONS_CHANNEL_ID: snowflake.optional(),

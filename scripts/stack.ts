@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
     DISCORD_INVITE_URL: `${emulatorUrl}/invite/safa`,
+    // The emulator is the CDN too: it serves the personas' and members' avatars.
+    DISCORD_CDN_BASE: emulatorUrl,
     NEXTAUTH_URL: appUrl,
     // This is the demo (or the tests): the published demo secrets of .env.example are allowed.
     SAFA_DEMO_MODE: "1",

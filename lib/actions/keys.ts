@@ -39,6 +39,13 @@ export function productKeyspace(prefix = "safa:") {
     userRequests: `${prefix}user-requests`,
     /** Hash: user id -> display name (Discord name at their last action). */
     userNames: `${prefix}user-names`,
+    /**
+     * Hash: user id -> identity JSON (`Identity`, lib/identity): Discord's
+     * username, display name and avatar hash, written by the Gateway mirror
+     * for every member Discord sends and at login; the Gateway keyspace names
+     * the same hash (`gatewayKeyspace(...).identities`).
+     */
+    identities: `${prefix}identities`,
     /** Set of role ids of disbanded teams: a stale role cache must never resurrect one. */
     disbandedRoles: `${prefix}disbanded-roles`,
     /** Hash: role id -> user id of the admin who marked that role (made on Discord) as a team's. */

@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import DiscordProvider from "next-auth/providers/discord";
 import { getEnv } from "@/lib/env";
+import { identityOfDiscordUser } from "@/lib/identity/identity";
+import { createIdentityStore } from "@/lib/identity/store";
 import { moduleLogger } from "@/lib/log";
 import { productKeyspace } from "@/lib/actions/keys";
 import { getRedis } from "@/lib/redis/client";
@@ -43,14 +45,19 @@ async function sessionStillAlive(sessionId: unknown): Promise<boolean> {
  * Discord tokens stay server-side in Redis, encrypted.
  */
 /**
- * Rosters and requests show the name a member last had on Discord. With the
- * live mirror, rosters fill from Discord before anyone acts, so the name is
- * remembered at login too. Fails open: a login never fails for it.
+ * Rosters and requests show the name and avatar a member last had on
+ * Discord. With the live mirror, rosters fill from Discord before anyone
+ * acts, so both are remembered at login too, from the OAuth profile (the
+ * user object of /users/@me). Fails open: a login never fails for it.
  */
-async function rememberDisplayName(userId: string, name: string | null | undefined): Promise<void> {
-  if (!name) return;
+async function rememberIdentity(userId: string, name: string | null | undefined, profile: unknown): Promise<void> {
+  const keys = productKeyspace();
+  const identity = identityOfDiscordUser(profile);
   try {
-    await getRedis().hset(productKeyspace().userNames, userId, name.slice(0, 100));
+    await Promise.all([
+      name ? getRedis().hset(keys.userNames, userId, name.slice(0, 100)) : null,
+      identity ? createIdentityStore(getRedis(), keys.identities).remember(userId, identity) : null,
+    ]);
   } catch (error) {
     log.warn({ err: error instanceof Error ? error.message : String(error) }, "display name not remembered at login");
   }
@@ -82,7 +89,7 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      async jwt({ token, account }) {
+      async jwt({ token, account, profile }) {
         if (!account) {
           // next-auth's own /api/auth/session re-issues the cookie: not for a session that has ended server-side.
           // Throwing here makes next-auth answer an empty session and clear the cookie.
@@ -99,7 +106,7 @@ export function getAuthOptions(): NextAuthOptions {
           userId: account.providerAccountId,
         });
         log.info({ userId: account.providerAccountId }, "user logged in");
-        await rememberDisplayName(account.providerAccountId, token.name);
+        await rememberIdentity(account.providerAccountId, token.name, profile);
         return { sub: account.providerAccountId, name: token.name, sid: sessionId };
       },
       async session({ session, token }) {

@@ -37,6 +37,7 @@ export async function applyMirrorOps(
         membersKey: keys.members,
         rolesKey: keys.roles,
         resyncSeenKey: keys.resyncSeen,
+        identitiesKey: keys.identities,
       },
       args: { holder, ops: JSON.stringify(ops), nowMs: options.nowMs, cacheTtlSeconds: options.cacheTtlSeconds, cachePrefix: keys.memberCachePrefix },
     }),

@@ -24,6 +24,8 @@ export function gatewayKeyspace(guildId: string, prefix = "safa:") {
     roles: `${base}:roles`,
     /** Set of user ids confirmed since the running resync began; the others left. */
     resyncSeen: `${base}:resync-seen`,
+    /** Hash: user id -> identity JSON of every member seen; shared with the product (`productKeyspace(prefix).identities`), not per guild. */
+    identities: `${prefix}identities`,
     /** The role service's cache key prefix: `discord_roles_<guild>_` + user id. */
     memberCachePrefix: `discord_roles_${guildId}_`,
   };

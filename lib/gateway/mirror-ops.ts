@@ -1,8 +1,12 @@
 import { GatewayDispatchEvents, type GatewayDispatchPayload } from "discord-api-types/v10";
 import { z } from "zod";
+import { encodeIdentity, identityOfDiscordUser } from "@/lib/identity/identity";
 
-/** A member as the mirror stores it: user id, role ids, nick, joined at. */
-export type MemberRecord = { u: string; r: string[]; n: string | null; j: string | null };
+/**
+ * A member as the mirror stores it: user id, role ids, nick, joined at, and
+ * `i`, their identity's JSON (lib/identity) when the user object carried one.
+ */
+export type MemberRecord = { u: string; r: string[]; n: string | null; j: string | null; i?: string };
 
 /** What the mirror keeps of a role, for the app. */
 export type MirroredRole = { id: string; name: string; permissions: string; position: number; managed: boolean };
@@ -26,7 +30,7 @@ export type MirrorOp =
   | { t: "session-clear" };
 
 const memberSchema = z.object({
-  user: z.object({ id: z.string() }),
+  user: z.object({ id: z.string() }).loose(),
   roles: z.array(z.string()),
   nick: z.string().nullish(),
   joined_at: z.string().nullish(),
@@ -42,7 +46,9 @@ const guildScoped = z.object({ guild_id: z.string() });
 
 function memberRecord(raw: unknown): MemberRecord {
   const member = memberSchema.parse(raw);
-  return { u: member.user.id, r: member.roles, n: member.nick ?? null, j: member.joined_at ?? null };
+  const record: MemberRecord = { u: member.user.id, r: member.roles, n: member.nick ?? null, j: member.joined_at ?? null };
+  const identity = identityOfDiscordUser(member.user);
+  return identity ? { ...record, i: encodeIdentity(identity) } : record;
 }
 
 function roleEntry(raw: unknown): { id: string; json: string } {

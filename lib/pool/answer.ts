@@ -36,6 +36,8 @@ export type PoolQuery = z.infer<typeof poolQuerySchema>;
 export const poolPlayerSchema = z.object({
   userId: z.string(),
   name: z.string(),
+  /** Their Discord avatar, or Discord's default one. */
+  avatarUrl: z.string(),
   gamerTag: z.string(),
   platform: z.enum(platforms),
   position: z.enum(positions),

@@ -1,5 +1,8 @@
 import "server-only";
 import type { SessionActor } from "@/lib/actions/actor";
+import { avatarUrl, discordCdnBase } from "@/lib/identity/avatar";
+import { displayNameOf } from "@/lib/identity/identity";
+import { createIdentityStore } from "@/lib/identity/store";
 import { createOfferStore } from "@/lib/offers/store";
 import type { TeamContext } from "@/lib/teams/context";
 import { createTeamStore } from "@/lib/teams/store";
@@ -8,8 +11,8 @@ import type { PoolEntry } from "./entry";
 import { selectPage } from "./select-page";
 import { createPoolStore } from "./store";
 
-/** What a page read needs: Redis, the keys and the clock (no Discord). */
-type PoolReadContext = Pick<TeamContext, "redis" | "keys" | "now">;
+/** What a page read needs: Redis, the keys, the clock and the avatar CDN (no Discord). */
+type PoolReadContext = Pick<TeamContext, "redis" | "keys" | "now" | "cdnBase">;
 
 /** Passes at most: each drops, from the pool, players a page found on a roster, and reads again. */
 const cleanPassesMax = 3;
@@ -32,17 +35,24 @@ export async function listPool(context: PoolReadContext, viewer: SessionActor, q
   }
   const [offeringTeam, viewerLooking] = await Promise.all([teamOffering(context, viewer), pool.isLooking(viewer.id)]);
   const offered = offeringTeam === null ? new Set<string>() : new Set((await createOfferStore(context.redis, context.keys).openOfTeam(offeringTeam.id, context.now())).map((offer) => offer.userId));
+  // Only the page's players: names and faces as Discord shows them now (the entry keeps the name searched by).
+  const identities = await createIdentityStore(context.redis, context.keys.identities).many(selected.entries.map((entry) => entry.userId));
+  const cdnBase = context.cdnBase ?? discordCdnBase;
   return {
-    players: selected.entries.map((entry) => ({
-      userId: entry.userId,
-      name: entry.name,
-      gamerTag: entry.gamerTag,
-      platform: entry.platform,
-      position: entry.position,
-      country: entry.country,
-      lookingSince: new Date(entry.since).toISOString(),
-      offered: offered.has(entry.userId),
-    })),
+    players: selected.entries.map((entry) => {
+      const identity = identities.get(entry.userId) ?? null;
+      return {
+        userId: entry.userId,
+        name: identity ? displayNameOf(identity) : entry.name,
+        avatarUrl: avatarUrl(cdnBase, entry.userId, identity),
+        gamerTag: entry.gamerTag,
+        platform: entry.platform,
+        position: entry.position,
+        country: entry.country,
+        lookingSince: new Date(entry.since).toISOString(),
+        offered: offered.has(entry.userId),
+      };
+    }),
     page: selected.page,
     pageSize: selected.pageSize,
     total: selected.total,

@@ -28,7 +28,10 @@ export type TeamList = z.infer<typeof teamListSchema>;
 
 export const personSchema = z.object({
   userId: z.string(),
+  /** As Discord shows them: display name, else username; then the gamer tag; "Member …1234" when nothing is known. */
   name: z.string(),
+  /** Their Discord avatar, or Discord's default avatar when they have none or nothing is known of them. */
+  avatarUrl: z.string(),
   gamerTag: z.string().nullable(),
   position: z.string().nullable(),
   platform: z.string().nullable(),

@@ -4,6 +4,8 @@ import type { ActionContext } from "@/lib/actions/context";
 /** An action context with the teams feature's configuration. */
 export type TeamContext = ActionContext & {
   rosterMax: number;
+  /** Where avatar images come from (DISCORD_CDN_BASE); Discord's own CDN when left out. */
+  cdnBase?: string;
 };
 
 /** The roles the app itself configures (and `@everyone`): any other role a member holds may be a team's. */

@@ -32,6 +32,6 @@ let teamContext: TeamContext | undefined;
 
 /** The app's action context with the teams feature's configuration. */
 export function getTeamContext(): TeamContext {
-  teamContext ??= { ...getActionContext(), rosterMax: getEnv().TEAM_ROSTER_MAX };
+  teamContext ??= { ...getActionContext(), rosterMax: getEnv().TEAM_ROSTER_MAX, cdnBase: getEnv().DISCORD_CDN_BASE };
   return teamContext;
 }

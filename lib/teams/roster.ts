@@ -1,24 +1,42 @@
 import "server-only";
+import { avatarUrl, discordCdnBase } from "@/lib/identity/avatar";
+import { displayNameOf, type Identity } from "@/lib/identity/identity";
+import { createIdentityStore } from "@/lib/identity/store";
 import { createProfileStore, type StoredProfile } from "@/lib/profile/store";
 import type { JoinRequest, Person, RosterEntry, TeamDetail } from "./answer";
 import type { TeamContext } from "./context";
 import { createTeamStore, type Membership, type TeamRecord } from "./store";
 
-/** What is known of some users: their display names and their profiles. */
-export type People = { names: Map<string, string>; profiles: Map<string, StoredProfile> };
+/**
+ * What is known of some users: their Discord identities (from the Gateway
+ * mirror and logins), the names they had at their last action, their
+ * profiles, and where their avatars are served from.
+ */
+export type People = { identities: Map<string, Identity>; names: Map<string, string>; profiles: Map<string, StoredProfile>; cdnBase: string };
 
 export async function people(context: TeamContext, userIds: readonly string[]): Promise<People> {
   const store = createTeamStore(context.redis, context.keys);
-  const [names, found] = await Promise.all([store.displayNames(userIds), createProfileStore(context.redis, context.keys).many(userIds)]);
-  return { names, profiles: found };
+  const [identities, names, found] = await Promise.all([
+    createIdentityStore(context.redis, context.keys.identities).many(userIds),
+    store.displayNames(userIds),
+    createProfileStore(context.redis, context.keys).many(userIds),
+  ]);
+  return { identities, names, profiles: found, cdnBase: context.cdnBase ?? discordCdnBase };
 }
 
-/** A user as rosters and request lists show them, named by Discord, else by gamer tag, else by the end of their id. */
+/**
+ * A user as rosters and request lists show them: named as Discord shows
+ * them now (the mirror's identity), else as at their last action, else by
+ * gamer tag, else by the end of their id; pictured by their avatar, else
+ * Discord's default one.
+ */
 export function person(userId: string, found: People): Person {
   const profile = found.profiles.get(userId);
+  const identity = found.identities.get(userId) ?? null;
   return {
     userId,
-    name: found.names.get(userId) ?? profile?.gamerTag ?? `Member …${userId.slice(-4)}`,
+    name: (identity && displayNameOf(identity)) ?? found.names.get(userId) ?? profile?.gamerTag ?? `Member …${userId.slice(-4)}`,
+    avatarUrl: avatarUrl(found.cdnBase, userId, identity),
     gamerTag: profile?.gamerTag ?? null,
     position: profile?.position ?? null,
     platform: profile?.platform ?? null,

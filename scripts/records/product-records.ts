@@ -3,6 +3,7 @@ import { z } from "zod";
 import { readAuditStream } from "@/lib/audit/log";
 import { storedOfferSchema } from "@/lib/offers/store";
 import { decodePoolEntry } from "@/lib/pool/entry";
+import { decodeIdentity } from "@/lib/identity/identity";
 import { createProfileStore } from "@/lib/profile/store";
 import { createRoleService } from "@/lib/roles/service";
 import { commitSpecSchema } from "@/lib/actions/commit";
@@ -191,6 +192,12 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       count("user names");
       for (const [userId, name] of Object.entries(await redis.hgetall(key))) {
         if (!snowflakeSchema.safeParse(userId).success || name.length > 100) fail(key, `display name of ${userId.slice(0, 40)} is not valid`);
+      }
+    } else if (rest === "identities") {
+      // Discord's names and avatar hash per user (lib/identity), from the Gateway mirror and logins.
+      for (const [userId, raw] of Object.entries(await redis.hgetall(key))) {
+        count("identities");
+        if (!snowflakeSchema.safeParse(userId).success || decodeIdentity(raw) === null) fail(key, `identity of ${userId.slice(0, 40)} does not parse`);
       }
     } else if (rest === "disbanded-roles") {
       count("disbanded roles");

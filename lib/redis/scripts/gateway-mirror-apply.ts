@@ -13,6 +13,10 @@ import { luaScript } from "../lua-script";
  * role service's cache key (`<cachePrefix><userId>`), in the role service's
  * snapshot format, with `fetchedAt` = now (when the mirror last confirmed it).
  * The cache keys are built here from the prefix (one Redis, no cluster).
+ * A member that carries an identity (`i`, the JSON lib/identity stores) has
+ * it written to the identities hash in the same step, so rosters can name
+ * and picture members who never logged in; a leave keeps it (the audit log
+ * and team histories still name them).
  *
  * KEYS[1]  safa:gateway:<guild>:lease        (holder check)
  * KEYS[2]  safa:gateway:<guild>:session      (hash: sessionId, resumeUrl, shardCount, sequence)
@@ -20,6 +24,7 @@ import { luaScript } from "../lua-script";
  * KEYS[4]  safa:gateway:<guild>:members      (hash: user id -> snapshot JSON)
  * KEYS[5]  safa:gateway:<guild>:roles        (hash: role id -> role JSON)
  * KEYS[6]  safa:gateway:<guild>:resync-seen  (set of user ids)
+ * KEYS[7]  safa:identities                   (hash: user id -> identity JSON)
  * ARGV[1]  holder, "<fence>:<workerId>"
  * ARGV[2]  JSON array of operations
  * ARGV[3]  now, epoch milliseconds
@@ -30,7 +35,7 @@ import { luaScript } from "../lua-script";
  */
 export const gatewayMirrorApplyScript = luaScript({
   name: "safaGatewayMirrorApply",
-  keys: ["leaseKey", "sessionKey", "statusKey", "membersKey", "rolesKey", "resyncSeenKey"],
+  keys: ["leaseKey", "sessionKey", "statusKey", "membersKey", "rolesKey", "resyncSeenKey", "identitiesKey"],
   args: ["holder", "ops", "nowMs", "cacheTtlSeconds", "cachePrefix"],
   body: `
 if redis.call("GET", leaseKey) ~= holder then
@@ -71,7 +76,8 @@ local function mark_changed(userId)
   end
 end
 
-local function write_member(userId, roles, nick, joinedAt)
+local function write_member(userId, roles, nick, joinedAt, identity)
+  if type(identity) == "string" then redis.call("HSET", identitiesKey, userId, identity) end
   local previous = redis.call("HGET", membersKey, userId)
   local value = snapshot(true, roles, nick, joinedAt)
   redis.call("HSET", membersKey, userId, value)
@@ -120,9 +126,9 @@ end
 local function apply(op)
   local t = op.t
   if t == "member" then
-    write_member(op.m.u, op.m.r, op.m.n, op.m.j)
+    write_member(op.m.u, op.m.r, op.m.n, op.m.j, op.m.i)
   elseif t == "members" then
-    for _, m in ipairs(op.m) do write_member(m.u, m.r, m.n, m.j) end
+    for _, m in ipairs(op.m) do write_member(m.u, m.r, m.n, m.j, m.i) end
   elseif t == "leave" then
     leave(op.u)
   elseif t == "role" then

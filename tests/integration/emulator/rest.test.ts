@@ -60,7 +60,7 @@ describe("emulator user routes", () => {
       const response = await fetch(`${base}/users/@me`, { headers: bearer(accessToken) });
       expect(response.status).toBe(200);
       const user = (await response.json()) as APIUser;
-      expect(user).toMatchObject({ id: personas.manager, username: "manager", global_name: "Manager", avatar: null, discriminator: "0" });
+      expect(user).toMatchObject({ id: personas.manager, username: "manager", global_name: "Manager", avatar: "8c2e5b9d1a7f4e3c6b0d9a2f5e8c1b74", discriminator: "0" });
       expect(user.email).toBeUndefined();
     }
     const withEmail = await fetch(`${api}/users/@me`, { headers: bearer(await token(personas.manager, "identify email")) });

@@ -7,9 +7,10 @@ const otherGuild = "1100000000000000999";
 
 describe("the mirror's steps for a dispatch", () => {
   it("turns member events into a member upsert or a leave, with the dispatch's sequence", () => {
-    expect(opsForDispatch(memberAdd(4, "21", ["r1"]), testGuildId)).toEqual([{ t: "member", s: 4, m: { u: "21", r: ["r1"], n: null, j: "2026-01-02T03:04:05.000Z" } }]);
+    const identity = JSON.stringify({ username: "user21", globalName: null, avatar: null });
+    expect(opsForDispatch(memberAdd(4, "21", ["r1"]), testGuildId)).toEqual([{ t: "member", s: 4, m: { u: "21", r: ["r1"], n: null, j: "2026-01-02T03:04:05.000Z", i: identity } }]);
     expect(opsForDispatch(memberUpdate(5, "21", ["r1", "r2"], "Nick"), testGuildId)).toEqual([
-      { t: "member", s: 5, m: { u: "21", r: ["r1", "r2"], n: "Nick", j: "2026-01-02T03:04:05.000Z" } },
+      { t: "member", s: 5, m: { u: "21", r: ["r1", "r2"], n: "Nick", j: "2026-01-02T03:04:05.000Z", i: identity } },
     ]);
     expect(opsForDispatch(memberRemove(6, "21"), testGuildId)).toEqual([{ t: "leave", s: 6, u: "21" }]);
   });
