@@ -8,6 +8,7 @@ import { poolSearchLengthMax } from "@/lib/pool/answer";
 import { countryNames, type CountryCode } from "@/lib/profile/countries";
 import { platformLabels, platforms, positionLabels, positions } from "@/lib/profile/schema";
 import { ActionStatus } from "../teams/action-status";
+import { Avatar } from "../ui/avatar";
 import { inputClass } from "../ui/field";
 import { primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass } from "../ui/styles";
 import { fetchPool, poolQueryKey, type PoolFilters } from "./pool-client";
@@ -98,7 +99,12 @@ function PlayerRow({ player, data, action }: { player: PoolPlayer; data: PoolPag
   return (
     <tr data-player={player.gamerTag}>
       <td className="py-2 pr-3 font-semibold">{player.gamerTag}</td>
-      <td className="py-2 pr-3">{player.name}</td>
+      <td className="py-2 pr-3">
+        <span className="flex items-center gap-2">
+          <Avatar src={player.avatarUrl} size={24} />
+          {player.name}
+        </span>
+      </td>
       <td className="py-2 pr-3">{platformLabels[player.platform]}</td>
       <td className="py-2 pr-3">{positionLabels[player.position]}</td>
       <td className="py-2 pr-3">{countryNames[player.country]}</td>

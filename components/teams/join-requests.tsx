@@ -1,6 +1,7 @@
 "use client";
 
 import type { TeamDetail } from "@/lib/teams/answer";
+import { Avatar } from "../ui/avatar";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
@@ -24,9 +25,12 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
       <ul className="flex flex-col divide-y divide-slate-200" aria-label={`Join requests for ${team.name}`}>
         {team.requests.map((request) => (
           <li key={request.userId} className="flex flex-wrap items-center justify-between gap-3 py-2" data-request={request.name}>
-            <div className="min-w-0">
-              <p className="font-medium text-slate-900">{request.name}</p>
-              <p className="text-sm text-slate-600">{[request.gamerTag, request.position, request.platform].filter(Boolean).join(" · ") || "No profile yet"}</p>
+            <div className="flex min-w-0 items-center gap-3">
+              <Avatar src={request.avatarUrl} />
+              <div className="min-w-0">
+                <p className="font-medium text-slate-900">{request.name}</p>
+                <p className="text-sm text-slate-600">{[request.gamerTag, request.position, request.platform].filter(Boolean).join(" · ") || "No profile yet"}</p>
+              </div>
             </div>
             <div className="flex gap-2">
               <button

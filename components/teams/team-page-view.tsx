@@ -2,6 +2,7 @@ import Link from "next/link";
 import { countryNames, type CountryCode } from "@/lib/profile/countries";
 import { platformLabels, positionLabels, type Platform, type Position } from "@/lib/profile/schema";
 import type { TeamHistoryEntry, TeamPage } from "@/lib/teams/answer";
+import { Avatar } from "../ui/avatar";
 import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 
 /** What each history entry says, about its player (or its actor, for a team's start). */
@@ -73,8 +74,13 @@ export function TeamPageView({ team }: { team: TeamPage }) {
               {team.roster.map((entry) => (
                 <tr key={entry.userId} data-member={entry.userId}>
                   <td className="py-2 pr-3">
-                    {entry.name}
-                    {entry.role === "manager" && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-semibold">Manager</span>}
+                    <span className="flex items-center gap-2">
+                      <Avatar src={entry.avatarUrl} size={24} />
+                      <span>
+                        {entry.name}
+                        {entry.role === "manager" && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-semibold">Manager</span>}
+                      </span>
+                    </span>
                   </td>
                   <td className="py-2 pr-3">{entry.gamerTag ?? "—"}</td>
                   <td className="py-2 pr-3">{label<Platform>(platformLabels, entry.platform)}</td>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { countryNames } from "@/lib/profile/countries";
 import type { TeamDetail } from "@/lib/teams/answer";
+import { Avatar } from "../ui/avatar";
 import { dangerButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
@@ -48,17 +49,20 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
       <ul className="flex flex-col divide-y divide-slate-200" aria-label={`Roster of ${team.name}`}>
         {team.roster.map((entry) => (
           <li key={entry.userId} className="flex flex-wrap items-center justify-between gap-3 py-2" data-member={entry.name}>
-            <div className="min-w-0">
-              <p className="font-medium text-slate-900">
-                {entry.name}
-                {entry.role === "manager" && <span className="ml-2 rounded bg-purple-100 px-2 py-0.5 text-xs font-semibold text-purple-800">Manager</span>}
-                {entry.userId === viewerId && <span className="ml-2 text-xs text-slate-600">(you)</span>}
-              </p>
-              <p className="text-sm text-slate-600">
-                {[entry.gamerTag, entry.position, entry.platform, entry.country && isCountryCode(entry.country) ? countryNames[entry.country] : entry.country]
-                  .filter(Boolean)
-                  .join(" · ") || "No profile yet"}
-              </p>
+            <div className="flex min-w-0 items-center gap-3">
+              <Avatar src={entry.avatarUrl} />
+              <div className="min-w-0">
+                <p className="font-medium text-slate-900">
+                  {entry.name}
+                  {entry.role === "manager" && <span className="ml-2 rounded bg-purple-100 px-2 py-0.5 text-xs font-semibold text-purple-800">Manager</span>}
+                  {entry.userId === viewerId && <span className="ml-2 text-xs text-slate-600">(you)</span>}
+                </p>
+                <p className="text-sm text-slate-600">
+                  {[entry.gamerTag, entry.position, entry.platform, entry.country && isCountryCode(entry.country) ? countryNames[entry.country] : entry.country]
+                    .filter(Boolean)
+                    .join(" · ") || "No profile yet"}
+                </p>
+              </div>
             </div>
             <div className="flex flex-wrap gap-2">
               {canManage && entry.role === "player" && (
