@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import DiscordProvider from "next-auth/providers/discord";
 import { getEnv } from "@/lib/env";
-import { identityOfDiscordUser } from "@/lib/identity/identity";
+import { displayNameOf, identityOfDiscordUser } from "@/lib/identity/identity";
 import { createIdentityStore } from "@/lib/identity/store";
 import { moduleLogger } from "@/lib/log";
 import { productKeyspace } from "@/lib/actions/keys";
@@ -86,6 +86,11 @@ export function getAuthOptions(): NextAuthOptions {
         token: `${env.DISCORD_API_BASE}/oauth2/token`,
         userinfo: `${env.DISCORD_API_BASE}/users/@me`,
         checks: ["state", "pkce"],
+        // The name Discord shows (display name, then username), not next-auth's username-only one; the avatar is ours (lib/identity).
+        profile: (profile) => {
+          const identity = identityOfDiscordUser(profile);
+          return { id: profile.id, name: identity ? displayNameOf(identity) : profile.username, email: null, image: null };
+        },
       }),
     ],
     callbacks: {
