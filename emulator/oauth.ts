@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { OAuth2Scopes, type RESTPostOAuth2AccessTokenResult } from "discord-api-types/v10";
 import { anyone, type AuthOutcome } from "./auth";
+import { authorizeDocument, authorizePageBody, errorPageBody } from "./authorize-page";
 import type { EmulatorContext, RouteHandler, RouteRequest } from "./context";
 import { defineRoute } from "./context";
-import { escapeHtml, htmlResponse, jsonResponse, redirectResponse, type EmulatorResponse } from "./http";
+import { htmlResponse, jsonResponse, redirectResponse, type EmulatorResponse } from "./http";
 import type { CodeChallenge, Grant } from "./tokens";
 
 /** The scopes this emulator understands; Discord has more, none of which SAFA asks for. */
@@ -21,11 +22,7 @@ function oauthError(status: number, error: OAuthErrorCode, description: string):
 }
 
 function errorPage(title: string, detail: string): EmulatorResponse {
-  return htmlResponse(400, page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>`));
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
+  return htmlResponse(400, authorizeDocument(title, errorPageBody(title, detail)));
 }
 
 /** With no configured redirect URIs any local http(s) URL passes, so demos on any port just work. */
@@ -85,7 +82,7 @@ function isChallengeMethod(method: string): method is CodeChallenge["method"] {
   return method === "S256" || method === "plain";
 }
 
-function hiddenFields(request: AuthorizeRequest): string {
+function hiddenFields(request: AuthorizeRequest): [string, string][] {
   const fields: [string, string][] = [
     ["client_id", request.clientId],
     ["redirect_uri", request.redirectUri],
@@ -94,26 +91,19 @@ function hiddenFields(request: AuthorizeRequest): string {
   ];
   if (request.state !== null) fields.push(["state", request.state]);
   if (request.codeChallenge !== null) fields.push(["code_challenge", request.codeChallenge.challenge], ["code_challenge_method", request.codeChallenge.method]);
-  return fields.map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`).join("");
+  return fields;
 }
 
-/** One form per persona; each button's accessible name is exactly the username, so e2e tests can click by name. */
+/** The fixture's personas (not synthetic members, who are too many to list), each with its roles by name. */
 function renderAuthorizePage(request: AuthorizeRequest, action: string, context: EmulatorContext): EmulatorResponse {
   const { directory } = context;
   const roleNames = new Map(directory.listRoles().map((role) => [role.id, role.name]));
-  const fields = hiddenFields(request);
   const personas = directory
     .listUsers()
     .filter((user) => !user.synthetic)
-    .map((user) => {
-      const roles = directory.memberRoleIds(user.id);
-      const summary = roles === undefined ? "not in the server" : roles.map((id) => roleNames.get(id) ?? id).join(", ") || "member, no roles";
-      return `<li><form method="post" action="${escapeHtml(action)}">${fields}<button type="submit" name="user_id" value="${user.id}">${escapeHtml(user.username)}</button></form> <small>${escapeHtml(summary)}</small></li>`;
-    })
-    .join("");
-  const cancel = `<form method="post" action="${escapeHtml(action)}">${fields}<button type="submit" name="decision" value="deny">Cancel</button></form>`;
-  const body = `<h1>Discord emulator: sign in as</h1><p>Scopes: ${escapeHtml(request.scopes.join(", "))}</p><ul>${personas}</ul>${cancel}`;
-  return htmlResponse(200, page("Authorize - Discord emulator", body));
+    .map((user) => ({ id: user.id, username: user.username, avatar: user.avatar, roles: directory.memberRoleIds(user.id)?.map((id) => roleNames.get(id) ?? id) }));
+  const body = authorizePageBody({ action, hiddenFields: hiddenFields(request), scopes: request.scopes, redirectUri: request.redirectUri, personas });
+  return htmlResponse(200, authorizeDocument("Authorize access to your account - Discord", body));
 }
 
 function authorizeGet(context: EmulatorContext) {

@@ -38,11 +38,11 @@ function authorizeQuery(overrides: Record<string, string | null> = {}): string {
 /** Reads the form for one persona off the authorize page and submits it, as a browser would. */
 async function choosePersona(base: string, query: string, username: string): Promise<Response> {
   const page = await (await fetch(`${base}/oauth2/authorize?${query}`)).text();
-  const form = [...page.matchAll(/<form method="post" action="([^"]+)">(.*?)<\/form>/g)].find((match) => match[2]?.includes(`>${username}</button>`));
+  const form = [...page.matchAll(/<form method="post" action="([^"]+)">(.*?)<\/form>/g)].find((match) => match[2]?.includes(`<span class="persona-name">${username}</span></button>`));
   if (!form) throw new Error(`no form for ${username}`);
   const fields = new URLSearchParams();
   for (const input of (form[2] ?? "").matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(input[1] ?? "", decodeEntities(input[2] ?? ""));
-  const button = /<button type="submit" name="user_id" value="(\d+)">/.exec(form[2] ?? "");
+  const button = /<button type="submit" name="user_id" value="(\d+)"/.exec(form[2] ?? "");
   fields.set("user_id", button?.[1] ?? "");
   return fetch(`${base}${form[1]}`, { method: "POST", body: fields, redirect: "manual" });
 }
@@ -70,8 +70,55 @@ describe("emulator OAuth2 authorize page", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     const page = await response.text();
-    const buttons = [...page.matchAll(/<button type="submit" name="user_id" value="\d+">([^<]*)<\/button>/g)].map((match) => match[1]);
+    const buttons = [...page.matchAll(/<button type="submit" name="user_id" value="\d+"[^>]*>(?:<img [^>]*>)?<span class="persona-name">([^<]*)<\/span><\/button>/g)].map((match) => match[1]);
     expect(buttons).toEqual(personaNames);
+  });
+
+  it("reads like Discord's consent screen: the application, its scopes in words, each persona's avatar and roles, Cancel", async () => {
+    const { handle } = await start();
+    const page = await (await fetch(`${handle.url}/oauth2/authorize?${authorizeQuery({ scope: "identify guilds guilds.members.read" })}`)).text();
+    expect(page).toContain("<h1>SAFA Dashboard</h1>");
+    expect(page).toContain("wants to access your Discord account");
+    const scopes = [...page.matchAll(/<ul class="scopes">(.*?)<\/ul>/g)].map((match) => [...(match[1] ?? "").matchAll(/<span>([^<]*)<\/span>/g)].map((item) => item[1]));
+    expect(scopes).toEqual([
+      ["Access your username, avatar, and banner", "Know what servers you&#39;re in", "Read your member info (nickname, avatar, roles) in servers you&#39;re in"],
+    ]);
+    // A persona with an avatar shows it from the CDN; one without gets Discord's default avatar for its id.
+    expect(page).toMatch(/value="1200000000000000004"[^>]*><img class="avatar" src="\/avatars\/1200000000000000004\/[0-9a-f]{32}\.png\?size=64" alt=""/);
+    expect(page).toMatch(/value="1200000000000000001"[^>]*><img class="avatar" src="\/embed\/avatars\/[0-5]\.png" alt=""/);
+    expect(page).toMatch(/aria-describedby="persona-1200000000000000005-roles">.*?<span class="persona-roles" id="persona-1200000000000000005-roles">Roles: updated-profile, player, Lagos Lions</);
+    expect(page).toContain('id="persona-1200000000000000001-roles">Not in the server</span>');
+    expect(page).toContain("redirected outside of Discord to: <strong>http://localhost:3000</strong>");
+    expect(page).toMatch(/<button type="submit" name="decision" value="deny" class="cancel">Cancel<\/button>/);
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  });
+
+  it("draws the avatars it links to (the emulator's CDN serves each one)", async () => {
+    const { handle } = await start();
+    const page = await (await fetch(`${handle.url}/oauth2/authorize?${authorizeQuery()}`)).text();
+    const sources = [...page.matchAll(/<img class="avatar" src="([^"]+)"/g)].map((match) => (match[1] ?? "").replaceAll("&#38;", "&"));
+    expect(sources).toHaveLength(personaNames.length);
+    for (const source of sources) {
+      const image = await fetch(`${handle.url}${source}`);
+      expect(image.status, source).toBe(200);
+      expect(image.headers.get("content-type")).toBe("image/png");
+    }
+  });
+
+  it("sends Cancel back to the application as access_denied, with the state and no code", async () => {
+    const { handle } = await start();
+    const page = await (await fetch(`${handle.url}/oauth2/authorize?${authorizeQuery()}`)).text();
+    const form = /<form method="post" action="([^"]+)" class="actions">(.*?)<\/form>/.exec(page);
+    const fields = new URLSearchParams();
+    for (const input of (form?.[2] ?? "").matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(input[1] ?? "", decodeEntities(input[2] ?? ""));
+    fields.set("decision", "deny");
+    const response = await fetch(`${handle.url}${form?.[1] ?? ""}`, { method: "POST", body: fields, redirect: "manual" });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get("location") ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.searchParams.get("state")).toBe("st4te");
+    expect(location.searchParams.get("code")).toBeNull();
   });
 
   it("redirects with a code and the state once a persona is chosen", async () => {
