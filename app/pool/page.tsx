@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { PoolBrowser } from "@/components/pool/pool-browser";
 import { Providers } from "@/components/providers";
-import { bodyTextClass, cardClass, headingClass } from "@/components/ui/styles";
+import { backLinkClass, bodyTextClass, cardClass, headingClass } from "@/components/ui/styles";
 import { getCurrentUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Free-agent pool · SAFA Dashboard" };
@@ -20,7 +20,7 @@ export default async function PoolPage() {
     <Providers>
       <main className="mx-auto flex max-w-5xl flex-col gap-4 p-4 sm:p-6">
         <p>
-          <Link href="/" className="text-sm font-medium text-brand underline">
+          <Link href="/" className={backLinkClass}>
             ← Dashboard
           </Link>
         </p>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { AdminHealth, AuditRow } from "@/lib/admin/answer";
 import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
-import { cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
+import { cardClass, headerLinkClass, headingClass, sectionHeadingClass } from "../ui/styles";
 import { AdminTeams } from "./admin-teams";
 import { AuditLog } from "./audit-log";
 import { HealthPanel } from "./health-panel";
@@ -18,11 +18,11 @@ export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAr
       <header className="border-b border-slate-200 bg-surface">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <p className="text-lg font-bold text-brand">SAFA Dashboard · Admin</p>
-          <nav aria-label="Admin" className="flex items-center gap-4 text-sm">
+          <nav aria-label="Admin" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
             <span className="text-slate-700">
               Signed in as <span className="font-semibold text-slate-900">{userName}</span>
             </span>
-            <Link href="/" className="font-semibold text-brand underline-offset-4 hover:underline">
+            <Link href="/" className={headerLinkClass}>
               Back to dashboard
             </Link>
           </nav>

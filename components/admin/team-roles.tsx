@@ -43,7 +43,7 @@ export function TeamRoles({ roles }: { roles: TeamRoleOption[] }) {
           ))}
         </ul>
       )}
-      <ActionStatus error={mutation.error} result={mutation.data} />
+      <ActionStatus pending={mutation.isPending} error={mutation.error} result={mutation.data} />
     </div>
   );
 }

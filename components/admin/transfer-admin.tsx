@@ -181,7 +181,7 @@ export function TransferAdmin({ teams }: { teams: { id: string; name: string }[]
           </button>
         </div>
       </form>
-      <ActionStatus error={mutation.error} result={mutation.data} />
+      <ActionStatus pending={mutation.isPending} error={mutation.error} result={mutation.data} />
     </div>
   );
 }

@@ -25,7 +25,7 @@ export function RolesProblemBanner({ problem, onRetry }: RolesProblemBannerProps
       return (
         <div role="alert" className={`${bannerClass} flex flex-wrap items-center justify-between gap-2 bg-red-50 text-red-900 ring-red-200`}>
           <p>We couldn&apos;t refresh your roles. You&apos;re seeing the last answer we have.</p>
-          <button type="button" onClick={onRetry} className="rounded-md px-2 py-1 font-semibold underline underline-offset-4 hover:bg-red-100">
+          <button type="button" onClick={onRetry} className="min-h-11 rounded-md px-3 py-1 font-semibold underline underline-offset-4 hover:bg-red-100">
             Try again
           </button>
         </div>

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { fetchMyOffers, myOffersQueryKey } from "../pool/pool-client";
 import { usePoolAction } from "../pool/use-pool-action";
 import { ActionStatus } from "../teams/action-status";
+import { Skeleton } from "../ui/skeleton";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
 
 function formatExpiry(iso: string): string {
@@ -20,7 +21,7 @@ export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
   const offers = useQuery({ queryKey: myOffersQueryKey, queryFn: ({ signal }) => fetchMyOffers(signal), staleTime: 15_000 });
   const action = usePoolAction((result, done) => (done.kind === "accept-offer" && result.applied ? onJoined() : undefined));
 
-  if (offers.isPending) return <p className="text-sm text-slate-600">Loading offers…</p>;
+  if (offers.isPending) return <Skeleton label="Loading offers…" lines={1} />;
   if (offers.isError) return <p role="alert" className="text-sm text-red-700">{offers.error.message}</p>;
 
   return (
@@ -66,7 +67,7 @@ export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
           ))}
         </ul>
       )}
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

@@ -42,7 +42,7 @@ export function TeamOffersList() {
           </li>
         ))}
       </ul>
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

@@ -13,7 +13,7 @@ export function LookingSwitch() {
   const on = looking.data?.looking ?? false;
   return (
     <div className="flex flex-col gap-2">
-      <label className="flex items-center gap-3 font-medium text-slate-900">
+      <label className="flex min-h-11 items-center gap-3 font-medium text-slate-900">
         <input
           type="checkbox"
           role="switch"
@@ -37,7 +37,7 @@ export function LookingSwitch() {
           {looking.error.message}
         </p>
       )}
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

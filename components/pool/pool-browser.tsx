@@ -10,6 +10,7 @@ import { platformLabels, platforms, positionLabels, positions } from "@/lib/prof
 import { ActionStatus } from "../teams/action-status";
 import { Avatar } from "../ui/avatar";
 import { inputClass } from "../ui/field";
+import { Skeleton } from "../ui/skeleton";
 import { primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass } from "../ui/styles";
 import { fetchPool, poolQueryKey, type PoolFilters } from "./pool-client";
 import { usePoolAction } from "./use-pool-action";
@@ -157,7 +158,7 @@ export function PoolBrowser() {
           : offer a place to any player below. They accept or decline on their dashboard.
         </p>
       )}
-      {pool.isPending && <p className="text-sm text-slate-600">Loading the pool…</p>}
+      {pool.isPending && <Skeleton label="Loading the pool…" lines={4} />}
       {pool.isError && (
         <p role="alert" className="text-sm text-red-700">
           {pool.error.message}
@@ -202,7 +203,7 @@ export function PoolBrowser() {
           </nav>
         </>
       )}
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

@@ -2,9 +2,12 @@
 
 import type { ActionResult } from "@/lib/api/answer";
 
-/** The outcome of the last action: the server's sentence, announced to screen readers. */
-export function ActionStatus({ error, result }: { error: Error | null; result: ActionResult | undefined }) {
-  if (error) {
+/**
+ * The last action in words, announced to screen readers: "Working on it…"
+ * while it runs, then the server's sentence (or what went wrong).
+ */
+export function ActionStatus({ pending = false, error, result }: { pending?: boolean; error: Error | null; result: ActionResult | undefined }) {
+  if (error && !pending) {
     return (
       <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-800 ring-1 ring-red-200">
         {error.message}
@@ -13,7 +16,7 @@ export function ActionStatus({ error, result }: { error: Error | null; result: A
   }
   return (
     <p role="status" className="min-h-5 text-sm text-slate-700">
-      {result?.message ?? ""}
+      {pending ? "Working on it…" : (result?.message ?? "")}
     </p>
   );
 }

@@ -15,7 +15,7 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
     return (
       <div className="flex flex-col gap-3">
         <p className="text-sm text-slate-600">No pending requests.</p>
-        <ActionStatus error={action.error} result={action.result} />
+        <ActionStatus pending={action.pending} error={action.error} result={action.result} />
       </div>
     );
   }
@@ -55,7 +55,7 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
           </li>
         ))}
       </ul>
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

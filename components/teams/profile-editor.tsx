@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { profileSchema, type ProfileInput, type ProfileSaveResult } from "@/lib/profile/schema";
 import { saveProfileViaApi } from "../dashboard/profile-client";
+import { Skeleton } from "../ui/skeleton";
 import { cardClass } from "../ui/styles";
 import { ProfileForm } from "../views/profile-form";
 
@@ -35,10 +36,10 @@ export function ProfileEditor({ onSaved }: { onSaved: () => unknown }) {
 
   return (
     <details className={cardClass}>
-      <summary className="cursor-pointer font-semibold text-slate-900">Edit your player profile</summary>
+      <summary className="cursor-pointer py-2.5 font-semibold text-slate-900">Edit your player profile</summary>
       <div className="mt-4">
         {profile.isPending ? (
-          <p className="text-sm text-slate-600">Loading your profile…</p>
+          <Skeleton label="Loading your profile…" lines={2} />
         ) : profile.isError ? (
           <p role="alert" className="text-sm text-red-700">
             {profile.error.message}

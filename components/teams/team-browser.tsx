@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { inputClass } from "../ui/field";
+import { Skeleton } from "../ui/skeleton";
 import { secondaryButtonClass } from "../ui/styles";
 import { ActionStatus } from "./action-status";
 import { fetchTeams, teamsQueryKey, teamsStaleTimeMs } from "./teams-client";
@@ -16,7 +17,7 @@ export function TeamBrowser() {
   const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal), staleTime: teamsStaleTimeMs });
   const action = useTeamAction();
 
-  if (teams.isPending) return <p className="text-sm text-slate-600">Loading teams…</p>;
+  if (teams.isPending) return <Skeleton label="Loading teams…" />;
   if (teams.isError) return <p role="alert" className="text-sm text-red-700">{teams.error.message}</p>;
 
   const needle = search.trim().toLowerCase();
@@ -79,7 +80,7 @@ export function TeamBrowser() {
           })}
         </ul>
       )}
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { countryNames, type CountryCode } from "@/lib/profile/countries";
 import { platformLabels, positionLabels, type Platform, type Position } from "@/lib/profile/schema";
 import type { TeamHistoryEntry, TeamPage } from "@/lib/teams/answer";
 import { Avatar } from "../ui/avatar";
-import { bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
+import { backLinkClass, bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 
 /** What each history entry says, about its player (or its actor, for a team's start). */
 const moveWords: Record<string, string> = {
@@ -43,7 +43,7 @@ export function TeamPageView({ team }: { team: TeamPage }) {
   return (
     <main className="mx-auto flex max-w-4xl flex-col gap-4 p-4 sm:p-6" data-team-page={team.id}>
       <p>
-        <Link href="/" className="text-sm font-medium text-brand underline">
+        <Link href="/" className={backLinkClass}>
           ← Dashboard
         </Link>
       </p>

@@ -120,7 +120,7 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
             Disband team
           </button>
         ))}
-      <ActionStatus error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
     </div>
   );
 }

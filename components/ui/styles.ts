@@ -20,6 +20,11 @@ export const dangerButtonClass = `${buttonBase} ${regularSize} bg-danger text-wh
 /** For the header and table rows, where a full-size button would crowd the line; phone-sized screens keep a 44 px touch target. */
 export const smallSecondaryButtonClass = `${buttonBase} min-h-11 px-3 py-1 text-sm sm:min-h-9 ${secondaryColours}`;
 
+/** A link standing on its own ("← Dashboard"): a 44 px touch target, not just its line of text. */
+export const backLinkClass = "inline-flex min-h-11 items-center text-sm font-medium text-brand underline underline-offset-4";
+/** A link in a page header's navigation, as tall as the buttons beside it. */
+export const headerLinkClass = "inline-flex min-h-11 items-center font-semibold text-brand underline-offset-4 hover:underline";
+
 export const headingClass = "text-2xl font-bold tracking-tight text-slate-900";
 export const sectionHeadingClass = "text-lg font-semibold text-slate-900";
 export const bodyTextClass = "text-slate-700";

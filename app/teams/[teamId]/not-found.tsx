@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { bodyTextClass, cardClass, headingClass } from "@/components/ui/styles";
+import { backLinkClass, bodyTextClass, cardClass, headingClass } from "@/components/ui/styles";
 
 /** An unknown team: it never existed, or it was disbanded. */
 export default function TeamNotFound() {
@@ -9,7 +9,7 @@ export default function TeamNotFound() {
         <h1 className={headingClass}>No such team</h1>
         <p className={`mt-2 ${bodyTextClass}`}>This team does not exist. It may have been disbanded.</p>
         <p className="mt-4">
-          <Link href="/" className="font-medium text-brand underline">
+          <Link href="/" className={backLinkClass}>
             Back to the dashboard
           </Link>
         </p>
