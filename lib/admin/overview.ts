@@ -9,7 +9,7 @@ import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
 import { teamRoleCandidates } from "@/lib/teams/mark-team-role";
 import { teamPolicy } from "@/lib/teams/policy";
 import { roleRoom } from "@/lib/teams/role-room";
-import { createTeamStore } from "@/lib/teams/store";
+import { people, person } from "@/lib/teams/roster";
 import { readGuildSnapshot } from "@/lib/teams/team-role";
 import type { AdminHealth, AuditRow } from "./answer";
 import { mirrorHealth } from "./mirror-health";
@@ -87,13 +87,13 @@ async function auditRows(): Promise<AuditRow[]> {
   const context = getTeamContext();
   const entries = await readAudit(context.redis, context.keys.audit, actionPolicy.auditEntriesShown);
   const targets = [...new Set(entries.map((entry) => entry.targetId).filter((id): id is string => id !== null))];
-  const names = await createTeamStore(context.redis, context.keys).displayNames(targets);
+  const found = await people(context, targets);
   return entries.map((entry) => ({
     at: new Date(entry.at).toISOString(),
     actorName: entry.actorName,
     action: entry.action,
     teamName: entry.teamName,
-    targetName: entry.targetId === null ? null : (names.get(entry.targetId) ?? entry.targetId),
+    targetName: entry.targetId === null ? null : person(entry.targetId, found).name,
     detail: entry.detail,
   }));
 }

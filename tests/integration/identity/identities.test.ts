@@ -15,6 +15,7 @@ import { createIdentityStore } from "@/lib/identity/store";
 import { myTeam } from "@/lib/teams";
 import type { TeamContext } from "@/lib/teams/context";
 import { PERSONAS } from "@/emulator/fixture";
+import { checkProductRecords } from "../../../scripts/records/product-records";
 import { botToken } from "../../helpers/gateway-kit";
 import { freshRedis, guildId } from "../../helpers/harness";
 import { createWorld, users, type World } from "../../helpers/teams-world";
@@ -127,6 +128,16 @@ describe("rosters named and pictured from Discord", () => {
       globalName: null,
       avatar: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
     });
+  });
+
+  it("passes the records check, which reports an identity that does not parse", async () => {
+    const clean = await checkProductRecords(world.redis, { prefix: "safa:", guildId });
+    expect(clean.checked.identities).toBeGreaterThanOrEqual(PERSONAS.filter((persona) => persona.member).length);
+    expect(clean.problems).toEqual([]);
+    await world.redis.hset(context.keys.identities, "1300000000000000099", JSON.stringify({ username: "", avatar: "../x" }));
+    const broken = await checkProductRecords(world.redis, { prefix: "safa:", guildId });
+    expect(broken.problems).toEqual([{ key: context.keys.identities, problem: "identity of 1300000000000000099 does not parse" }]);
+    await world.redis.hdel(context.keys.identities, "1300000000000000099");
   });
 
   it("gives Discord's default avatar to a member without one, and 'Member …1234' only when nothing is known", async () => {
