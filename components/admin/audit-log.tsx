@@ -1,10 +1,11 @@
 import type { AuditRow } from "@/lib/admin/answer";
+import { ScrollBox } from "../ui/scroll-box";
 
 /** The newest changes first: who did what, to which team and player, when. */
 export function AuditLog({ rows }: { rows: AuditRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-slate-600">No changes yet.</p>;
   return (
-    <div className="overflow-x-auto">
+    <ScrollBox label="Audit log, scrolls sideways">
       <table className="w-full text-left text-sm" aria-label="Audit log">
         <thead className="text-slate-600">
           <tr>
@@ -31,6 +32,6 @@ export function AuditLog({ rows }: { rows: AuditRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

@@ -10,6 +10,7 @@ import { platformLabels, platforms, positionLabels, positions } from "@/lib/prof
 import { ActionStatus } from "../teams/action-status";
 import { Avatar } from "../ui/avatar";
 import { inputClass } from "../ui/field";
+import { ScrollBox } from "../ui/scroll-box";
 import { Skeleton } from "../ui/skeleton";
 import { primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass } from "../ui/styles";
 import { fetchPool, poolQueryKey, type PoolFilters } from "./pool-client";
@@ -170,7 +171,7 @@ export function PoolBrowser() {
             {data.total === 1 ? "1 player" : `${data.total} players`} looking for a team{filters.q || filters.platform || filters.position || filters.country ? " match" : ""}.
           </p>
           {data.players.length > 0 && (
-            <div className="overflow-x-auto">
+            <ScrollBox label="Free agents, scrolls sideways">
               <table className="w-full text-left text-sm" aria-label="Free agents">
                 <thead className="text-slate-600">
                   <tr>
@@ -188,7 +189,7 @@ export function PoolBrowser() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
           )}
           <nav className="flex items-center gap-3" aria-label="Pages">
             <button type="button" className={secondaryButtonClass} disabled={filters.page <= 1} onClick={() => setFilters({ ...filters, page: filters.page - 1 })}>

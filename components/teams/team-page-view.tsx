@@ -3,6 +3,7 @@ import { countryNames, type CountryCode } from "@/lib/profile/countries";
 import { platformLabels, positionLabels, type Platform, type Position } from "@/lib/profile/schema";
 import type { TeamHistoryEntry, TeamPage } from "@/lib/teams/answer";
 import { Avatar } from "../ui/avatar";
+import { ScrollBox } from "../ui/scroll-box";
 import { backLinkClass, bodyTextClass, cardClass, headingClass, sectionHeadingClass } from "../ui/styles";
 
 /** What each history entry says, about its player (or its actor, for a team's start). */
@@ -59,7 +60,7 @@ export function TeamPageView({ team }: { team: TeamPage }) {
         <h2 id="roster-heading" className={sectionHeadingClass}>
           Roster
         </h2>
-        <div className="mt-3 overflow-x-auto">
+        <ScrollBox label="Roster, scrolls sideways" className="mt-3">
           <table className="w-full text-left text-sm" aria-label="Roster">
             <thead className="text-slate-600">
               <tr>
@@ -90,7 +91,7 @@ export function TeamPageView({ team }: { team: TeamPage }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       </section>
       <section aria-labelledby="history-heading" className={cardClass}>
         <h2 id="history-heading" className={sectionHeadingClass}>
