@@ -17,6 +17,10 @@ export type LoadProfile = {
   reloadMaxMs: number;
   /** Teams the users create at most (managers among the users). */
   teamsMax: number;
+  /** A tab looks at the free-agent pool page when its copy is this old (see poolBrowsing). */
+  poolEveryMs: number;
+  /** After the run, the transactions channel gets this long to catch up with the outbox (it posts about one message a second). */
+  drainWaitMs: number;
   /** The whole run is stopped (exit 1) past this. */
   watchdogMs: number;
 };
@@ -32,21 +36,28 @@ export const profiles: Record<LoadProfile["name"], LoadProfile> = {
     reloadMinMs: 30_000,
     reloadMaxMs: 90_000,
     teamsMax: 12,
+    poolEveryMs: 20_000,
+    drainWaitMs: 120_000,
     watchdogMs: 20 * 60_000,
   },
   quick: {
     name: "quick",
     users: 30,
-    durationMs: 20_000,
+    durationMs: 40_000,
     rampUpMs: 3_000,
     focusMinMs: 3_000,
     focusMaxMs: 10_000,
     reloadMinMs: 8_000,
     reloadMaxMs: 15_000,
     teamsMax: 3,
+    poolEveryMs: 6_000,
+    drainWaitMs: 60_000,
     watchdogMs: 9 * 60_000,
   },
 };
+
+/** Gateway workers beside the app (`npm run gateway`): a leader and a standby; the one holding the outbox's lease posts the transactions channel. */
+export const gatewayWorkerCount = 2;
 
 /** The app instances behind the (simulated) load balancer, sharing one Redis and one emulator. */
 export const instanceCount = 2;
@@ -84,3 +95,22 @@ export const discordBudget = {
 
 /** Share of actions sent twice at once, one copy to each instance (a double click behind a load balancer). */
 export const doubleSubmitShare = 0.15;
+
+/**
+ * Clicks the users make in all, whatever they cost on Discord: offers,
+ * answers to offers and the pool switch spend none of the bot's budget, so
+ * without this pace they would be sent as fast as the generator can.
+ */
+export const clickPace = { perSecond: 2, burst: 4 } as const;
+
+/**
+ * The free-agent pool page: a tab looks at it when its copy is the profile's
+ * `poolEveryMs` old; managers always (they look for players to offer a
+ * place), a free agent with `freeAgentShare` odds each time. `filteredShare`
+ * of the reads filter (platform, position, country and platform) or search a
+ * gamer tag, in equal parts; the others read the first page as it comes.
+ */
+export const poolBrowsing = { freeAgentShare: 0.4, filteredShare: 0.45 } as const;
+
+/** Share of acceptances sent with a second one at once, for another team's offer to the same player, one to each instance. */
+export const acceptRaceShare = 0.3;

@@ -1,13 +1,16 @@
 /**
  * The load test: 500 signed-in users for 2 minutes
- * against two app instances (production build, `npm start`) sharing one
- * Redis and the Discord emulator, mixing page loads, focus refetches and
- * team actions, then checking that every action answered "applied" is
- * applied exactly once and every refusal changed nothing. Loopback only;
- * every child process is stopped at the end (by process group).
+ * against two app instances (production build, `npm start`) and two Gateway
+ * workers (`npm run gateway`: the mirror, and the transactions channel's
+ * drainer) sharing one Redis and the Discord emulator, mixing page loads,
+ * focus refetches, pool pages, team and pool actions and offers, then
+ * checking that every action answered "applied" is applied exactly once,
+ * every refusal changed nothing, and every applied change the channel
+ * announces was posted there once. Loopback only; every child process is
+ * stopped at the end (by process group).
  *
- *   npx tsx bench/load/load-test.ts            the scenario the README reports (about 4 minutes, more if the app must be built)
- *   npx tsx bench/load/load-test.ts --quick    30 users for 20 s: proves the bench works (the test suite runs it)
+ *   npx tsx bench/load/load-test.ts            the scenario the README reports (about 5 minutes, more if the app must be built)
+ *   npx tsx bench/load/load-test.ts --quick    30 users for 40 s: proves the bench works (the test suite runs it)
  *
  * Prints one table and the verification; exits 1 when a check fails. The
  * full run also writes bench/results/load-test.md. The app is built once per
@@ -18,15 +21,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { readMirrorStatus } from "@/lib/gateway";
+import { CHANNEL_IDS } from "../../emulator/fixture";
 import { findFreePort } from "../../scripts/free-port";
 import { startRedisServer } from "../../scripts/redis-server";
 import { appEnvironment, ensureAppBuild, startAppInstance } from "../shared/app";
 import { startEmulatorProcess } from "../shared/emulator";
 import { createHttpClient } from "../shared/http";
-import { cleanupStack } from "../shared/kit";
+import { fixture } from "../shared/fixture";
+import { cleanupStack, sleep } from "../shared/kit";
+import { projectRoot, spawnChild } from "../shared/processes";
 import { writeResults } from "../shared/results";
 import { benchTokenStore, signInUsers, withSessionCookies } from "../shared/users";
-import { instanceCount, profiles, requestTimeoutMs } from "./config";
+import { gatewayWorkerCount, instanceCount, profiles, requestTimeoutMs } from "./config";
 import { actionLines, discordLines, header, howMeasured, requestTable, verificationLines } from "./report";
 import { runScenario } from "./scenario";
 import { verify } from "./verify";
@@ -35,6 +42,23 @@ const cleanups = cleanupStack();
 
 function progress(message: string): void {
   process.stderr.write(`[load-test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Gateway workers as `npm run gateway` starts them (the teams' follow-up of Discord needs react-server conditions). */
+function startGatewayWorkers(env: NodeJS.ProcessEnv, logDir: string): void {
+  for (let index = 0; index < gatewayWorkerCount; index += 1) {
+    const child = spawnChild(`gateway-${index}`, process.execPath, ["--conditions=react-server", "--import", "tsx", join(projectRoot, "scripts", "gateway.ts")], { cwd: projectRoot, env, logDir });
+    cleanups.push(() => child.stop());
+  }
+}
+
+/** The mirror live before the run, so every run measures the same thing: role reads answered from it. */
+async function waitForMirror(redis: Redis, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await readMirrorStatus(redis, fixture.guildId)).live) {
+    if (Date.now() > deadline) throw new Error(`the Gateway mirror was not live within ${timeoutMs / 1_000} s; see the gateway logs`);
+    await sleep(250);
+  }
 }
 
 async function main(): Promise<boolean> {
@@ -63,7 +87,12 @@ async function main(): Promise<boolean> {
   const ports = await Promise.all(Array.from({ length: instanceCount }, () => findFreePort()));
   const instanceUrls = ports.map((port) => `http://127.0.0.1:${port}`);
   // One public address behind the load balancer: the Origin browsers send to every instance.
-  const { env, secret } = appEnvironment({ redisUrl: redisServer.url, emulatorUrl, publicUrl: instanceUrls[0] ?? "" });
+  const base = appEnvironment({ redisUrl: redisServer.url, emulatorUrl, publicUrl: instanceUrls[0] ?? "" });
+  const { secret } = base;
+  // The app writes announcements to the outbox, the worker holding its lease posts them to the emulator's channel.
+  const channelId = CHANNEL_IDS.transactions;
+  const env: NodeJS.ProcessEnv = { ...base.env, DISCORD_TRANSACTIONS_CHANNEL_ID: channelId };
+  startGatewayWorkers(env, logDir);
   const build = await ensureAppBuild({ logDir, env, progress, apiOnlyFallback: false });
   progress(build.reused ? `reusing the build in ${build.dir}` : "built");
   for (const [index, port] of ports.entries()) {
@@ -75,12 +104,13 @@ async function main(): Promise<boolean> {
   const runId = Date.now().toString(36);
   const tokens = benchTokenStore({ redis, secret, emulatorUrl });
   const users = await withSessionCookies(await signInUsers({ emulatorUrl, tokens, count: profile.users, prefix: `load_${runId}` }), secret);
+  await waitForMirror(redis, 60_000);
   progress(`${users.length} users signed in; running for ${profile.durationMs / 1_000} s`);
   const client = createHttpClient({ maxSockets: 256, timeoutMs: requestTimeoutMs });
   cleanups.push(async () => client.close());
   const result = await runScenario({ client, instanceUrls, users, profile, runId });
   progress(`run over: ${result.samples.length} requests; verifying`);
-  const verification = await verify({ redis, redisUrl: redisServer.url, emulatorUrl, users, actions: result.actions });
+  const verification = await verify({ redis, redisUrl: redisServer.url, emulatorUrl, channelId, drainWaitMs: profile.drainWaitMs, progress, users, actions: result.actions, poolReads: result.poolReads });
 
   const lines = [
     ...header(profile, instanceCount, result),

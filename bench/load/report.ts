@@ -1,5 +1,5 @@
 import { percentile } from "../shared/stats";
-import { discordBudget, doubleSubmitShare, perUserPerMinute, type LoadProfile } from "./config";
+import { acceptRaceShare, clickPace, discordBudget, doubleSubmitShare, gatewayWorkerCount, perUserPerMinute, poolBrowsing, type LoadProfile } from "./config";
 import type { ActionKind, RequestKind, ScenarioResult } from "./scenario";
 import type { Verification } from "./verify";
 
@@ -7,10 +7,11 @@ const kinds: { kind: RequestKind; label: string }[] = [
   { kind: "page", label: "page loads (GET /)" },
   { kind: "roles", label: "focus refetches (GET /api/roles)" },
   { kind: "team reads", label: "team reads (GET /api/teams, /mine)" },
-  { kind: "actions", label: "team and profile actions" },
+  { kind: "pool reads", label: "pool reads (GET /api/pool, filtered or not)" },
+  { kind: "actions", label: "team, profile, pool and offer actions" },
 ];
 
-const actionKinds: ActionKind[] = ["create", "request", "withdraw", "approve", "decline", "leave", "profile"];
+const actionKinds: ActionKind[] = ["create", "request", "withdraw", "approve", "decline", "leave", "profile", "looking", "offer", "offer withdraw", "offer decline", "offer accept"];
 
 function ms(value: number): string {
   return Number.isNaN(value) ? "-" : String(Math.round(value));
@@ -19,7 +20,7 @@ function ms(value: number): string {
 export function header(profile: LoadProfile, instances: number, result: ScenarioResult): string[] {
   const seconds = Math.round((result.endedAt - result.startedAt) / 1_000);
   return [
-    `${profile.users} signed-in users for ${profile.durationMs / 1_000} s (${seconds} s with the last answers) against ${instances} app instances (npm start: server/main.ts, production build) sharing one Redis and the Discord emulator (default limits), all on loopback.`,
+    `${profile.users} signed-in users for ${profile.durationMs / 1_000} s (${seconds} s with the last answers) against ${instances} app instances (npm start: server/main.ts, production build) and ${gatewayWorkerCount} Gateway workers (npm run gateway: the mirror and the transactions channel) sharing one Redis and the Discord emulator (default limits), all on loopback.`,
   ];
 }
 
@@ -48,8 +49,9 @@ export function actionLines(result: ScenarioResult): string[] {
   const codes = new Map<string, number>();
   for (const record of result.actions) if (record.status !== 200) codes.set(`${record.status} ${record.code ?? ""}`.trim(), (codes.get(`${record.status} ${record.code ?? ""}`.trim()) ?? 0) + 1);
   const pairs = new Set(result.actions.map((record) => record.pair).filter((pair) => pair !== null)).size;
+  const races = new Set(result.actions.map((record) => record.race).filter((race) => race !== null)).size;
   return [
-    `Actions: ${parts.join("; ")}. ${pairs} of them sent twice at once, one copy to each instance.`,
+    `Actions: ${parts.join("; ")}. ${pairs} of them sent twice at once, one copy to each instance; ${races} acceptances raced another team's offer to the same player.`,
     `Refusals: ${[...codes].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} x${count}`).join(", ") || "none"}.`,
   ];
 }
@@ -74,9 +76,9 @@ export function howMeasured(profile: LoadProfile): string[] {
   return [
     "How it is measured:",
     "- users: synthetic guild members (updated-profile, free-agent) made with the emulator's control API, tokens saved with the app's token store, session cookies minted as next-auth does; each request goes to a random instance (a load balancer without stickiness).",
-    `- a tab: a page load (the HTML document, GET /) on arrival (spread over ${seconds(profile.rampUpMs)} s), a focus refetch every ${seconds(profile.focusMinMs)} to ${seconds(profile.focusMaxMs)} s (plus the team list or the user's team when its copy is 15 s old), a reload every ${seconds(profile.reloadMinMs)} to ${seconds(profile.reloadMaxMs)} s. Every focus reaches the server (a browser's staleTime would hold some back).`,
-    `- actions: chosen from the answers so far (create up to ${profile.teamsMax} teams, ask to join, withdraw, approve, decline, leave, save the profile), admitted at ${discordBudget.shareOfBudget * 100} % of the bot's Discord budget for the guild (${discordBudget.memberReadsPerSecond} member read and ${discordBudget.roleChangesPerSecond} role change a second, the emulator's defaults), at most ${perUserPerMinute.actions} a minute per user; ${doubleSubmitShare * 100} % are sent twice at once, once to each instance.`,
+    `- a tab: a page load (the HTML document, GET /) on arrival (spread over ${seconds(profile.rampUpMs)} s), a focus refetch every ${seconds(profile.focusMinMs)} to ${seconds(profile.focusMaxMs)} s (plus the team list or the user's team when its copy is 15 s old, and the free-agent pool page when its copy is ${seconds(profile.poolEveryMs)} s old: always for a manager, ${poolBrowsing.freeAgentShare * 100} % of the time for a free agent; ${poolBrowsing.filteredShare * 100} % of pool reads filter by platform, position, country or search a gamer tag), a reload every ${seconds(profile.reloadMinMs)} to ${seconds(profile.reloadMaxMs)} s. Every focus reaches the server (a browser's staleTime would hold some back).`,
+    `- actions: chosen from the answers so far (create up to ${profile.teamsMax} teams, ask to join, withdraw, approve, decline, leave, save the profile, switch "looking for a team" on or off, offer a place to a player the manager's last pool page listed, withdraw an offer, decline or accept one), admitted at ${discordBudget.shareOfBudget * 100} % of the bot's Discord budget for the guild (${discordBudget.memberReadsPerSecond} member read and ${discordBudget.roleChangesPerSecond} role change a second, the emulator's defaults) and at most ${clickPace.perSecond} a second in all, at most ${perUserPerMinute.actions} a minute per user; ${doubleSubmitShare * 100} % are sent twice at once, once to each instance, and ${acceptRaceShare * 100} % of acceptances by a player with two offers or more race a second acceptance of another team's offer.`,
     "- latency: the generator's round trip per request on keep-alive connections, answered or not; the generator shares the machine's 2 cores with both instances, Redis and the emulator.",
-    "- verification: answers against the audit log (one entry per applied answer, none for refusals and 'already so' answers), the log replayed against Redis, Redis against the emulator's guild, every record parsed by the domain's schemas, no open journal or held lock, the emulator's 429 counter.",
+    "- verification: answers against the audit log (one entry per applied answer, none for refusals and 'already so' answers), the log replayed against Redis (teams, rosters, requests, offers), rosters within their maximum and each player on one, the pool against each player's last switch, Redis against the emulator's guild, the transactions channel against the log (after waiting for it to catch up: every announced change posted once, in order, the outbox empty), every pool page against its filters, every record parsed by the domain's schemas, no open journal or held lock, the emulator's 429 counter.",
   ];
 }

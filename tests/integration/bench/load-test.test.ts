@@ -17,7 +17,8 @@ describe("load-test bench, --quick", () => {
         "page loads (GET /)",
         "focus refetches (GET /api/roles)",
         "team reads (GET /api/teams, /mine)",
-        "team and profile actions",
+        "pool reads (GET /api/pool, filtered or not)",
+        "team, profile, pool and offer actions",
         "all",
       ]);
     },
