@@ -18,7 +18,7 @@ export type FieldProps = {
 };
 
 export const inputClass =
-  "block w-full rounded-md border border-slate-400 bg-surface px-3 py-2 text-base text-slate-900 aria-[invalid=true]:border-red-700 aria-[invalid=true]:bg-red-50";
+  "block min-h-11 w-full rounded-md border border-slate-400 bg-surface px-3 py-2 text-base text-slate-900 aria-[invalid=true]:border-red-700 aria-[invalid=true]:bg-red-50";
 
 /** A labelled control with its hint and error beside it, linked for screen readers. */
 export function Field({ id, name, label, hint, error, children }: FieldProps) {

@@ -8,7 +8,8 @@ import { clearApiRateLimits, emulatorUrl, guildId, logIn, memberRoute, resetEmul
  * Accessibility end to end. Every view, the admin area, the login page and
  * the error and "Discord is busy" states are checked with axe at 1280 px and
  * at 390 px, in the light and the dark scheme: no violation of serious or
- * critical impact, and at phone width nothing wider than the screen. Then
+ * critical impact, and at phone width nothing wider than the screen and no
+ * touch target under 44 px. Then
  * the main flows (log in, fill the profile, create a team, ask to join,
  * approve) are walked with the keyboard alone, the focus ring visible on
  * every control reached.
@@ -38,6 +39,26 @@ async function expectNoSeriousViolations(page: Page, where: string): Promise<voi
   expect(serious, where).toEqual([]);
 }
 
+/**
+ * At phone width every control a thumb aims at is at least 44 by 44 px:
+ * buttons, links that stand on their own, fields, summaries, and the label
+ * of a checkbox (the checkbox itself is small; its label is the target).
+ * Links inside a sentence are part of the text and exempt, as WCAG has it.
+ */
+async function expectTouchTargets(page: Page, where: string): Promise<void> {
+  const small = await page.evaluate(() => {
+    const controls = [...document.querySelectorAll<HTMLElement>("button, a[href], input:not([type=hidden]), select, textarea, summary")];
+    return controls.flatMap((control) => {
+      if (!control.checkVisibility()) return [];
+      if (control instanceof HTMLAnchorElement && getComputedStyle(control).display === "inline") return [];
+      const target = control instanceof HTMLInputElement && (control.type === "checkbox" || control.type === "radio") ? (control.closest("label") ?? control) : control;
+      const { width, height } = target.getBoundingClientRect();
+      return width >= 44 && height >= 44 ? [] : [`${target.tagName.toLowerCase()} "${(target.textContent ?? "").trim().slice(0, 40) || control.getAttribute("name") || ""}" ${Math.round(width)}x${Math.round(height)}`];
+    });
+  });
+  expect(small, `${where}: touch targets under 44 px`).toEqual([]);
+}
+
 /** The page in every width and scheme: axe finds nothing serious, and at phone width nothing scrolls sideways. */
 async function checkEverywhere(page: Page, what: string, check: Check): Promise<void> {
   for (const width of widths) {
@@ -50,7 +71,10 @@ async function checkEverywhere(page: Page, what: string, check: Check): Promise<
       await check.ready(page);
       await expect(page.locator("[data-skeleton]")).toHaveCount(0, { timeout: 15_000 });
       await expectNoSeriousViolations(page, where);
-      if (width === 390) expect(await page.evaluate(() => document.documentElement.scrollWidth), `${where}: page width`).toBeLessThanOrEqual(390);
+      if (width === 390) {
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${where}: page width`).toBeLessThanOrEqual(390);
+        await expectTouchTargets(page, where);
+      }
     }
   }
 }
