@@ -70,7 +70,7 @@ export function authorizePageBody(input: AuthorizePageInput): string {
   const fields = hidden(input.hiddenFields);
   const scopes = input.scopes.map((scope) => `<li>${check}<span>${escapeHtml(SCOPE_WORDS[scope] ?? scope)}</span></li>`).join("");
   const personas = input.personas.map((persona) => personaItem(persona, input, fields)).join("");
-  const destination = new URL(input.redirectUri).origin;
+  const destination = URL.canParse(input.redirectUri) ? new URL(input.redirectUri).origin : input.redirectUri;
   return `<main class="card">
 <div class="app-avatar" aria-hidden="true">SD</div>
 <p class="eyebrow">An external application</p>
