@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { PropsWithChildren } from "react";
 
 /**
  * A box that scrolls sideways when its content (a wide table) is wider than
@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
  * name, so a keyboard user can scroll it with the arrow keys and a screen
  * reader says what it holds.
  */
-export function ScrollBox({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+export function ScrollBox({ label, className = "", children }: PropsWithChildren<{ label: string; className?: string }>) {
   return (
     <div role="region" aria-label={label} tabIndex={0} className={`overflow-x-auto ${className}`}>
       {children}
