@@ -34,7 +34,7 @@ export function TeamRoles({ roles }: { roles: TeamRoleOption[] }) {
                   className={secondaryButtonClass}
                   disabled={mutation.isPending}
                   onClick={() => mutation.mutate(role.id)}
-                  aria-label={`Mark ${role.name} as a team`}
+                  aria-label={`Mark as a team: ${role.name}`}
                 >
                   Mark as a team
                 </button>

@@ -113,22 +113,25 @@ function PlayerRow({ player, data, action }: { player: PoolPlayer; data: PoolPag
       {team && (
         <td className="py-2">
           {player.offered ? (
-            <button
-              type="button"
-              className={smallSecondaryButtonClass}
-              disabled={action.pending}
-              onClick={() => action.run({ kind: "withdraw-offer", teamId: team.id, userId: player.userId })}
-              aria-label={`Withdraw the offer to ${player.gamerTag}`}
-            >
-              Offered · withdraw
-            </button>
+            <span className="inline-flex items-center gap-2">
+              <span className="text-slate-600">Offered</span>
+              <button
+                type="button"
+                className={smallSecondaryButtonClass}
+                disabled={action.pending}
+                onClick={() => action.run({ kind: "withdraw-offer", teamId: team.id, userId: player.userId })}
+                aria-label={`Withdraw the offer to ${player.gamerTag}`}
+              >
+                Withdraw
+              </button>
+            </span>
           ) : (
             <button
               type="button"
               className={smallSecondaryButtonClass}
               disabled={action.pending}
               onClick={() => action.run({ kind: "offer", teamId: team.id, userId: player.userId })}
-              aria-label={`Offer ${player.gamerTag} a place`}
+              aria-label={`Offer a place to ${player.gamerTag}`}
             >
               Offer a place
             </button>

@@ -73,7 +73,7 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
                     disabled={action.pending}
                     aria-busy={isBusy("transfer", entry.userId)}
                     onClick={() => action.run({ kind: "transfer", teamId: team.id, userId: entry.userId })}
-                    aria-label={`Make ${entry.name} the manager`}
+                    aria-label={`Make manager: ${entry.name}`}
                   >
                     Make manager
                   </button>

@@ -87,7 +87,7 @@ test("the window refuses a move with its reason; an offer from the pool is accep
     await manager.goto("/pool");
     await manager.getByLabel("Search by gamer tag or name").fill("Pool_Three");
     await manager.getByRole("button", { name: "Search", exact: true }).click();
-    await manager.getByRole("button", { name: "Offer Pool_Three a place" }).click();
+    await manager.getByRole("button", { name: "Offer a place to Pool_Three" }).click();
     await expect(manager.getByRole("button", { name: "Withdraw the offer to Pool_Three" })).toBeVisible({ timeout: 20_000 });
   });
 
