@@ -97,11 +97,12 @@ export const discordBudget = {
 export const doubleSubmitShare = 0.15;
 
 /**
- * Clicks the users make in all, whatever they cost on Discord: offers,
- * answers to offers and the pool switch spend none of the bot's budget, so
- * without this pace they would be sent as fast as the generator can.
+ * Offers, withdrawing and declining them, and the pool switch cost no
+ * Discord call: they are chosen in a lane of their own at this pace, so the
+ * bot's budget does not hold them back and they do not hold back the
+ * actions it does.
  */
-export const clickPace = { perSecond: 2, burst: 4 } as const;
+export const freeActionPace = { perSecond: 1, burst: 3 } as const;
 
 /**
  * The free-agent pool page: a tab looks at it when its copy is the profile's

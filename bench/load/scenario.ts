@@ -4,7 +4,7 @@ import type { HttpClient } from "../shared/http";
 import { sleep } from "../shared/kit";
 import { pick, uniformMs } from "../shared/stats";
 import type { CookieUser } from "../shared/users";
-import { acceptRaceShare, clickPace, discordBudget, doubleSubmitShare, perUserPerMinute, poolBrowsing, rosterMax, type LoadProfile } from "./config";
+import { acceptRaceShare, discordBudget, doubleSubmitShare, freeActionPace, perUserPerMinute, poolBrowsing, rosterMax, type LoadProfile } from "./config";
 import { tokenBucket } from "./token-bucket";
 
 /**
@@ -15,10 +15,11 @@ import { tokenBucket } from "./token-bucket";
  * players, with and without filters), reload now and then, and act: create
  * teams, ask to join, withdraw, approve, decline, leave, save their profile,
  * switch "looking for a team" on and off, offer places to players found in
- * the pool, withdraw offers, accept or decline them. Actions are admitted
- * within the bot's Discord budget (config.ts); some are sent twice at once,
- * one copy to each app instance, and some acceptances race another team's
- * offer to the same player.
+ * the pool, withdraw offers, accept or decline them. Actions that call
+ * Discord are admitted within the bot's budget, the others in a lane of
+ * their own at a user's pace (config.ts); some are sent twice at once, one
+ * copy to each app instance, and some acceptances race another team's offer
+ * to the same player.
  */
 
 export type RequestKind = "page" | "roles" | "team reads" | "pool reads" | "actions";
@@ -97,6 +98,13 @@ const discordCost: Record<ActionKind, [number, number, number]> = {
   "offer decline": [0, 0, 0],
   "offer accept": [1, 3, 0],
 };
+
+/**
+ * The pool switch and offers short of an acceptance spend none of the bot's
+ * budget: they go in a lane of their own. (Withdrawing a join request costs
+ * none either, but stays in the budgeted lane with the requests it answers.)
+ */
+const freeLane = new Set<ActionKind>(["looking", "offer", "offer withdraw", "offer decline"]);
 
 const routes: Record<ActionKind, { method: string; path: string }> = {
   profile: { method: "POST", path: "/api/profile" },
@@ -258,7 +266,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
   const reads = tokenBucket(discordBudget.memberReadsPerSecond * share, discordBudget.memberReadsBurst);
   const changes = tokenBucket(discordBudget.roleChangesPerSecond * share, discordBudget.roleChangesBurst);
   const creates = tokenBucket(discordBudget.roleCreatesPerSecond * share, discordBudget.roleCreatesBurst);
-  const clicks = tokenBucket(clickPace.perSecond, clickPace.burst);
+  const freeClicks = tokenBucket(freeActionPace.perSecond, freeActionPace.burst);
 
   function mayAct(user: CookieUser): boolean {
     if (busy.has(user.userId)) return false;
@@ -276,13 +284,14 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     return manager && mayAct(manager) ? manager : undefined;
   };
 
-  type Candidate = { weight: number; plan: () => Planned | null };
+  type Candidate = { kind: ActionKind; weight: number; plan: () => Planned | null };
 
   function teamCandidates(): Candidate[] {
     const list: Candidate[] = [];
     const openTeams = [...teams].filter(([teamId]) => hasRoom(teamId));
     if (teams.size + creating < profile.teamsMax) {
       list.push({
+        kind: "create",
         weight: 4,
         plan: () => {
           // Pending requests or not: creating a team takes them all back.
@@ -296,6 +305,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     }
     if (openTeams.length > 0) {
       list.push({
+        kind: "request",
         weight: 5,
         plan: () => {
           const actor = pick(freeUsers().filter((user) => (pendingOf.get(user.userId)?.size ?? 0) < 3));
@@ -309,6 +319,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     for (const [kind, weight] of [["approve", 4], ["decline", 1]] as const) {
       if (withRequests.length === 0) break;
       list.push({
+        kind,
         weight,
         plan: () => {
           const entry = pick(withRequests.filter(([, team]) => managerOf(team) !== undefined));
@@ -322,6 +333,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       });
     }
     list.push({
+      kind: "withdraw",
       weight: 1.5,
       plan: () => {
         const actor = pick(users.filter((user) => (pendingOf.get(user.userId)?.size ?? 0) > 0 && mayAct(user)));
@@ -331,6 +343,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       },
     });
     list.push({
+      kind: "leave",
       weight: 1,
       plan: () => {
         const actor = pick(users.filter((user) => teamOf.has(user.userId) && !isManager(user) && mayAct(user)));
@@ -340,7 +353,8 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       },
     });
     list.push({
-      weight: 2.5,
+      kind: "profile",
+      weight: 3,
       plan: () => {
         const actor = pick(users.filter(mayAct));
         if (!actor) return null;
@@ -364,11 +378,12 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     const list: Candidate[] = [];
     const switchTo = (actor: CookieUser | undefined, on: boolean): Planned | null =>
       actor ? { kind: "looking", actor, teamId: null, targetId: actor.userId, body: { looking: on }, gamerTag: null, rival: null } : null;
-    list.push({ weight: 3, plan: () => switchTo(pick(freeUsers().filter((user) => profiled.has(user.userId) && !looking.has(user.userId))), true) });
-    list.push({ weight: 0.5, plan: () => switchTo(pick(freeUsers().filter((user) => looking.has(user.userId))), false) });
+    list.push({ kind: "looking", weight: 3, plan: () => switchTo(pick(freeUsers().filter((user) => profiled.has(user.userId) && !looking.has(user.userId))), true) });
+    list.push({ kind: "looking", weight: 0.3, plan: () => switchTo(pick(freeUsers().filter((user) => looking.has(user.userId))), false) });
     const offering = [...teams].filter(([teamId, team]) => hasRoom(teamId) && (foundBy.get(team.managerId)?.length ?? 0) > 0);
     if (offering.length > 0) {
       list.push({
+        kind: "offer",
         weight: 4,
         plan: () => {
           const entry = pick(offering.filter(([, team]) => managerOf(team) !== undefined));
@@ -385,6 +400,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     const withOffers = [...teams].filter(([, team]) => team.offers.size > 0);
     if (withOffers.length > 0) {
       list.push({
+        kind: "offer withdraw",
         weight: 0.7,
         plan: () => {
           const entry = pick(withOffers.filter(([, team]) => managerOf(team) !== undefined));
@@ -398,6 +414,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     const offered = users.filter((user) => (offersTo.get(user.userId)?.size ?? 0) > 0);
     if (offered.length > 0) {
       list.push({
+        kind: "offer decline",
         weight: 1,
         plan: () => {
           const actor = pick(offered.filter(mayAct));
@@ -407,6 +424,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
         },
       });
       list.push({
+        kind: "offer accept",
         weight: 3,
         plan: () => {
           const actor = pick(offered.filter((user) => isFree(user) && mayAct(user)));
@@ -422,8 +440,10 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     return list;
   }
 
-  function choose(): Planned | null {
-    const list = [...teamCandidates(), ...poolCandidates()];
+  type Lane = "discord" | "free";
+
+  function choose(lane: Lane): Planned | null {
+    const list = [...teamCandidates(), ...poolCandidates()].filter((candidate) => freeLane.has(candidate.kind) === (lane === "free"));
     for (let attempt = 0; attempt < 5 && list.length > 0; attempt += 1) {
       const total = list.reduce((sum, entry) => sum + entry.weight, 0);
       let roll = Math.random() * total;
@@ -582,12 +602,15 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     }
   }
 
-  /** Admits one action at a time within the Discord budget and the users' pace until the run ends, then waits for the last answers. */
-  async function actionLoop(): Promise<void> {
+  /**
+   * Admits one action of its lane at a time, within the Discord budget (or
+   * the free lane's pace) until the run ends, then waits for the last answers.
+   */
+  async function actionLoop(lane: Lane): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     await sleep(Math.min(profile.rampUpMs, 3_000));
     while (Date.now() < endsAt) {
-      const planned = choose();
+      const planned = choose(lane);
       if (!planned) {
         await sleep(200);
         continue;
@@ -595,14 +618,18 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       const double = planned.rival === null && Math.random() < doubleSubmitShare;
       const [readCost, changeCost, createCost] = discordCost[planned.kind];
       const copies = double || planned.rival ? instanceUrls.length : 1;
-      while ((!clicks.has(copies) || !reads.has(readCost * copies) || !changes.has(changeCost) || !creates.has(createCost)) && Date.now() < endsAt) await sleep(50);
+      const affordable = () => (lane === "free" ? freeClicks.has(copies) : reads.has(readCost * copies) && changes.has(changeCost) && creates.has(createCost));
+      while (!affordable() && Date.now() < endsAt) await sleep(50);
       if (Date.now() >= endsAt) break;
       // The wait may have let another action take one of these users.
       if (busy.has(planned.actor.userId) || (planned.targetId !== null && busy.has(planned.targetId))) continue;
-      clicks.take(copies);
-      reads.take(readCost * copies);
-      changes.take(changeCost);
-      creates.take(createCost);
+      if (lane === "free") {
+        freeClicks.take(copies);
+      } else {
+        reads.take(readCost * copies);
+        changes.take(changeCost);
+        creates.take(createCost);
+      }
       const running = act(planned, double);
       inFlight.add(running);
       void running.finally(() => inFlight.delete(running));
@@ -610,7 +637,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     await Promise.allSettled([...inFlight]);
   }
 
-  await Promise.all([...users.map(tab), actionLoop()]);
+  await Promise.all([...users.map(tab), actionLoop("discord"), actionLoop("free")]);
   return { samples, actions, poolReads, startedAt, endedAt: Date.now() };
 }
 

@@ -319,8 +319,9 @@ async function comparePool(redis: Redis, model: Model, actions: readonly ActionR
     const joinedAt = model.joinedAt.get(user.userId) ?? 0;
     const expected = last !== undefined && last.looking === true && joinedAt < last.answeredAt;
     const inTeam = model.teamOf.has(user.userId);
+    const started = model.teams.get(model.teamOf.get(user.userId) ?? "")?.managerId === user.userId;
     judged += 1;
-    if (expected && inTeam && joinedAt === 0) continue;
+    if (expected && started) continue;
     if (inPool.has(user.userId) !== expected) problems.push(`${user.username}: ${inPool.has(user.userId) ? "in" : "not in"} the pool, last switch ${last?.looking ?? "none"}${inTeam ? ", in a team" : ""}`);
   }
   for (const userId of inPool) if (!users.some((user) => user.userId === userId)) problems.push(`${userId} in the pool, not a user of the run`);
