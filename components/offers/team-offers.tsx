@@ -5,6 +5,7 @@ import { fetchTeamOffers, teamOffersQueryKey } from "../pool/pool-client";
 import { usePoolAction } from "../pool/use-pool-action";
 import { ActionStatus } from "../teams/action-status";
 import { fetchMyTeam, myTeamQueryKey, teamsStaleTimeMs } from "../teams/teams-client";
+import { Avatar } from "../ui/avatar";
 import { smallSecondaryButtonClass } from "../ui/styles";
 
 /** The open offers of the team the viewer manages, each with when it runs out and a withdraw button. */
@@ -27,8 +28,11 @@ export function TeamOffersList() {
       <ul className="flex flex-col divide-y divide-slate-200" aria-label="Open offers">
         {offers.data.offers.map((offer) => (
           <li key={offer.userId} className="flex flex-wrap items-center justify-between gap-3 py-2">
-            <span className="text-slate-900">
-              {offer.gamerTag ?? offer.name} <span className="text-sm text-slate-600">· open until {offer.expiresAt.replace("T", " ").slice(0, 16)} UTC</span>
+            <span className="flex min-w-0 items-center gap-2 text-slate-900">
+              <Avatar src={offer.avatarUrl} size={24} />
+              <span>
+                {offer.gamerTag ?? offer.name} <span className="text-sm text-slate-600">· open until {offer.expiresAt.replace("T", " ").slice(0, 16)} UTC</span>
+              </span>
             </span>
             <button
               type="button"

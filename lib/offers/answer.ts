@@ -21,7 +21,7 @@ export const myOffersSchema = z.object({ offers: z.array(myOfferSchema) });
 export type MyOffers = z.infer<typeof myOffersSchema>;
 
 /** An open offer as the team's manager sees it. */
-export const teamOfferSchema = z.object({ userId: z.string(), name: z.string(), gamerTag: z.string().nullable(), expiresAt: z.string() });
+export const teamOfferSchema = z.object({ userId: z.string(), name: z.string(), avatarUrl: z.string(), gamerTag: z.string().nullable(), expiresAt: z.string() });
 export type TeamOffer = z.infer<typeof teamOfferSchema>;
 
 export const teamOffersSchema = z.object({ teamId: z.string(), offers: z.array(teamOfferSchema) });

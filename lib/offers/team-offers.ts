@@ -21,8 +21,8 @@ export async function teamOffers(context: OfferContext, user: SessionActor, team
   return {
     teamId,
     offers: still.map((offer) => {
-      const { name, gamerTag } = person(offer.userId, found);
-      return { userId: offer.userId, name, gamerTag, expiresAt: new Date(offer.expiresAt).toISOString() };
+      const { name, avatarUrl, gamerTag } = person(offer.userId, found);
+      return { userId: offer.userId, name, avatarUrl, gamerTag, expiresAt: new Date(offer.expiresAt).toISOString() };
     }),
   };
 }
