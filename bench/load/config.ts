@@ -114,4 +114,4 @@ export const freeActionPace = { perSecond: 1, burst: 3 } as const;
 export const poolBrowsing = { freeAgentShare: 0.4, filteredShare: 0.45 } as const;
 
 /** Share of acceptances sent with a second one at once, for another team's offer to the same player, one to each instance. */
-export const acceptRaceShare = 0.3;
+export const acceptRaceShare = 0.5;
