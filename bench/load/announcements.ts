@@ -102,7 +102,7 @@ export async function announcementChecks(options: { redis: Redis; emulatorUrl: s
     {
       name: "the outbox is empty (nothing left to post)",
       ok: backlog.entries === 0 && backlog.pending === 0,
-      detail: `${backlog.entries} entries, ${backlog.pending} read but unsettled; the channel caught up ${seconds} s after the last answer`,
+      detail: `${backlog.entries} entries, ${backlog.pending} read but unsettled; waited ${seconds} s after the run for the channel to catch up`,
     },
   ];
 }

@@ -51,7 +51,7 @@ export function actionLines(result: ScenarioResult): string[] {
   const pairs = new Set(result.actions.map((record) => record.pair).filter((pair) => pair !== null)).size;
   const races = new Set(result.actions.map((record) => record.race).filter((race) => race !== null)).size;
   return [
-    `Actions: ${parts.join("; ")}. ${pairs} of them sent twice at once, one copy to each instance; ${races} acceptances raced another team's offer to the same player.`,
+    `Actions: ${parts.join("; ")}. ${pairs} of them sent twice at once, one copy to each instance; races of two acceptances at once (one player, two teams' offers): ${races}.`,
     `Refusals: ${[...codes].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} x${count}`).join(", ") || "none"}.`,
   ];
 }

@@ -425,7 +425,7 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       });
       list.push({
         kind: "offer accept",
-        weight: 3,
+        weight: 5,
         plan: () => {
           const actor = pick(offered.filter((user) => isFree(user) && mayAct(user)));
           const teamIds = actor ? [...(offersTo.get(actor.userId) ?? [])].filter(hasRoom) : [];
