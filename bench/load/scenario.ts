@@ -602,6 +602,26 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
     }
   }
 
+  /** Whether what a plan relied on still holds: the other lane may have answered the same request or offer while this one waited for its budget. */
+  function stillPlausible(planned: Planned): boolean {
+    const { actor, teamId, targetId } = planned;
+    if (teamId === null) return true;
+    switch (planned.kind) {
+      case "approve":
+      case "decline":
+        return targetId !== null && (teams.get(teamId)?.requests.has(targetId) ?? false);
+      case "withdraw":
+        return pendingOf.get(actor.userId)?.has(teamId) ?? false;
+      case "offer withdraw":
+      case "offer decline":
+        return targetId !== null && (offersTo.get(targetId)?.has(teamId) ?? false);
+      case "offer accept":
+        return isFree(actor) && [teamId, ...(planned.rival?.teamId ? [planned.rival.teamId] : [])].every((id) => offersTo.get(actor.userId)?.has(id) ?? false);
+      default:
+        return true;
+    }
+  }
+
   /**
    * Admits one action of its lane at a time, within the Discord budget (or
    * the free lane's pace) until the run ends, then waits for the last answers.
@@ -621,8 +641,8 @@ export async function runScenario(options: { client: HttpClient; instanceUrls: r
       const affordable = () => (lane === "free" ? freeClicks.has(copies) : reads.has(readCost * copies) && changes.has(changeCost) && creates.has(createCost));
       while (!affordable() && Date.now() < endsAt) await sleep(50);
       if (Date.now() >= endsAt) break;
-      // The wait may have let another action take one of these users.
-      if (busy.has(planned.actor.userId) || (planned.targetId !== null && busy.has(planned.targetId))) continue;
+      // The wait may have let another action take one of these users, or answer what the plan answers.
+      if (busy.has(planned.actor.userId) || (planned.targetId !== null && busy.has(planned.targetId)) || !stillPlausible(planned)) continue;
       if (lane === "free") {
         freeClicks.take(copies);
       } else {
