@@ -19,7 +19,10 @@ export function DiscordBusy({ message, retryAfterSeconds }: { message: string; r
     <main data-view="discord-busy" className="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center gap-4 p-6 text-center">
       <h1 className="text-2xl font-bold">Just a moment</h1>
       <p className="text-slate-700" role="status">
-        {message} Trying again in {left} s.
+        {message}{" "}
+        {/* The ticking number stays out of the live region's announcements. */}
+        <span aria-hidden="true">Trying again in {left} s.</span>
+        <span className="sr-only">The page tries again by itself.</span>
       </p>
     </main>
   );
