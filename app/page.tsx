@@ -4,8 +4,10 @@ import { DiscordBusy } from "@/components/discord-busy";
 import { LoginCard } from "@/components/login-card";
 import { Providers } from "@/components/providers";
 import { SessionExpiredError, sessionEndMessages } from "@/lib/auth/errors";
+import { pageCsrfToken } from "@/lib/auth/page-csrf";
 import { getSessionState, recentlyEndedReason } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { viewerIdentity } from "@/lib/identity/viewer";
 import { rolesAnswerFor } from "@/lib/roles";
 
 const loginErrors: Record<string, string> = {
@@ -31,8 +33,14 @@ export default async function HomePage({ searchParams }: Props) {
     const reason = await recentlyEndedReason();
     if (reason !== null) redirect(`/api/session/expired?reason=${reason}`);
   }
-  if (session.kind === "none") return <LoginCard error={errorCode ? (Object.hasOwn(loginErrors, errorCode) ? loginErrors[errorCode] : "The login did not work. Please try again.") : undefined} />;
+  // Log in and sign out are plain forms, rendered with the token of this request's CSRF cookie.
+  const csrfToken = await pageCsrfToken();
+  if (session.kind === "none") {
+    const error = errorCode ? (Object.hasOwn(loginErrors, errorCode) ? loginErrors[errorCode] : "The login did not work. Please try again.") : undefined;
+    return <LoginCard error={error} csrfToken={csrfToken} />;
+  }
   const { user } = session;
+  const viewer = await viewerIdentity(user);
 
   let result;
   try {
@@ -45,7 +53,7 @@ export default async function HomePage({ searchParams }: Props) {
 
   return (
     <Providers>
-      <Dashboard initialAnswer={result.answer} userName={user.name} inviteUrl={getEnv().DISCORD_INVITE_URL} />
+      <Dashboard initialAnswer={result.answer} userName={viewer.name} userAvatarUrl={viewer.avatarUrl} inviteUrl={getEnv().DISCORD_INVITE_URL} csrfToken={csrfToken} />
     </Providers>
   );
 }

@@ -1,7 +1,4 @@
-"use client";
-
-import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { AuthForm } from "./auth/auth-form";
 import { bodyTextClass, cardClass, discordButtonClass } from "./ui/styles";
 
 export type LoginCardProps = {
@@ -11,22 +8,12 @@ export type LoginCardProps = {
    * sentences it wrote, so nothing from the URL is shown verbatim.
    */
   error?: string;
+  /** The token of this request's CSRF cookie, so the login form works before (and without) any script. */
+  csrfToken: string;
 };
 
 /** The signed-out home page: what this is and the way in. */
-export function LoginCard({ error }: LoginCardProps) {
-  const [redirecting, setRedirecting] = useState(false);
-
-  async function logIn() {
-    setRedirecting(true);
-    try {
-      await signIn("discord", { callbackUrl: "/" });
-    } catch {
-      // signIn leaves the page on success; after a network failure the button works again.
-      setRedirecting(false);
-    }
-  }
-
+export function LoginCard({ error, csrfToken }: LoginCardProps) {
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className={`${cardClass} flex w-full max-w-md flex-col items-center gap-5 text-center`}>
@@ -40,9 +27,15 @@ export function LoginCard({ error }: LoginCardProps) {
             {error}
           </p>
         )}
-        <button type="button" onClick={logIn} disabled={redirecting} className={`${discordButtonClass} w-full sm:w-auto`}>
-          {redirecting ? "Opening Discord…" : "Log in with Discord"}
-        </button>
+        <AuthForm
+          action="/api/auth/signin/discord"
+          csrfToken={csrfToken}
+          callbackUrl="/"
+          label="Log in with Discord"
+          busyLabel="Opening Discord…"
+          formClassName="w-full sm:w-auto"
+          buttonClassName={`${discordButtonClass} w-full`}
+        />
       </div>
     </main>
   );

@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { ProfileEditor } from "../teams/profile-editor";
+import { Avatar } from "../ui/avatar";
 import { ViewSwitch } from "../views/view-switch";
 import { saveProfileViaApi } from "./profile-client";
 import { useLiveUpdates } from "../live/use-live-updates";
@@ -21,8 +22,12 @@ export type DashboardProps = {
   /** The server's answer for this request; the first paint renders from it, with no loading state. */
   initialAnswer: RolesAnswer;
   userName: string;
+  /** Their Discord avatar (or Discord's default one), shown beside the name. */
+  userAvatarUrl: string;
   /** The SAFA server's Discord invite, for members who have not joined yet. */
   inviteUrl: string;
+  /** The token of this request's CSRF cookie, for the sign-out form. */
+  csrfToken: string;
 };
 
 /**
@@ -32,7 +37,7 @@ export type DashboardProps = {
  * on screen. Changes made elsewhere (a manager's approval, another tab) are
  * pushed by the live-update stream, without a focus or a reload.
  */
-export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps) {
+export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, csrfToken }: DashboardProps) {
   const query = useQuery({
     queryKey: rolesQueryKey,
     queryFn: ({ signal }) => fetchRoles(signal),
@@ -79,10 +84,13 @@ export function Dashboard({ initialAnswer, userName, inviteUrl }: DashboardProps
                 Admin area
               </Link>
             )}
-            <span className="min-w-0 max-w-48 truncate text-slate-700 sm:max-w-xs" title={userName}>
-              Signed in as <span className="font-semibold text-slate-900">{userName}</span>
+            <span className="flex min-w-0 items-center gap-2">
+              <Avatar src={userAvatarUrl} size={32} />
+              <span className="min-w-0 max-w-48 truncate text-slate-700 sm:max-w-xs" title={userName}>
+                Signed in as <span className="font-semibold text-slate-900">{userName}</span>
+              </span>
             </span>
-            <SignOutButton />
+            <SignOutButton csrfToken={csrfToken} />
           </nav>
         </div>
       </header>

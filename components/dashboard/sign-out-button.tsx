@@ -1,25 +1,7 @@
-"use client";
-
-import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { AuthForm } from "../auth/auth-form";
 import { smallSecondaryButtonClass } from "../ui/styles";
 
-export function SignOutButton() {
-  const [signingOut, setSigningOut] = useState(false);
-
-  async function handleClick() {
-    setSigningOut(true);
-    try {
-      await signOut({ callbackUrl: "/" });
-    } catch {
-      // signOut navigates away on success; on a network failure let the user try again.
-      setSigningOut(false);
-    }
-  }
-
-  return (
-    <button type="button" onClick={handleClick} disabled={signingOut} className={smallSecondaryButtonClass}>
-      {signingOut ? "Signing out…" : "Sign out"}
-    </button>
-  );
+/** Sign out: a form posting to next-auth, so it works before the page's scripts have loaded. */
+export function SignOutButton({ csrfToken }: { csrfToken: string }) {
+  return <AuthForm action="/api/auth/signout" csrfToken={csrfToken} callbackUrl="/" label="Sign out" busyLabel="Signing out…" buttonClassName={smallSecondaryButtonClass} />;
 }

@@ -41,6 +41,11 @@ export async function setRole(userId: string, roleId: string, present: boolean):
 export async function logIn(page: Page, persona: string): Promise<void> {
   await page.goto("/");
   await page.getByRole("button", { name: "Log in with Discord" }).or(page.getByRole("link", { name: "Log in with Discord" })).click();
+  await authorizeAs(page, persona);
+}
+
+/** On Discord's (the emulator's) authorize page, which a login has reached or is reaching: sign in as `persona` and come back. */
+export async function authorizeAs(page: Page, persona: string): Promise<void> {
   await page.waitForURL((url) => url.href.startsWith(emulatorUrl));
   await page.getByRole("button", { name: persona, exact: true }).click();
   await page.waitForURL((url) => !url.href.startsWith(emulatorUrl) && !url.pathname.startsWith("/api/auth"));
