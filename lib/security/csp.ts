@@ -1,14 +1,15 @@
 /**
  * The Content-Security-Policy of every page: scripts only from this origin
  * with the request's nonce (no `unsafe-eval` outside development, no
- * `unsafe-inline`), no framing, forms only to this app and Discord.
+ * `unsafe-inline`), no framing, forms only to this app and Discord, images
+ * only from this app and Discord's CDN (avatars).
  */
-export function contentSecurityPolicy(options: { nonce: string; development: boolean; https: boolean; discordOrigin: string }): string {
+export function contentSecurityPolicy(options: { nonce: string; development: boolean; https: boolean; discordOrigin: string; cdnOrigin: string }): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
     `style-src 'self' 'nonce-${options.nonce}'`,
-    "img-src 'self' data:",
+    `img-src 'self' data: ${options.cdnOrigin}`,
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
