@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { ProfileEditor } from "../teams/profile-editor";
+import { headerLinkClass } from "../ui/styles";
 import { Avatar } from "../ui/avatar";
 import { ViewSwitch } from "../views/view-switch";
 import { saveProfileViaApi } from "./profile-client";
@@ -80,7 +81,7 @@ export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, c
           <p className="text-lg font-bold text-brand">SAFA Dashboard</p>
           <nav aria-label="Account" className="flex min-w-0 flex-wrap items-center gap-x-4 gap-y-2 text-sm">
             {answer.isAdmin && (
-              <Link href="/admin" className="font-semibold text-brand underline-offset-4 hover:underline">
+              <Link href="/admin" className={headerLinkClass}>
                 Admin area
               </Link>
             )}
