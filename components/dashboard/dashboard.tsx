@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { RolesAnswer } from "@/lib/roles/answer";
 import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { ProfileEditor } from "../teams/profile-editor";
@@ -16,6 +16,7 @@ import { RolesBadge } from "./roles-badge";
 import { rolesMayRefetch, rolesRecheckIntervalMs, rolesStaleTimeMs } from "./roles-pacing";
 import { RolesProblemBanner } from "./roles-problem-banner";
 import { SignOutButton } from "./sign-out-button";
+import { viewChangeAnnouncement } from "./view-announcement";
 
 export { rolesQueryKey };
 
@@ -51,6 +52,9 @@ export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, c
     refetchOnMount: ({ state }) => rolesMayRefetch(state, Date.now()),
   });
   const { data: answer, refetch } = query;
+  // A view switched by new roles is announced; the first view is the page itself and needs no announcement.
+  const [announced, setAnnounced] = useState({ view: answer.view, text: "" });
+  if (announced.view !== answer.view) setAnnounced({ view: answer.view, text: viewChangeAnnouncement(answer.view) });
   useLiveUpdates();
   const problem = describeRolesProblem(query.error, query.errorUpdatedAt);
 
@@ -98,6 +102,9 @@ export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, c
       <main className="mx-auto flex max-w-4xl flex-col gap-4 px-4 py-6">
         <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} live={answer.how === "live"} />
         <RolesProblemBanner problem={problem} onRetry={() => void refetch()} />
+        <p role="status" className="sr-only">
+          {announced.text}
+        </p>
         <ViewSwitch view={answer.view} inviteUrl={inviteUrl} refreshRoles={refetch} saveProfile={saveProfileAndRefresh} />
         {answer.view !== "join-server" && answer.view !== "profile-form" && <ProfileEditor onSaved={refetch} />}
       </main>
