@@ -171,6 +171,10 @@ test("the 'Discord is busy' state", async ({ page }) => {
   redis("HSET", mirrorStatusKey, "resync", "running");
   try {
     const member = (await (await control("POST", "users", { username: `busy_${randomBytes(4).toString("hex")}`, roles: [roles.updatedProfile, roles.freeAgent], member: true })).json()) as { id: string };
+    // The mirror still applies the member's arrival (it only stopped answering): forget the roles it cached, so none were ever read.
+    const cacheKey = `discord_roles_${guildId}_${member.id}`;
+    await expect.poll(() => redis("EXISTS", cacheKey), { timeout: 10_000 }).toBe("1");
+    redis("DEL", cacheKey);
     const { access_token: token } = (await (await control("POST", "tokens", { user_id: member.id })).json()) as { access_token: string };
     let status = 0;
     for (let call = 0; call < 20 && status !== 429; call += 1) {
