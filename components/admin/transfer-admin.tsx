@@ -105,7 +105,7 @@ export function TransferAdmin({ teams }: { teams: { id: string; name: string }[]
         )}
       </div>
 
-      <form className="flex flex-col gap-2" onSubmit={lock} aria-label="Lock rosters">
+      <form method="post" className="flex flex-col gap-2" onSubmit={lock} aria-label="Lock rosters">
         <h3 className={sectionHeadingClass}>Roster locks</h3>
         {data && data.locks.length === 0 && <p className="text-sm text-slate-600">No roster is locked.</p>}
         <ul className="flex flex-col gap-1" aria-label="Locks in force">
@@ -154,7 +154,7 @@ export function TransferAdmin({ teams }: { teams: { id: string; name: string }[]
         </div>
       </form>
 
-      <form className="flex flex-col gap-2" onSubmit={saveSeason} aria-label="Season">
+      <form method="post" className="flex flex-col gap-2" onSubmit={saveSeason} aria-label="Season">
         <h3 className={sectionHeadingClass}>Season</h3>
         <p className="text-sm text-slate-700">
           {data?.season

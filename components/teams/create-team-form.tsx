@@ -41,7 +41,7 @@ export function CreateTeamForm({ onCreated }: { onCreated: () => unknown }) {
   }
 
   return (
-    <form noValidate onSubmit={submit} className="flex flex-col gap-4" aria-label="Create a team">
+    <form method="post" noValidate onSubmit={submit} className="flex flex-col gap-4" aria-label="Create a team">
       <Field id={`${id}-name`} name="name" label="Team name" hint={`${teamNameLength.min} to ${teamNameLength.max} characters; must not look like another team's name.`} error={errors.name}>
         {(control) => <input {...control} type="text" required autoComplete="off" maxLength={teamNameLength.max * 2} className={inputClass} />}
       </Field>

@@ -74,7 +74,7 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
         </p>
       )}
 
-      <form noValidate onSubmit={handleSubmit} onChange={clearErrorOf} className="mt-5 grid gap-5 sm:grid-cols-2">
+      <form method="post" noValidate onSubmit={handleSubmit} onChange={clearErrorOf} className="mt-5 grid gap-5 sm:grid-cols-2">
         <Field id={`${id}-gamerTag`} name="gamerTag" label="Gamer tag" hint={`${gamerTagLength.min} to ${gamerTagLength.max} characters: letters, digits, _ - . Must not look like another player's.`} error={errors.gamerTag}>
           {(control) => (
             <input {...control} type="text" required defaultValue={initial.gamerTag} autoComplete="nickname" autoCapitalize="none" spellCheck={false} className={inputClass} />
