@@ -5,6 +5,7 @@ import { teamAdoptScript } from "@/lib/redis/scripts/team-adopt";
 import { isConfiguredRole, type TeamContext } from "./context";
 import { GuildRejectedError, GuildUnavailableError } from "@/lib/actions/guild-port";
 import { teamNameKey } from "@/lib/actions/keys";
+import { subjects } from "@/lib/actions/locks";
 import { actionPolicy } from "@/lib/actions/policy";
 import { createTeamStore } from "./store";
 import { readGuildSnapshot, roleName, teamRoleRefusal } from "./team-role";
@@ -46,8 +47,9 @@ async function safeRoleName(context: TeamContext, roleId: string): Promise<strin
  * role someone gave on Discord by hand. Only roles that are teams, or marked
  * as such, count: any other role a member holds (a moderator's, say) is
  * never made a team. A team made on Discord is judged again each time (no
- * permission, below the bot, ...). Returns the team id, or null when nothing
- * could be adopted now.
+ * permission, below the bot, ...). A role an action is handing out right now
+ * is left to that action. Returns the team id, or null when nothing could be
+ * adopted now.
  */
 export async function adoptTeamFromRoles(context: TeamContext, user: { id: string; name: string }, roles: readonly string[]): Promise<string | null> {
   const store = createTeamStore(context.redis, context.keys);
@@ -76,6 +78,8 @@ export async function adoptTeamFromRoles(context: TeamContext, user: { id: strin
         disbandedKey: keys.disbandedRoles,
         markedKey: keys.markedTeamRoles,
         auditKey: keys.audit,
+        teamLockKey: keys.lock(subjects.team(roleId)),
+        userLockKey: keys.lock(subjects.user(user.id)),
       },
       args: {
         teamId: roleId,

@@ -17,6 +17,8 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
  * KEYS[7]  <prefix>disbanded-roles
  * KEYS[8]  <prefix>marked-team-roles
  * KEYS[9]  <prefix>audit
+ * KEYS[10] <prefix>lock:team:<id>   (an action on the team is under way)
+ * KEYS[11] <prefix>lock:user:<id>   (an action on the user is under way)
  * ARGV[1]  team id (the role id)
  * ARGV[2]  name (the role's name)
  * ARGV[3]  normalised name
@@ -27,7 +29,10 @@ import { dropUserRequestsLua } from "./team-drop-user-requests";
  * ARGV[8]  audit entry, JSON
  * ARGV[9]  audit entries kept (approximate MAXLEN)
  * Also drops the holder's requests to other teams when they join the roster (see team-drop-user-requests.ts).
- * Returns "adopted", "unchanged", "unknown" (neither a team nor marked), "disbanded", "name-taken" or "in-team" (in another team).
+ * Returns "adopted", "unchanged", "unknown" (neither a team nor marked), "disbanded", "name-taken", "in-team" (in another team)
+ * or "busy": an action holds the team or the user, and the role may be its own step (an approval gives the team role
+ * before its commit puts the player on the roster): that action settles the roster, so adopting now would make its
+ * commit refuse and undo it.
  */
 export const teamAdoptScript = luaScript({
   name: "safaTeamAdopt",
@@ -41,9 +46,12 @@ export const teamAdoptScript = luaScript({
     "disbandedKey",
     "markedKey",
     "auditKey",
+    "teamLockKey",
+    "userLockKey",
   ],
   args: ["teamId", "name", "normalised", "tag", "userId", "asManager", "now", "entry", "auditMax"],
   body: `${dropUserRequestsLua}
+if redis.call("EXISTS", teamLockKey) == 1 or redis.call("EXISTS", userLockKey) == 1 then return "busy" end
 if redis.call("SISMEMBER", disbandedKey, teamId) == 1 then return "disbanded" end
 local current = redis.call("HGET", userTeamKey, userId)
 if current and current ~= teamId then return "in-team" end

@@ -135,6 +135,22 @@ describe("the team lifecycle", () => {
   });
 });
 
+describe("a role an action is handing out", () => {
+  it("is left to that action: a holder's page does not put them on the roster while an approval holds them, so its commit is not refused", async () => {
+    const teamId = await createTeam();
+    await world.service.requestToJoin(users.freeagent2, teamId);
+    // The approval's Discord step has given the team role; its commit has not run yet, and it holds the player's lock.
+    await world.roleCache.writeThrough(users.freeagent2.id, [ids.updatedProfile, ids.player, teamId]);
+    const lock = world.keys.lock(`user:${users.freeagent2.id}`);
+    await world.redis.set(lock, "an approval in flight", "PX", 10_000);
+    expect((await world.service.myTeam(users.freeagent2)).team).toBeNull();
+    expect(await world.redis.hget(world.keys.userTeam, users.freeagent2.id)).toBeNull();
+    // Once no action holds them, a holder the records do not list is adopted as before.
+    await world.redis.del(lock);
+    expect((await world.service.myTeam(users.freeagent2)).team?.id).toBe(teamId);
+  });
+});
+
 describe("authorization", () => {
   it("refuses every team action to users without the right, changing nothing", async () => {
     const teamId = await createTeam();
