@@ -17,24 +17,9 @@ export async function emulatorStats(): Promise<Stats> {
   return (await fetch(`${emulatorUrl}/__emulator/stats`)).json() as Promise<Stats>;
 }
 
-/** The stack's Gateway mirror status hash (lib/gateway/keys.ts). */
-const mirrorStatusKey = `safa:gateway:${GUILD_ID}:status`;
-
-/**
- * Puts the emulator back to its fixture. A reset is nothing Discord ever
- * does: it ends every Gateway session and changes the guild behind the
- * mirror's back, and the worker's resync may wait out Discord's 30 s limit on
- * all-members requests. Until that resync has run, the mirror is marked as
- * resyncing (unless it already finished one since the reset), so the role
- * service answers from Discord, paced, not from the mirror's stale copy.
- */
 export async function resetEmulator(): Promise<void> {
-  const url = stackRedisUrl();
-  const before = execFileSync("redis-cli", ["-u", url, "HGET", mirrorStatusKey, "resyncCount"], { encoding: "utf8" }).trim();
   const response = await fetch(`${emulatorUrl}/__emulator/reset`, { method: "POST" });
   expect(response.ok).toBe(true);
-  const markStale = "if (redis.call('HGET', KEYS[1], 'resyncCount') or '') == ARGV[1] then redis.call('HSET', KEYS[1], 'resync', 'running') end return 1";
-  execFileSync("redis-cli", ["-u", url, "EVAL", markStale, "1", mirrorStatusKey, before]);
 }
 
 export async function personaState(username: string) {
