@@ -2,6 +2,10 @@ import { z } from "zod";
 
 const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord snowflake (17 to 20 digits)");
 const url = z.url({ message: "must be an absolute URL" });
+const sentinelList = /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*,?\s*$/;
+
+/** An empty variable (`REDIS_URL=` in a shell or unit file) means "not set", not "set to nothing". */
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 
 /**
  * Every setting the app reads. `process.env` is read here and nowhere else,
@@ -24,7 +28,20 @@ const envSchema = z.object({
   DISCORD_ROLE_PLAYER: snowflake,
   DISCORD_ROLE_TEAM_MANAGER: snowflake,
   DISCORD_ROLE_TOURNAMENT_ADMIN: snowflake,
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL"),
+  /** One Redis server; required unless REDIS_SENTINELS is set (which then wins). */
+  REDIS_URL: z.preprocess(emptyAsUnset, z.string().regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL").optional()),
+  /** Redis Sentinels, `host:port,host:port,...`: the app asks them which server is the primary and follows a failover. */
+  REDIS_SENTINELS: z.preprocess(emptyAsUnset, z.string().regex(sentinelList, "must be host:port pairs separated by commas (e.g. 10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379)").optional()),
+  /** The name the Sentinels monitor the primary under. */
+  REDIS_MASTER_NAME: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9._-]+$/, "must be letters, digits, dots, dashes or underscores").default("safa")),
+  /** Password of the Redis data nodes (Sentinel mode; with REDIS_URL put it in the URL). */
+  REDIS_PASSWORD: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** Password of the Sentinels themselves, when they require one. */
+  REDIS_SENTINEL_PASSWORD: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** Replicas an action's writes must reach (WAIT) before it answers success; 0 waits for none. */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Longest an action waits for those replicas, in milliseconds. */
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   NEXTAUTH_URL: url,
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -42,6 +59,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters (try: openssl rand -hex 24)").optional(),
   /** "1" only for the local demo and the tests: allows the published demo secrets of .env.example. */
   SAFA_DEMO_MODE: z.enum(["0", "1"], { message: 'must be "0" or "1"' }).default("0"),
+}).superRefine((env, context) => {
+  if (env.REDIS_URL === undefined && env.REDIS_SENTINELS === undefined) context.addIssue({ code: "custom", path: ["REDIS_URL"], message: "is missing" });
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,12 +18,13 @@
  * announcements never depend on web traffic nor on which replica leads.
  *
  * Reads DISCORD_BOT_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE and REDIS_URL
- * (with the rest of the app's environment, validated by lib/env.ts).
+ * or REDIS_SENTINELS (with the rest of the app's environment, validated by lib/env.ts).
  */
 import type { Redis } from "ioredis";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import { moduleLogger } from "../lib/log";
 import { createRedis, waitUntilReady } from "../lib/redis/connection";
+import { redisTargetFromEnv } from "../lib/redis/target";
 import { createGatewayWorker } from "../lib/gateway/worker";
 import { productKeyspace } from "../lib/actions/keys";
 import { createDiscordRest } from "../lib/discord/rest/create-discord-rest";
@@ -87,7 +88,7 @@ function startTransactionsDrainer(env: Env, redis: Redis): { stop(): Promise<voi
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const redis = createRedis(env.REDIS_URL);
+  const redis = createRedis(redisTargetFromEnv(env));
   // The connection queues nothing while it connects: the lease loop would only log failures until then.
   if (!(await waitUntilReady(redis, redisStartupWaitMs))) log.warn("redis is not reachable yet; the worker keeps trying");
   const follower = await startFollower(env, redis);

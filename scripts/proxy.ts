@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     console.log(PROXY_USAGE);
     return;
   }
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config.redis);
   // Without Redis the proxy still forwards, at the coarse per-process limits, and switches over once Redis answers.
   if (!(await waitUntilReady(redis, redisStartupWaitMs))) log.warn("redis is not reachable yet; forwarding at the local fallback limits");
   const proxy = await startProxy({ config, redis });

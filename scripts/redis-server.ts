@@ -17,6 +17,10 @@ export type RedisServerOptions = {
   port?: number;
   /** `everysec` loses at most one second of writes on a power cut; `always` loses none but fsyncs every write. */
   appendfsync?: "always" | "everysec";
+  /** Start as a replica of this primary (a Sentinel may later promote it or point it elsewhere). */
+  replicaOf?: { host: string; port: number };
+  /** Further `--name value` settings, after the defaults (so they override them). */
+  extraArgs?: string[];
 };
 
 /**
@@ -36,6 +40,8 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     "--daemonize", "no",
     "--protected-mode", "yes",
     "--loglevel", "warning",
+    ...(options.replicaOf ? ["--replicaof", options.replicaOf.host, String(options.replicaOf.port)] : []),
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";

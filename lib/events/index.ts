@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { getRedis } from "@/lib/redis/client";
 import { createRedis } from "@/lib/redis/connection";
+import { redisTargetFromEnv } from "@/lib/redis/target";
 import { getTeamContext, myTeam } from "@/lib/teams";
 import { opensFromElsewhere } from "./cross-site";
 import { parseLastEventId } from "./format";
@@ -20,7 +21,7 @@ export { publishRolesChanged, publishTeamChanged } from "./publish";
 const globalForEvents = globalThis as unknown as { safaEventHub?: EventHub };
 
 function getEventHub(): EventHub {
-  globalForEvents.safaEventHub ??= createEventHub(createRedis(getEnv().REDIS_URL), eventKeyspace());
+  globalForEvents.safaEventHub ??= createEventHub(createRedis(redisTargetFromEnv(getEnv())), eventKeyspace());
   return globalForEvents.safaEventHub;
 }
 

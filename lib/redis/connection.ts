@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { moduleLogger } from "@/lib/log";
+import type { RedisTarget } from "./target";
 
 const log = moduleLogger("redis");
 
@@ -8,20 +9,48 @@ export const redisCommandTimeoutMs = 2_000;
 
 const connectionErrorLogEveryMs = 30_000;
 
+const reconnectBackoff = (attempt: number) => Math.min(attempt * 200, 2_000);
+
+const commonOptions: RedisOptions = {
+  commandTimeout: redisCommandTimeoutMs,
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  retryStrategy: reconnectBackoff,
+  // A primary demoted to replica refuses writes with READONLY: leave it, and (through Sentinel) find the new one.
+  reconnectOnError: (error) => /READONLY/.test(error.message),
+};
+
+function sentinelOptions(target: Extract<RedisTarget, { kind: "sentinel" }>): RedisOptions {
+  return {
+    ...commonOptions,
+    sentinels: target.sentinels,
+    name: target.masterName,
+    role: "master",
+    password: target.password,
+    sentinelPassword: target.sentinelPassword,
+    failoverDetector: true,
+    // When no Sentinel answers, keep asking them (with the same capped backoff) rather than giving up.
+    sentinelRetryStrategy: reconnectBackoff,
+    sentinelCommandTimeout: redisCommandTimeoutMs,
+  };
+}
+
 /**
  * Opens a connection with the settings every app process uses: bounded
  * command time; endless reconnect with capped backoff, so the app recovers
  * by itself when Redis returns; and no offline queue, so while Redis is away
  * a command fails at once (and the caller serves its fallback) instead of
  * piling up and hanging web requests.
+ *
+ * A Sentinel target goes through ioredis' own Sentinel support: each
+ * (re)connect asks a Sentinel for the primary and checks the server's role,
+ * and `failoverDetector` drops the connection as soon as a Sentinel
+ * announces a new primary, instead of waiting for the old one to time out.
+ * A string is a URL, as every caller passed before Sentinel was supported.
  */
-export function createRedis(url: string): Redis {
-  const redis = new Redis(url, {
-    commandTimeout: redisCommandTimeoutMs,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+export function createRedis(target: RedisTarget | string): Redis {
+  const resolved: RedisTarget = typeof target === "string" ? { kind: "url", url: target } : target;
+  const redis = resolved.kind === "url" ? new Redis(resolved.url, { ...commonOptions }) : new Redis(sentinelOptions(resolved));
   let wasReady = false;
   let lastErrorLogAt = 0;
   redis.on("ready", () => {

@@ -14,7 +14,7 @@ export const botToken = "emulator-bot-token";
 /** A proxy on a free loopback port, configured as `npm run proxy` would be from the app's environment. */
 export function proxyFor(input: { apiBase: string; redis: Redis; keyPrefix: string; config?: Partial<ProxyConfig>; policy?: Partial<RestPolicy> }): Promise<ProxyHandle> {
   return startProxy({
-    config: { host: "127.0.0.1", port: 0, apiBase: input.apiBase, redisUrl: "unused", botTokens: [botToken], allowBearer: false, deadlineMs: 10_000, maxBodyBytes: 1_048_576, globalPerSecond: 50, ...input.config },
+    config: { host: "127.0.0.1", port: 0, apiBase: input.apiBase, redis: { kind: "url", url: "unused" }, botTokens: [botToken], allowBearer: false, deadlineMs: 10_000, maxBodyBytes: 1_048_576, globalPerSecond: 50, ...input.config },
     redis: input.redis,
     keyPrefix: input.keyPrefix,
     ...(input.policy === undefined ? {} : { policy: input.policy }),

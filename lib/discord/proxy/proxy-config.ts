@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { redisTargetFromEnv, RedisTargetError, type RedisTarget } from "@/lib/redis/target";
 
 /** Everything the proxy is told at start-up, checked once. */
 export type ProxyConfig = {
@@ -7,7 +8,8 @@ export type ProxyConfig = {
   port: number;
   /** Including the version, e.g. `https://discord.com/api/v10`. */
   apiBase: string;
-  redisUrl: string;
+  /** REDIS_URL, or the Sentinels of REDIS_SENTINELS (which win when both are set). */
+  redis: RedisTarget;
   /** The bot tokens the proxy forwards; any other bot token is refused locally. */
   botTokens: string[];
   /** Forward OAuth2 bearer tokens (any user's) too. */
@@ -47,15 +49,21 @@ dashboard share one set of limits in Redis.
   --help                 this text
 
 Environment (the app's own): DISCORD_BOT_TOKEN (the bot token forwarded),
-DISCORD_API_BASE (default https://discord.com/api/v10), REDIS_URL,
-DISCORD_GLOBAL_LIMIT_PER_SECOND (default 50); DISCORD_PROXY_BOT_TOKENS adds
+DISCORD_API_BASE (default https://discord.com/api/v10), REDIS_URL or
+REDIS_SENTINELS (with REDIS_MASTER_NAME, REDIS_PASSWORD and
+REDIS_SENTINEL_PASSWORD), DISCORD_GLOBAL_LIMIT_PER_SECOND (default 50); DISCORD_PROXY_BOT_TOKENS adds
 further bot tokens, comma-separated.`;
 
 const positiveInt = z.coerce.number().int().positive();
 const envSchema = z.object({
   DISCORD_BOT_TOKEN: z.string().min(1, "must not be empty"),
   DISCORD_API_BASE: z.url({ message: "must be an absolute URL" }).default("https://discord.com/api/v10").transform((value) => value.replace(/\/+$/, "")),
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL"),
+  // Empty means unset, so REDIS_URL= beside REDIS_SENTINELS is no error.
+  REDIS_URL: z.preprocess((value) => (value === "" ? undefined : value), z.string().regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL").optional()),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_MASTER_NAME: z.string().optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
   DISCORD_GLOBAL_LIMIT_PER_SECOND: positiveInt.max(10_000).default(50),
   DISCORD_PROXY_BOT_TOKENS: z.string().optional(),
 });
@@ -106,9 +114,18 @@ export function parseProxyConfig(argv: string[], env: Record<string, string | un
   return {
     ...flags.data,
     apiBase: parsedEnv.data.DISCORD_API_BASE,
-    redisUrl: parsedEnv.data.REDIS_URL,
+    redis: proxyRedisTarget(parsedEnv.data),
     botTokens: [...new Set([parsedEnv.data.DISCORD_BOT_TOKEN, ...extra])],
     allowBearer: values["allow-bearer"] === true,
     globalPerSecond: parsedEnv.data.DISCORD_GLOBAL_LIMIT_PER_SECOND,
   };
+}
+
+function proxyRedisTarget(env: Parameters<typeof redisTargetFromEnv>[0]): RedisTarget {
+  try {
+    return redisTargetFromEnv(env);
+  } catch (error) {
+    if (error instanceof RedisTargetError) throw new ProxyConfigError(error.message);
+    throw error;
+  }
 }

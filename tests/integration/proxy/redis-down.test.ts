@@ -27,7 +27,7 @@ beforeAll(async () => {
   redis.on("error", () => undefined);
   proxy = await startProxy({
     // A global limit of 8 per second: the local fallback's quarter is 2 per second.
-    config: { host: "127.0.0.1", port: 0, apiBase: `${emulator.url}/api/v10`, redisUrl: "unused", botTokens: [botToken], allowBearer: false, deadlineMs: 10_000, maxBodyBytes: 1_024, globalPerSecond: 8 },
+    config: { host: "127.0.0.1", port: 0, apiBase: `${emulator.url}/api/v10`, redis: { kind: "url", url: "unused" }, botTokens: [botToken], allowBearer: false, deadlineMs: 10_000, maxBodyBytes: 1_024, globalPerSecond: 8 },
     redis,
     keyPrefix: `it:${randomBytes(4).toString("hex")}:`,
     policy: { redisTimeoutMs: 100, redisProbeIntervalMs: 100, maxPollMs: 50 },
