@@ -1,10 +1,12 @@
 import "server-only";
+import type { ActionResult } from "@/lib/api/answer";
 import { ApiError, retryAfterSecondsOf } from "@/lib/api/errors";
 import { rateLimitPolicies } from "@/lib/api/ratelimit-policies";
 import { runScript } from "@/lib/redis/lua-script";
 import { fixedWindowScript } from "@/lib/redis/scripts/fixed-window";
 import { actionAdmitScript } from "@/lib/redis/scripts/action-admit";
 import type { ActionContext } from "./context";
+import { requireReplicated } from "./replication";
 
 const admitReply = (reply: unknown): [number, number, string] => reply as [number, number, string];
 
@@ -55,8 +57,15 @@ function isRefusal(error: unknown): boolean {
  * Runs an action, counting it against the caller when it is refused; a user
  * refused too often in the window is answered 429 without running anything,
  * so probing for teams and people one has no right to stays cheap for us.
+ *
+ * Every action passes here, so here an applied change is confirmed on the
+ * replicas before it is answered as done (`outcome_unsure` otherwise): the
+ * ones that change Discord confirmed their journal and commit in the saga
+ * already, and this covers the ones that are one Redis script (a request,
+ * an offer, an admin's tournament setting) and what an action wrote after
+ * its commit.
  */
-export async function countingRefusals<T>(context: ActionContext, userId: string, action: () => Promise<T>): Promise<T> {
+export async function countingRefusals<T extends ActionResult>(context: ActionContext, userId: string, action: () => Promise<T>): Promise<T> {
   const policy = rateLimitPolicies.refusals;
   const key = context.keys.refusals(userId);
   const [count, ttlMs] = await Promise.all([context.redis.get(key), context.redis.pttl(key)]);
@@ -66,8 +75,9 @@ export async function countingRefusals<T>(context: ActionContext, userId: string
       retryAfterSeconds,
     });
   }
+  let result: T;
   try {
-    return await action();
+    result = await action();
   } catch (error) {
     if (isRefusal(error)) {
       await runScript(context.redis, fixedWindowScript, { keys: { counterKey: key }, args: { windowMs: policy.windowMs, hitsMax: policy.hits } }).catch(
@@ -76,4 +86,6 @@ export async function countingRefusals<T>(context: ActionContext, userId: string
     }
     throw error;
   }
+  if (result.applied) await requireReplicated(context, result.teamId === null ? "action" : `action on team ${result.teamId}`);
+  return result;
 }

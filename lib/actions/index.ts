@@ -36,6 +36,7 @@ export function getActionContext(): ActionContext {
       guildId: env.DISCORD_GUILD_ID,
       admission: actionPolicy.admission,
       announceChanges: env.DISCORD_TRANSACTIONS_CHANNEL_ID !== undefined,
+      replication: { replicas: env.REDIS_WAIT_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS },
       log: moduleLogger("actions"),
       now: Date.now,
     };

@@ -12,6 +12,7 @@ import { GuildRejectedError, GuildUnavailableError, type GuildPort } from "./gui
 import type { ProductKeys } from "./keys";
 import { withSubjects, type HeldSubjects } from "./locks";
 import { scriptRefusalCodes } from "./refusals";
+import { checkReplicated, outcomeUnsure, type ReplicationPolicy } from "./replication";
 
 /** Stands for the id of the role a `create-role` step made, before it is known. */
 export const createdRole = "created-role";
@@ -57,6 +58,8 @@ export type SagaDeps = {
   notices?: ChangeNotices;
   /** A transactions channel is configured: roster changes are announced there through the outbox (lib/transactions). */
   announceChanges?: boolean;
+  /** How many Redis replicas must hold a journal and a commit before the action goes on (REDIS_WAIT_*); left out, none. */
+  replication?: ReplicationPolicy;
 };
 
 /**
@@ -100,6 +103,16 @@ const refusalMessages: Record<CommitRefusal, [string, field?: string]> = {
  * entry atomically. On a failure the Discord steps are undone (or, for
  * `finish` actions, left for the retry to complete); if even that fails, the
  * journal stays and the next action on the same team or user settles it.
+ *
+ * Acknowledged means replicated (`deps.replication`): the journal must reach
+ * the replicas before Discord is touched, and the commit before the action
+ * answers success. A failover can then lose at most a commit that was never
+ * acknowledged, and the promoted replica still holds that action's journal:
+ * the next action on the same subjects undoes or finishes it, exactly as
+ * after a crash of the app between its Discord half and its commit. So a
+ * commit no replica confirmed is answered `outcome_unsure` (it may or may not
+ * stand), never success, and never undone here: on a healthy primary it does
+ * stand.
  */
 export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): Promise<SagaResult> {
   const journal: Journal = {
@@ -113,6 +126,7 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
     startedAt: deps.now(),
   };
   await saveJournal(deps, journal);
+  await requireJournalReplicated(deps, journal);
   try {
     await applySteps(deps, journal);
   } catch (error) {
@@ -137,7 +151,16 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
     await settleAfterFailure(deps, journal);
     throw new ApiError(scriptRefusalCodes[outcome], message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
   }
+  const replicated = await checkReplicated(deps);
+  // Open tabs are told either way: the primary holds the change now, and a tab reloads what stands.
   await deps.notices?.committed(journal);
+  if (!replicated.ok) {
+    deps.log.warn(
+      { journal: journal.id, action: journal.audit.action, confirmed: replicated.confirmed, wanted: replicated.wanted },
+      "an action committed but no replica confirmed it in time; answered outcome_unsure (after a failover its replicated journal settles it)",
+    );
+    throw outcomeUnsure();
+  }
   return { createdRoleId: journal.createdRoleId };
 }
 
@@ -184,6 +207,9 @@ export async function settleLeftovers(deps: SagaDeps, held: HeldSubjects): Promi
       await deps.redis.hdel(deps.keys.journals, journal.id);
       continue;
     }
+    // Nobody is answered for this commit; if a failover loses it, the journal (replicated before) is settled again.
+    const replicated = await checkReplicated(deps);
+    if (!replicated.ok) deps.log.warn({ journal: id, confirmed: replicated.confirmed, wanted: replicated.wanted }, "a finishing commit was not confirmed by a replica in time");
     await deps.notices?.committed(journal);
   }
 }
@@ -232,6 +258,21 @@ async function saveJournal(deps: SagaDeps, journal: Journal): Promise<void> {
   await deps.redis.hset(deps.keys.journals, journal.id, JSON.stringify(journal));
 }
 
+/**
+ * Refuses to touch Discord on a journal the replicas may not hold: a
+ * failover would lose it, and with it the way to undo or finish the steps.
+ * Nothing has changed yet, so the journal is dropped and the user may retry.
+ */
+async function requireJournalReplicated(deps: SagaDeps, journal: Journal): Promise<void> {
+  const replicated = await checkReplicated(deps);
+  if (replicated.ok) return;
+  deps.log.warn({ journal: journal.id, action: journal.audit.action, confirmed: replicated.confirmed, wanted: replicated.wanted }, "no replica confirmed an action's journal in time; refused before any Discord call");
+  await deps.redis.hdel(deps.keys.journals, journal.id).catch((error: unknown) => {
+    deps.log.warn({ err: error, journal: journal.id }, "could not drop an unreplicated journal; settling it later undoes steps that never ran, which is harmless");
+  });
+  throw new ApiError("storage_unavailable", "We could not store the change safely, so nothing was changed. Please try again in a moment.", { retryAfterSeconds: 2 });
+}
+
 function parseJournal(raw: string): Journal | null {
   try {
     const parsed = journalSchema.safeParse(JSON.parse(raw));
@@ -275,6 +316,8 @@ async function applySteps(deps: SagaDeps, journal: Journal): Promise<void> {
         journal.createdRoleId = await deps.guild.createRole(step.name);
         // Recorded at once: if anything later fails, the undo must find this role to delete it.
         await saveJournal(deps, journal);
+        // And replicated before going on: after a failover, a journal without the role would leave it behind.
+        await requireCreatedRoleReplicated(deps, journal);
         break;
       }
       case "delete-role":
@@ -319,6 +362,14 @@ async function undoSteps(deps: SagaDeps, journal: Journal): Promise<void> {
       }
     }
   }
+}
+
+/** Thrown from the steps, so the action is undone (the created role deleted) like any failed step. */
+async function requireCreatedRoleReplicated(deps: SagaDeps, journal: Journal): Promise<void> {
+  const replicated = await checkReplicated(deps);
+  if (replicated.ok) return;
+  deps.log.warn({ journal: journal.id, confirmed: replicated.confirmed, wanted: replicated.wanted }, "no replica confirmed the journal's created role in time; undoing the action");
+  throw new ApiError("storage_unavailable", "We could not store the change safely, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });
 }
 
 async function settleAfterFailure(deps: SagaDeps, journal: Journal): Promise<void> {

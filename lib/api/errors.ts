@@ -77,6 +77,8 @@ export const errorStatus = {
   internal: 500,
   unavailable: 503,
   storage_unavailable: 503,
+  /** The change was written, but no replica confirmed it in time: a failover now could lose it (lib/actions/replication.ts). */
+  outcome_unsure: 503,
   discord_busy: 503,
   discord_unavailable: 503,
   discord_incomplete: 503,
