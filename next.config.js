@@ -6,6 +6,9 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   // pino and ioredis are Node libraries; keep them out of the server bundle.
   serverExternalPackages: ["pino", "ioredis", "prom-client"],
+  // The forms' server actions take bodies no larger than the API's (maxRequestBodyBytes in lib/http/gate.ts),
+  // also where the front door (server/main.ts) does not stand in front, as under `next dev`.
+  experimental: { serverActions: { bodySizeLimit: "16kb" } },
   async headers() {
     return [
       {

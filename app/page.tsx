@@ -6,6 +6,7 @@ import { Providers } from "@/components/providers";
 import { SessionExpiredError, sessionEndMessages } from "@/lib/auth/errors";
 import { pageCsrfToken } from "@/lib/auth/page-csrf";
 import { getSessionState, recentlyEndedReason } from "@/lib/auth/session";
+import { takeFormOutcome } from "@/lib/api/form-outcome";
 import { getEnv } from "@/lib/env";
 import { viewerIdentity } from "@/lib/identity/viewer";
 import { rolesAnswerFor } from "@/lib/roles";
@@ -50,10 +51,12 @@ export default async function HomePage({ searchParams }: Props) {
     throw error;
   }
   if (!result.ok) return <DiscordBusy message={result.unavailable.message} retryAfterSeconds={result.unavailable.retryAfterSeconds} />;
+  // A form posted without scripts redirected here after it acted: say what it did, once.
+  const formOutcome = await takeFormOutcome(user.id);
 
   return (
     <Providers>
-      <Dashboard initialAnswer={result.answer} userName={viewer.name} userAvatarUrl={viewer.avatarUrl} inviteUrl={getEnv().DISCORD_INVITE_URL} csrfToken={csrfToken} />
+      <Dashboard initialAnswer={result.answer} userName={viewer.name} userAvatarUrl={viewer.avatarUrl} inviteUrl={getEnv().DISCORD_INVITE_URL} csrfToken={csrfToken} formOutcome={formOutcome} />
     </Providers>
   );
 }

@@ -30,6 +30,8 @@ export type DashboardProps = {
   inviteUrl: string;
   /** The token of this request's CSRF cookie, for the sign-out form. */
   csrfToken: string;
+  /** What a form posted without scripts just did ("Profile saved."), said once on the page it redirected to. */
+  formOutcome?: string | null;
 };
 
 /**
@@ -39,7 +41,7 @@ export type DashboardProps = {
  * on screen. Changes made elsewhere (a manager's approval, another tab) are
  * pushed by the live-update stream, without a focus or a reload.
  */
-export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, csrfToken }: DashboardProps) {
+export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, csrfToken, formOutcome = null }: DashboardProps) {
   const query = useQuery({
     queryKey: rolesQueryKey,
     queryFn: ({ signal }) => fetchRoles(signal),
@@ -102,6 +104,11 @@ export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, c
       <main className="mx-auto flex max-w-4xl flex-col gap-4 px-4 py-6">
         <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} live={answer.how === "live"} />
         <RolesProblemBanner problem={problem} onRetry={() => void refetch()} />
+        {formOutcome && (
+          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200">
+            {formOutcome}
+          </p>
+        )}
         <p role="status" className="sr-only">
           {announced.text}
         </p>

@@ -1,9 +1,11 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import type { FormEvent } from "react";
 import { flushSync } from "react-dom";
+import { formSummaryOf, noFormActionState, type FormActionState } from "@/lib/api/form-state";
 import { countryCodes, countryNames } from "@/lib/profile/countries";
+import { saveProfileAction } from "@/lib/profile/save-profile-action";
 import { eaFcIdLength, gamerTagLength, platformLabels, platforms, positionLabels, positions, profileFieldErrors, profileSchema } from "@/lib/profile/schema";
 import type { ProfileField, ProfileFieldErrors, ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { Field, inputClass } from "../ui/field";
@@ -20,9 +22,26 @@ const fieldOrder: readonly ProfileField[] = ["gamerTag", "platform", "eaFcId", "
 
 type FormState = { status: "idle" | "saving" | "saved"; fieldErrors: ProfileFieldErrors; message: string | null };
 
+/** A refusal of the form posted without scripts, as this form shows it. */
+function stateOfRefusal(refusal: FormActionState): FormState {
+  const fieldErrors: ProfileFieldErrors = {};
+  for (const field of fieldOrder) if (refusal.fieldErrors[field] !== undefined) fieldErrors[field] = refusal.fieldErrors[field];
+  return { status: "idle", fieldErrors, message: formSummaryOf({ fieldErrors, message: refusal.message }) };
+}
+
+/**
+ * With scripts, a submit is checked here and saved through `onSubmit` (the
+ * JSON API). Before the scripts run, or without JavaScript, the browser
+ * posts the form to its server action instead, which saves through the same
+ * lib/ call; a refusal renders this form again with what was typed and the
+ * messages, a save goes on to the dashboard.
+ */
 export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
   const id = useId();
-  const [state, setState] = useState<FormState>({ status: "idle", fieldErrors: {}, message: null });
+  // Only a post made without scripts changes this state; the scripted path keeps its own below, starting from it.
+  const [refusal, formAction] = useActionState(saveProfileAction, noFormActionState);
+  const typed: Partial<Record<ProfileField, string>> = { ...initial, ...refusal.values };
+  const [state, setState] = useState<FormState>(() => stateOfRefusal(refusal));
   const saving = state.status === "saving";
   const errors = state.fieldErrors;
 
@@ -74,16 +93,16 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
         </p>
       )}
 
-      <form method="post" noValidate onSubmit={handleSubmit} onChange={clearErrorOf} className="mt-5 grid gap-5 sm:grid-cols-2">
+      <form action={formAction} noValidate onSubmit={handleSubmit} onChange={clearErrorOf} className="mt-5 grid gap-5 sm:grid-cols-2">
         <Field id={`${id}-gamerTag`} name="gamerTag" label="Gamer tag" hint={`${gamerTagLength.min} to ${gamerTagLength.max} characters: letters, digits, _ - . Must not look like another player's.`} error={errors.gamerTag}>
           {(control) => (
-            <input {...control} type="text" required defaultValue={initial.gamerTag} autoComplete="nickname" autoCapitalize="none" spellCheck={false} className={inputClass} />
+            <input {...control} type="text" required defaultValue={typed.gamerTag} autoComplete="nickname" autoCapitalize="none" spellCheck={false} className={inputClass} />
           )}
         </Field>
 
         <Field id={`${id}-platform`} name="platform" label="Platform" error={errors.platform}>
           {(control) => (
-            <select {...control} required defaultValue={initial.platform ?? ""} className={inputClass}>
+            <select {...control} required defaultValue={typed.platform ?? ""} className={inputClass}>
               <option value="">Choose your platform</option>
               {platforms.map((platform) => (
                 <option key={platform} value={platform}>
@@ -95,12 +114,12 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
         </Field>
 
         <Field id={`${id}-eaFcId`} name="eaFcId" label="EA FC ID" hint={`Your EA account name, ${eaFcIdLength.min} to ${eaFcIdLength.max} characters. One profile per EA FC ID.`} error={errors.eaFcId}>
-          {(control) => <input {...control} type="text" required defaultValue={initial.eaFcId} autoComplete="off" autoCapitalize="none" spellCheck={false} className={inputClass} />}
+          {(control) => <input {...control} type="text" required defaultValue={typed.eaFcId} autoComplete="off" autoCapitalize="none" spellCheck={false} className={inputClass} />}
         </Field>
 
         <Field id={`${id}-country`} name="country" label="Country" error={errors.country}>
           {(control) => (
-            <select {...control} required defaultValue={initial.country ?? ""} autoComplete="country" className={inputClass}>
+            <select {...control} required defaultValue={typed.country ?? ""} autoComplete="country" className={inputClass}>
               <option value="">Choose your country</option>
               {countryCodes.map((code) => (
                 <option key={code} value={code}>
@@ -113,7 +132,7 @@ export function ProfileForm({ onSubmit, initial = {} }: ProfileFormProps) {
 
         <Field id={`${id}-position`} name="position" label="Preferred position" error={errors.position}>
           {(control) => (
-            <select {...control} required defaultValue={initial.position ?? ""} className={inputClass}>
+            <select {...control} required defaultValue={typed.position ?? ""} className={inputClass}>
               <option value="">Choose your position</option>
               {positions.map((position) => (
                 <option key={position} value={position}>

@@ -92,6 +92,8 @@ export function productKeyspace(prefix = "safa:") {
     season: `${prefix}season`,
     /** Hash: team id -> roster changes made in the season that started at `seasonId` (its start, epoch ms). */
     seasonChanges: (seasonId: string) => `${prefix}season:${seasonId}:changes`,
+    /** String, short-lived: the sentence a form posted without scripts left for the dashboard to say once (lib/api/form-outcome.ts). */
+    formOutcome: (userId: string) => `${prefix}form-outcome:${userId}`,
   };
 }
 

@@ -17,7 +17,15 @@ export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promi
   } catch {
     throw new ApiError("invalid_json", "The request body must be JSON.");
   }
-  const parsed = schema.safeParse(json);
+  return validInput(json, schema);
+}
+
+/**
+ * Validates input already read (a JSON body, a form's fields): a 400 naming
+ * the first field at fault and what to fix, with every field's message.
+ */
+export function validInput<T>(input: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fieldErrors = fieldErrorsOf(parsed.error);
   const [field, message] = Object.entries(fieldErrors)[0] ?? ["body", "The request is not valid."];

@@ -33,7 +33,7 @@ const readOnlyMethods = new Set(["GET", "HEAD"]);
  * No request header can widen this: `Host` and `X-Forwarded-Host` are the
  * client's to write.
  */
-export function isSameOrigin(request: Request): boolean {
+export function isSameOrigin(request: Pick<Request, "headers">): boolean {
   const origin = request.headers.get("origin");
   if (origin === null || origin === "null") return false;
   try {
@@ -51,26 +51,36 @@ export function isSameOrigin(request: Request): boolean {
 export function withSession(handler: Handler, options: Options) {
   return async (request: Request): Promise<Response> => {
     try {
-      if ((options.sameOrigin ?? true) && !readOnlyMethods.has(request.method) && !isSameOrigin(request)) {
-        throw new ApiError("cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
-      }
-      const state = await getSessionState();
-      if (state.kind !== "signed-in") {
-        // Without a session there is no user to limit: limit the client's address instead.
-        throwIfLimited(await limitOrOpen("anonymous", addressSubject(request)));
-        if (state.kind === "ended") throw new SessionExpiredError();
-        throw new ApiError("unauthenticated", "Please log in with Discord first.");
-      }
-      const { user } = state;
-      if (!user.verified && !readOnlyMethods.has(request.method)) {
-        throw new ApiError("unavailable", "The dashboard is temporarily unavailable. Please try again in a few seconds.", { retryAfterSeconds: 5 });
-      }
-      throwIfLimited(await limitOrOpen(options.rateLimit, user.id));
+      const user = await admitSignedIn(request, options);
       return await handler({ request, user });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+/**
+ * The guard's checks, for anything that acts in a signed-in user's name:
+ * the routes above and the forms' server actions (lib/api/form-action.ts),
+ * which see the same method and headers. Throws what `errorResponse` maps.
+ */
+export async function admitSignedIn(request: Pick<Request, "method" | "headers">, options: Options): Promise<SessionUser> {
+  if ((options.sameOrigin ?? true) && !readOnlyMethods.has(request.method) && !isSameOrigin(request)) {
+    throw new ApiError("cross_origin", "This request did not come from the SAFA Dashboard. Reload the page and try again.");
+  }
+  const state = await getSessionState();
+  if (state.kind !== "signed-in") {
+    // Without a session there is no user to limit: limit the client's address instead.
+    throwIfLimited(await limitOrOpen("anonymous", addressSubject(request)));
+    if (state.kind === "ended") throw new SessionExpiredError();
+    throw new ApiError("unauthenticated", "Please log in with Discord first.");
+  }
+  const { user } = state;
+  if (!user.verified && !readOnlyMethods.has(request.method)) {
+    throw new ApiError("unavailable", "The dashboard is temporarily unavailable. Please try again in a few seconds.", { retryAfterSeconds: 5 });
+  }
+  throwIfLimited(await limitOrOpen(options.rateLimit, user.id));
+  return user;
 }
 
 export function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number }): void {
@@ -85,7 +95,7 @@ export function throwIfLimited(verdict: { allowed: boolean; retryAfterMs: number
  * string never names a Redis key. Without the front door every anonymous
  * client shares one limit, which fails closed rather than open.
  */
-export function addressSubject(request: Request): string {
+export function addressSubject(request: Pick<Request, "headers">): string {
   const address = request.headers.get(clientAddressHeader) ?? "unknown";
   return createHash("sha256").update(address).digest("hex").slice(0, 32);
 }

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { inject } from "vitest";
+import type * as ProfileRoute from "@/app/api/profile/route";
+import type * as TeamsRoute from "@/app/api/teams/route";
+import type * as FormOutcomeModule from "@/lib/api/form-outcome";
+import { noFormActionState, type FormActionState } from "@/lib/api/form-state";
+import type { SessionUser } from "@/lib/auth/session";
+import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
+import type * as CreateTeamAction from "@/lib/teams/create-team-action";
+import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
+import { ids, users } from "../../helpers/teams-world";
+
+/**
+ * The profile and "create a team" forms' server actions as Next.js runs
+ * them for a form posted without scripts, with only the session cookie and
+ * the request's headers replaced: configuration, Redis, the REST client and
+ * the emulator are real. Each is checked against the JSON API it stands in
+ * for: same guard, same limits, same sentences, same outcome.
+ */
+const session: { user: SessionUser | null; ended: boolean } = { user: null, ended: false };
+vi.mock("@/lib/auth/session", () => ({
+  getCurrentUser: async () => session.user,
+  getSessionState: async () => (session.ended ? { kind: "ended" } : session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
+  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
+}));
+
+const appOrigin = "http://dashboard.test";
+const request: { headers: Headers } = { headers: new Headers() };
+vi.mock("next/headers", () => ({ headers: async () => request.headers }));
+
+let emu: TestEmulator;
+let profileRoute: typeof ProfileRoute;
+let teamsRoute: typeof TeamsRoute;
+let saveProfileAction: typeof SaveProfileAction.saveProfileAction;
+let createTeamAction: typeof CreateTeamAction.createTeamAction;
+let formOutcome: typeof FormOutcomeModule;
+
+function signIn(user: { id: string; name: string }) {
+  session.user = { ...user, sessionId: `session-${user.id}`, verified: true };
+  session.ended = false;
+}
+
+/** The headers of a browser's form post: from this app unless another origin (or none) is given. */
+function postFrom(origin: string | null = appOrigin) {
+  request.headers = new Headers({ host: "dashboard.test", "content-type": "multipart/form-data; boundary=x", "x-safa-client-address": "203.0.113.7" });
+  if (origin !== null) request.headers.set("origin", origin);
+}
+
+function form(fields: Record<string, string | Blob>): FormData {
+  const data = new FormData();
+  // React's own hidden inputs ride along with every server-action form; the actions must ignore them.
+  data.set("$ACTION_KEY", "k1234");
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}
+
+const goodProfile = { gamerTag: "NoScript_9", platform: "pc", eaFcId: "no script fc", country: "NG", position: "MID" };
+
+/** Runs an action; a redirect (Next.js's `redirect()` throws) comes back as where it leads. */
+async function submit(action: (previous: FormActionState, data: FormData) => Promise<FormActionState>, data: FormData) {
+  try {
+    return { state: await action(noFormActionState, data), redirectTo: null };
+  } catch (error) {
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest !== "string" || !digest.startsWith("NEXT_REDIRECT")) throw error;
+    return { state: null, redirectTo: digest.split(";")[2] };
+  }
+}
+
+function apiCall(body: unknown): Request {
+  return new Request(`${appOrigin}/api/x`, { method: "POST", headers: { "content-type": "application/json", host: "dashboard.test", origin: appOrigin }, body: JSON.stringify(body) });
+}
+
+async function storedProfile(userId: string): Promise<string | null> {
+  const redis = await freshRedisReader();
+  try {
+    return await redis.get(`safa:profile:${userId}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function freshRedisReader() {
+  const { Redis } = await import("ioredis");
+  return new Redis(inject("redisUrl"), { maxRetriesPerRequest: 1 });
+}
+
+beforeAll(async () => {
+  emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
+  Object.assign(process.env, {
+    DISCORD_CLIENT_ID: "1400000000000000001",
+    DISCORD_CLIENT_SECRET: "emulator-client-secret",
+    DISCORD_BOT_TOKEN: "emulator-bot-token",
+    DISCORD_API_BASE: emu.apiBase,
+    DISCORD_GUILD_ID: "1100000000000000001",
+    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
+    DISCORD_ROLE_UPDATED_PROFILE: ids.updatedProfile,
+    DISCORD_ROLE_FREE_AGENT: ids.freeAgent,
+    DISCORD_ROLE_PLAYER: ids.player,
+    DISCORD_ROLE_TEAM_MANAGER: ids.teamManager,
+    DISCORD_ROLE_TOURNAMENT_ADMIN: ids.tournamentAdmin,
+    REDIS_URL: inject("redisUrl"),
+    NEXTAUTH_URL: appOrigin,
+    NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
+    SAFA_DEMO_MODE: "1",
+    LOG_LEVEL: "silent",
+  });
+  profileRoute = await import("@/app/api/profile/route");
+  teamsRoute = await import("@/app/api/teams/route");
+  ({ saveProfileAction } = await import("@/lib/profile/save-profile-action"));
+  ({ createTeamAction } = await import("@/lib/teams/create-team-action"));
+  formOutcome = await import("@/lib/api/form-outcome");
+  // The app's connection fails fast instead of queueing, so wait until it is up.
+  const { getRedis } = await import("@/lib/redis/client");
+  const redis = getRedis();
+  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+});
+
+beforeEach(async () => {
+  const redis = await freshRedis();
+  redis.disconnect();
+  emu.reset();
+  signIn(users.newcomer);
+  postFrom();
+});
+
+afterAll(async () => {
+  const { getDiscordRest } = await import("@/lib/discord");
+  const { getRedis } = await import("@/lib/redis/client");
+  await getDiscordRest().close();
+  getRedis().disconnect();
+  await emu.close();
+});
+
+describe("a form posted from another site", () => {
+  it("is refused, with the API's sentence, whatever its origin says, and nothing is saved", async () => {
+    for (const origin of ["http://evil.test", "null", null, "http://dashboard.test.evil.test", "https://dashboard.test"]) {
+      postFrom(origin);
+      const { state, redirectTo } = await submit(saveProfileAction, form(goodProfile));
+      expect(redirectTo, `origin ${origin}`).toBeNull();
+      expect(state?.message).toBe("This request did not come from the SAFA Dashboard. Reload the page and try again.");
+    }
+    signIn(users.freeagent);
+    postFrom("http://evil.test");
+    expect((await submit(createTeamAction, form({ name: "Evil FC", tag: "EV" }))).state?.message).toMatch(/did not come from the SAFA Dashboard/);
+    expect(await storedProfile(users.newcomer.id)).toBeNull();
+    const teams = (await (await teamsRoute.GET(apiCall(undefined))).json()) as { teams: unknown[] };
+    expect(teams.teams).toEqual([]);
+  });
+});
+
+describe("who may post", () => {
+  it("sends a visitor without a session to the login, and an ended session to the route that forgets it", async () => {
+    session.user = null;
+    expect(await submit(saveProfileAction, form(goodProfile))).toEqual({ state: null, redirectTo: "/" });
+    session.ended = true;
+    expect(await submit(createTeamAction, form({ name: "Ghost FC", tag: "GH" }))).toEqual({ state: null, redirectTo: "/api/session/expired?reason=session_expired" });
+  });
+
+  it("shares the API's per-user limit on actions: a form past it is refused with the API's sentence", async () => {
+    // 30 a minute (rateLimitPolicies.actions): 29 through the API, one form, then the next form is one too many.
+    for (let call = 0; call < 29; call += 1) await profileRoute.POST(apiCall({ gamerTag: "x" }));
+    expect((await submit(saveProfileAction, form({ gamerTag: "x" }))).state?.message).toBe("Gamer tag must be at least 3 characters.");
+    const limited = await submit(saveProfileAction, form(goodProfile));
+    expect(limited.state?.message).toMatch(/^Too many requests\. Please wait \d+ s\.$/);
+    expect(await storedProfile(users.newcomer.id)).toBeNull();
+  });
+});
+
+describe("the profile form", () => {
+  it("refuses a bad value with the API's sentence beside its field, keeping everything typed", async () => {
+    const typed = { ...goodProfile, gamerTag: "<b>tag</b>" };
+    const { state } = await submit(saveProfileAction, form(typed));
+    const api = (await (await profileRoute.POST(apiCall(typed))).json()) as { message: string; fieldErrors: Record<string, string> };
+    expect(state).toEqual({ values: typed, fieldErrors: api.fieldErrors, message: api.message });
+    expect(state?.fieldErrors).toEqual({ gamerTag: "Gamer tag may only use letters, digits, underscores, hyphens and dots." });
+  });
+
+  it("reads a missing field, or a file where text belongs, as empty, and sends back no more than 200 characters of a value", async () => {
+    const { state } = await submit(saveProfileAction, form({ gamerTag: new Blob(["NoScript_9"]), platform: "pc", eaFcId: "e".repeat(5_000), country: "NG" }));
+    expect(state?.values).toEqual({ gamerTag: "", platform: "pc", eaFcId: "e".repeat(200), country: "NG", position: "" });
+    expect(state?.fieldErrors).toEqual({ gamerTag: "Enter your gamer tag.", eaFcId: "EA FC ID must be at most 32 characters.", position: "Choose your preferred position." });
+  });
+
+  it("saves a good profile through the same call as the API, then redirects home, where the page says so once", async () => {
+    expect(await submit(saveProfileAction, form(goodProfile))).toEqual({ state: null, redirectTo: "/" });
+    expect(JSON.parse((await storedProfile(users.newcomer.id)) ?? "null")).toMatchObject(goodProfile);
+    const member = (await (await fetch(`${emu.apiBase}/guilds/1100000000000000001/members/${users.newcomer.id}`, { headers: { Authorization: "Bot emulator-bot-token" } })).json()) as { roles: string[] };
+    expect(member.roles).toEqual(expect.arrayContaining([ids.updatedProfile, ids.freeAgent]));
+    expect(await formOutcome.takeFormOutcome(users.newcomer.id)).toBe("Profile saved.");
+    expect(await formOutcome.takeFormOutcome(users.newcomer.id)).toBeNull();
+  });
+
+  it("refuses a gamer tag another player wears with the sentence the API says", async () => {
+    signIn(users.freeagent);
+    expect((await submit(saveProfileAction, form(goodProfile))).redirectTo).toBe("/");
+    signIn(users.newcomer);
+    const taken = { ...goodProfile, eaFcId: "another id" };
+    const { state } = await submit(saveProfileAction, form(taken));
+    const api = (await (await profileRoute.POST(apiCall(taken))).json()) as { error: string; message: string };
+    expect(api.error).toBe("gamer_tag_taken");
+    expect(state?.message).toBe(api.message);
+    expect(state?.values).toEqual(taken);
+  });
+});
+
+describe("the create-a-team form", () => {
+  beforeEach(() => signIn(users.freeagent));
+
+  it("refuses a bad name beside its field and keeps the tag", async () => {
+    const { state } = await submit(createTeamAction, form({ name: "<script>", tag: "ab" }));
+    expect(state?.values).toEqual({ name: "<script>", tag: "ab" });
+    expect(state?.fieldErrors.name).toMatch(/may only use/);
+    expect(state?.fieldErrors.tag).toBeUndefined();
+  });
+
+  it("creates the team through the same call as the API; the page says so once; a second team is refused with the API's sentence", async () => {
+    expect(await submit(createTeamAction, form({ name: "Form Eagles", tag: "fe" }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.freeagent.id)).toBe("Form Eagles is created and you are its manager.");
+    const listed = (await (await teamsRoute.GET(apiCall(undefined))).json()) as { teams: { name: string; tag: string }[] };
+    expect(listed.teams).toEqual([expect.objectContaining({ name: "Form Eagles", tag: "FE" })]);
+
+    signIn(users.freeagent2);
+    const clash = { name: "FORM eagles", tag: "FX" };
+    const { state } = await submit(createTeamAction, form(clash));
+    const api = (await (await teamsRoute.POST(apiCall(clash))).json()) as { error: string; message: string };
+    expect(api.error).toBe("name_taken");
+    expect(state?.message).toBe(api.message);
+    expect(state?.values).toEqual(clash);
+  });
+});
