@@ -28,7 +28,7 @@ export type RedisHaHandle = {
   primaryPort(): Promise<number>;
   /** SIGKILLs the current primary, as a crash would: no shutdown save, no goodbye to the replicas. */
   killPrimary(): Promise<{ port: number; pid: number }>;
-  /** Starts a killed node again on its data dir, with no replica settings: Sentinel turns it into a replica of whoever is primary now. */
+  /** Starts a killed node again on its data dir, as a replica of the current primary (unless Sentinel still names it primary). */
   restartNode(port: number): Promise<void>;
   stop(): Promise<void>;
 };
@@ -130,7 +130,10 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
       const previous = servers.get(port);
       if (!node || !previous) throw new Error(`port ${port} is not one of this set's nodes`);
       if (previous.process.exitCode === null && previous.process.signalCode === null) throw new Error(`the node on port ${port} is still running`);
-      const server = await startNode(port);
+      // Straight in as a replica of whoever is primary now (as Sentinel would make it, minus the seconds
+      // Sentinel takes to notice), so it never serves as a second primary to a client that still has its address.
+      const primary = await primaryPort();
+      const server = await startNode(port, primary === port ? undefined : { host, port: primary });
       node.pid = pidOf(server.process);
     },
     stop,

@@ -86,8 +86,21 @@ export function waitUntilReady(redis: Redis, timeoutMs: number): Promise<boolean
 /**
  * True for errors that mean "Redis is not reachable right now" (as opposed
  * to a bug): the connection is down, not yet up, or a command timed out.
+ * During a Sentinel failover a command may also meet a server that is no
+ * longer (or not yet) the primary, or find no Sentinel answering: those are
+ * the same seconds-long outage, and the caller answers 503 with Retry-After.
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|enableOfflineQueue/i.test(error.message);
+  return connectionLost.test(error.message) || switchingPrimary.test(error.message);
 }
+
+const connectionLost = /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|MaxRetriesPerRequest|enableOfflineQueue/i;
+
+/**
+ * READONLY: a primary demoted to replica (the connection moves on by itself);
+ * LOADING: a restarted server still reading its file; MASTERDOWN: a replica
+ * cut off from its primary; TRYAGAIN: a command refused mid-switch; and
+ * ioredis' own words when no Sentinel answers or the named primary cannot be reached.
+ */
+const switchingPrimary = /\bREADONLY\b|^LOADING\b|\bMASTERDOWN\b|^TRYAGAIN\b|All sentinels are unreachable|Failed to connect to master|failed to connect to sentinel/i;
