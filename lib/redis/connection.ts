@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { moduleLogger } from "@/lib/log";
-import type { RedisTarget } from "./target";
+import { describeRedisTarget, type RedisTarget } from "./target";
 
 const log = moduleLogger("redis");
 
@@ -8,6 +8,8 @@ const log = moduleLogger("redis");
 export const redisCommandTimeoutMs = 2_000;
 
 const connectionErrorLogEveryMs = 30_000;
+
+const sentinelConnectTimeoutMs = 3_000;
 
 const reconnectBackoff = (attempt: number) => Math.min(attempt * 200, 2_000);
 
@@ -32,6 +34,8 @@ function sentinelOptions(target: Extract<RedisTarget, { kind: "sentinel" }>): Re
     // When no Sentinel answers, keep asking them (with the same capped backoff) rather than giving up.
     sentinelRetryStrategy: reconnectBackoff,
     sentinelCommandTimeout: redisCommandTimeoutMs,
+    // A primary that vanished without refusing (a dead host, not a dead process) is given up on quickly, and the Sentinels asked again.
+    connectTimeout: sentinelConnectTimeoutMs,
   };
 }
 
@@ -53,8 +57,10 @@ export function createRedis(target: RedisTarget | string): Redis {
   const redis = resolved.kind === "url" ? new Redis(resolved.url, { ...commonOptions }) : new Redis(sentinelOptions(resolved));
   let wasReady = false;
   let lastErrorLogAt = 0;
+  const where = describeRedisTarget(resolved);
   redis.on("ready", () => {
-    if (wasReady) log.info("redis reconnected");
+    // Through Sentinel, which server answered tells whether this reconnect followed a failover.
+    if (wasReady) log.info({ redis: where, server: `${redis.stream.remoteAddress ?? "?"}:${redis.stream.remotePort ?? "?"}` }, "redis reconnected");
     wasReady = true;
     lastErrorLogAt = 0;
   });
@@ -62,7 +68,7 @@ export function createRedis(target: RedisTarget | string): Redis {
     // Reconnect attempts fail every couple of seconds during an outage: say so once in a while, not every time.
     if (Date.now() - lastErrorLogAt < connectionErrorLogEveryMs) return;
     lastErrorLogAt = Date.now();
-    log.warn({ err: error.message }, "redis connection error; reconnecting");
+    log.warn({ err: error.message, redis: where }, "redis connection error; reconnecting");
   });
   return redis;
 }
