@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import { moduleLogger } from "@/lib/log";
 import type { ApplyResult } from "./apply-ops";
 import type { GatewayKeys } from "./keys";
+import type { ResyncNeededWhy } from "./mirror-ops";
 import { publishMemberChanges, type MemberChangeListener } from "./member-changed";
 import { createMirrorQueue } from "./mirror-queue";
 import { pause } from "./pause";
@@ -30,6 +31,8 @@ export type LeaderTermOptions = {
   onRoleDeleted?: RoleDeletedListener;
   /** Called once a full resync is in the mirror: every member is as Discord listed them. */
   onResynced?: ResyncedListener;
+  /** Called when a connection's READY or RESUMED is in the mirror: the mirror has caught up with Discord. */
+  onCaughtUp?: () => void;
   /** Called once when a write was refused: another worker holds the lease now. */
   onFenced: () => void;
 };
@@ -41,7 +44,13 @@ export type TermEnd = "handover" | "abandon";
 export type ResyncedListener = (resynced: { guildId: string; botUserId: string | null }) => void;
 export type RoleDeletedListener = (deleted: { guildId: string; roleId: string }) => void;
 
-export type LeaderTerm = { connected(): boolean; stop(end: TermEnd): Promise<void> };
+export type LeaderTerm = {
+  /** True once the current connection's READY or RESUMED is in the mirror, until it closes. */
+  connected(): boolean;
+  /** Marks the mirror as owing a full resync (not live from then) and runs one, now or once connected. */
+  resyncNow(why: ResyncNeededWhy): void;
+  stop(end: TermEnd): Promise<void>;
+};
 
 /** `@discordjs/rest` wants the API root without the version. */
 export function restApiRoot(apiBase: string): string {
@@ -54,13 +63,25 @@ export function restApiRoot(apiBase: string): string {
  * leader; the sequence the library resumes from is the last dispatch the
  * mirror applied, not the last one received, so a leader that dies with
  * dispatches unapplied has them replayed to its successor.
+ *
+ * Whenever the mirror may have missed events (the session is lost, or the
+ * term starts without one to resume), it is marked as owing a resync
+ * before anything else is applied, so the app stops answering from it at
+ * once rather than when the next session's resync begins. A resumable drop
+ * marks nothing: Discord replays what it carried, and the heartbeat's
+ * allowance covers the gap.
  */
 export async function startLeaderTerm(options: LeaderTermOptions): Promise<LeaderTerm> {
   const { redis, keys, holder, guildId, policy } = options;
   let session: SessionInfo | null = await loadSession(redis, keys);
   let stopped = false;
-  let ready = false;
   let everReady = false;
+  /** The library's connections, counted by their closes: a READY or RESUMED belongs to the one it arrived on. */
+  let socket = 0;
+  let caughtUpSocket = -1;
+  const socketOf = new WeakMap<GatewayDispatchPayload, number>();
+  /** A resync is owed and waits for a connection to send its members request on. */
+  let resyncOwed = false;
   let botUserId: string | null = null;
   /** Dispatches whose steps finish a resync: once applied, the resync is in the mirror. */
   const finishingResync = new WeakSet<GatewayDispatchPayload>();
@@ -100,6 +121,16 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
     onApplied,
     onFenced: options.onFenced,
   });
+  if (session === null) mirror.step({ t: "resync-needed", why: "no-session" });
+
+  function connected(): boolean {
+    return caughtUpSocket === socket && !stopped;
+  }
+
+  function startResync(): void {
+    resyncOwed = false;
+    resync.start();
+  }
 
   /** The library's session changes, queued behind the dispatches already received so the mirror sees them in order. */
   function sessionChanged(info: SessionInfo | null): void {
@@ -109,6 +140,8 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
       if (session === null) return;
       session = null;
       mirror.step({ t: "session-clear" });
+      // Whatever happened since the last applied dispatch is lost with the session: only a resync can tell.
+      mirror.step({ t: "resync-needed", why: "session-lost" });
       return;
     }
     if (session === null || info.sessionId !== session.sessionId) {
@@ -135,9 +168,16 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
     if (stopped) return;
     if (payload.t === GatewayDispatchEvents.Ready) {
       botUserId = payload.d.user.id;
-      resync.start();
+      startResync();
     }
-    if (payload.t === GatewayDispatchEvents.Resumed) void resyncIfUnfinished();
+    if (payload.t === GatewayDispatchEvents.Resumed) {
+      if (resyncOwed) startResync();
+      else void resyncIfUnfinished();
+    }
+    if ((payload.t === GatewayDispatchEvents.Ready || payload.t === GatewayDispatchEvents.Resumed) && socketOf.get(payload) === socket) {
+      caughtUpSocket = socket;
+      options.onCaughtUp?.();
+    }
     if (payload.t === GatewayDispatchEvents.GuildRoleDelete && payload.d.guild_id === guildId) options.onRoleDeleted?.({ guildId, roleId: payload.d.role_id });
     if (finishingResync.delete(payload)) options.onResynced?.({ guildId, botUserId });
   }
@@ -146,10 +186,10 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
   async function resyncIfUnfinished(): Promise<void> {
     if (resync.running()) return;
     try {
-      if ((await redis.hget(keys.status, "resync")) !== "done" && !stopped) resync.start();
+      if ((await redis.hget(keys.status, "resync")) !== "done" && !stopped && !resync.running()) startResync();
     } catch (error) {
       log.warn({ err: (error as Error).message }, "could not read whether a resync is needed; resyncing");
-      if (!stopped) resync.start();
+      if (!stopped && !resync.running()) startResync();
     }
   }
 
@@ -162,15 +202,17 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
     }
   }
 
-  manager.on(WebSocketShardEvents.Dispatch, (payload) => mirror.dispatch(payload));
+  manager.on(WebSocketShardEvents.Dispatch, (payload) => {
+    if (payload.t === GatewayDispatchEvents.Ready || payload.t === GatewayDispatchEvents.Resumed) socketOf.set(payload, socket);
+    mirror.dispatch(payload);
+  });
   for (const event of [WebSocketShardEvents.Ready, WebSocketShardEvents.Resumed] as const) {
     manager.on(event, () => {
-      ready = true;
       everReady = true;
     });
   }
   manager.on(WebSocketShardEvents.Closed, (code) => {
-    ready = false;
+    socket += 1;
     log.info({ code }, "gateway connection closed");
   });
   manager.on(WebSocketShardEvents.Error, (error) => log.error({ err: error.message }, "gateway error"));
@@ -210,11 +252,20 @@ export async function startLeaderTerm(options: LeaderTermOptions): Promise<Leade
   refreshTimer.unref();
 
   return {
-    connected: () => ready && !stopped,
+    connected,
+    resyncNow(why: ResyncNeededWhy) {
+      if (stopped) return;
+      log.warn({ why }, "the mirror may have missed events; resyncing");
+      // The running request's confirmations may be lost: its finish must not count.
+      resync.stop();
+      mirror.step({ t: "resync-needed", why });
+      // On a connection that is up, at once; otherwise when its READY or RESUMED is in the mirror.
+      if (connected()) startResync();
+      else resyncOwed = true;
+    },
     async stop(end: TermEnd) {
       if (end === "handover") await mirror.settle(policy.leaseMs);
       stopped = true;
-      ready = false;
       mirror.close();
       resync.stop();
       clearInterval(refreshTimer);

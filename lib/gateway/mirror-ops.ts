@@ -12,9 +12,17 @@ export type MemberRecord = { u: string; r: string[]; n: string | null; j: string
 export type MirroredRole = { id: string; name: string; permissions: string; position: number; managed: boolean };
 
 /**
+ * Why the mirror may have missed events and owes a full resync: the
+ * Gateway session was lost (nothing replays what it carried), a leader
+ * started without a session to resume, or Redis changed primary and the
+ * mirror may have rolled back with it.
+ */
+export type ResyncNeededWhy = "session-lost" | "no-session" | "primary-changed";
+
+/**
  * One step of the mirror, applied by gateway-mirror-apply.lua. Steps with
  * `s` come from a dispatch and apply once per session in `s` order; the
- * others (session changes, resync begin and finish) always apply.
+ * others (session changes, resync needed, begin and finish) always apply.
  */
 export type MirrorOp =
   | { t: "seq"; s: number }
@@ -24,6 +32,7 @@ export type MirrorOp =
   | { t: "role"; s: number; id: string; json: string }
   | { t: "roles"; s: number; roles: { id: string; json: string }[] }
   | { t: "role-delete"; s: number; id: string }
+  | { t: "resync-needed"; why: ResyncNeededWhy }
   | { t: "resync-begin" }
   | { t: "resync-finish" }
   | { t: "session"; id: string; url: string; shards: number }

@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { gatewayKeyspace } from "./keys";
-import type { MirroredRole } from "./mirror-ops";
+import type { MirroredRole, ResyncNeededWhy } from "./mirror-ops";
 import { gatewayPolicy } from "./policy";
 
 /** The mirror's health, as the role service and the admin health panel read it. */
 export type MirrorStatus = {
-  /** The app may answer from the mirror: a leader's heartbeat is recent, a resync has finished and none is running. */
+  /** The app may answer from the mirror: a leader's heartbeat is recent, a resync has finished and none is running or owed. */
   live: boolean;
   leaderId: string | null;
   /** Fencing token of the current (or last) leader. */
@@ -15,6 +15,8 @@ export type MirrorStatus = {
   heartbeatAt: number | null;
   heartbeatAgeMs: number | null;
   resyncRunning: boolean;
+  /** Since when and why the mirror may have missed events: a full resync is owed (null when none is). */
+  resyncNeeded: { since: number | null; why: ResyncNeededWhy | null } | null;
   resyncStartedAt: number | null;
   resyncDoneAt: number | null;
   resyncCount: number;
@@ -33,7 +35,9 @@ const statusSchema = z.object({
   leaderId: z.string().optional(),
   fence: optionalNumber,
   heartbeatAt: optionalNumber,
-  resync: z.enum(["running", "done"]).optional(),
+  resync: z.enum(["needed", "running", "done"]).optional(),
+  resyncNeededAt: optionalNumber,
+  resyncNeededWhy: z.enum(["session-lost", "no-session", "primary-changed"]).optional().catch(undefined),
   resyncStartedAt: optionalNumber,
   resyncDoneAt: optionalNumber,
   resyncCount: optionalNumber,
@@ -64,6 +68,7 @@ export function describeMirrorStatus(raw: Record<string, string>, nowMs: number,
     heartbeatAt: s.heartbeatAt ?? null,
     heartbeatAgeMs,
     resyncRunning,
+    resyncNeeded: s.resync === "needed" ? { since: s.resyncNeededAt ?? null, why: s.resyncNeededWhy ?? null } : null,
     resyncStartedAt: s.resyncStartedAt ?? null,
     resyncDoneAt: s.resyncDoneAt ?? null,
     resyncCount: s.resyncCount ?? 0,

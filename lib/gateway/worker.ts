@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { moduleLogger } from "@/lib/log";
-import { gatewayKeyspace } from "./keys";
+import { watchPrimary, type PrimaryChange } from "@/lib/redis/primary-watch";
+import { gatewayKeyspace, type GatewayKeys } from "./keys";
 import { acquireLease, fenceOf, releaseLease, renewLease } from "./lease";
 import { startLeaderTerm, type LeaderTerm, type ResyncedListener, type RoleDeletedListener, type TermEnd } from "./leader";
 import type { MemberChangeListener } from "./member-changed";
@@ -28,6 +29,8 @@ export type GatewayWorkerOptions = {
   onRoleDeleted?: RoleDeletedListener;
   /** Called in this process, while it leads, each time a full resync is in the mirror. */
   onResynced?: ResyncedListener;
+  /** How the worker learns that its Redis connection reached another server (a failover); tests inject changes. */
+  watchPrimary?: typeof watchPrimary;
 };
 
 export type GatewayWorker = {
@@ -51,6 +54,14 @@ export type GatewayWorker = {
  * keeps the Gateway connection and the mirror, the others poll for the
  * lease and take over (resuming the same session) within
  * `leaseMs + standbyPollMs` of the leader's death.
+ *
+ * When Redis changes primary, the mirror may have rolled back with it
+ * (writes the old primary had not replicated are gone), so it is marked as
+ * owing a full resync, not live from then, and the leader runs one (Discord's
+ * 30 s all-members limit is waited out as for any resync), after which teams
+ * are reconciled as after any resync. Each worker learns of the change from
+ * its own connection; a standby that leads later runs the resync unless the
+ * status shows one marked or begun since the change.
  */
 export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorker {
   const policy: GatewayPolicy = { ...gatewayPolicy, ...options.policy };
@@ -63,6 +74,26 @@ export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorke
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> = Promise.resolve();
+  /** When this process saw Redis change primary, until a resync since then is known to be owed or done. */
+  let resyncOwedSince: number | null = null;
+  let stopWatching: (() => void) | null = null;
+
+  function primaryChanged(change: PrimaryChange): void {
+    log.warn({ workerId, previousRunId: change.previousRunId, runId: change.runId }, "redis changed primary: the mirror may have rolled back");
+    resyncOwedSince ??= change.at;
+    term?.resyncNow("primary-changed");
+  }
+
+  /** At the start of a lead: the resync owed since a primary change, unless another leader marked or began one since. */
+  async function settleOwedResync(started: LeaderTerm): Promise<void> {
+    const since = resyncOwedSince;
+    if (since === null) return;
+    if (await resyncMarkedSince(options.redis, keys, since).catch(() => false)) {
+      if (resyncOwedSince === since) resyncOwedSince = null;
+      return;
+    }
+    started.resyncNow("primary-changed");
+  }
 
   async function stepDown(why: string, end: TermEnd): Promise<void> {
     const ending = term;
@@ -88,7 +119,11 @@ export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorke
       now,
       ...(options.onMemberChanged ? { onMemberChanged: options.onMemberChanged } : {}),
       ...(options.onRoleDeleted ? { onRoleDeleted: options.onRoleDeleted } : {}),
-      ...(options.onResynced ? { onResynced: options.onResynced } : {}),
+      onResynced: (resynced) => {
+        resyncOwedSince = null;
+        options.onResynced?.(resynced);
+      },
+      onCaughtUp: () => void beatNow(taken),
       onFenced: () => {
         if (holder === taken) void stepDown("a write was refused", "abandon");
       },
@@ -99,6 +134,20 @@ export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorke
       return;
     }
     term = started;
+    await settleOwedResync(started);
+  }
+
+  /**
+   * The heartbeat at once when the connection has caught up (after a
+   * RESUMED, say), so the mirror is live again without waiting for the next
+   * renewal; a failure is left to that renewal.
+   */
+  async function beatNow(taken: string): Promise<void> {
+    try {
+      if (holder === taken && (await renewLease(options.redis, keys, taken, policy.leaseMs, now(), term?.connected() ?? false)) && holder === taken) lastRenewedAt = now();
+    } catch (error) {
+      log.debug({ workerId, err: (error as Error).message }, "heartbeat after catching up not written");
+    }
   }
 
   async function tick(): Promise<void> {
@@ -130,12 +179,15 @@ export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorke
     start() {
       if (running) return;
       running = true;
+      stopWatching = (options.watchPrimary ?? watchPrimary)(options.redis, primaryChanged);
       schedule(0);
     },
     isLeader: () => holder !== null,
     isConnected: () => term?.connected() ?? false,
     async stop(end: TermEnd = "handover") {
       running = false;
+      stopWatching?.();
+      stopWatching = null;
       clearTimeout(timer);
       await ticking;
       const leftHolder = holder;
@@ -143,4 +195,10 @@ export function createGatewayWorker(options: GatewayWorkerOptions): GatewayWorke
       if (end === "handover" && leftHolder) await releaseLease(options.redis, keys, leftHolder).catch(() => undefined);
     },
   };
+}
+
+/** Whether the status shows a resync marked as owed, or begun, at or after `sinceMs`, by any leader. */
+async function resyncMarkedSince(redis: Redis, keys: GatewayKeys, sinceMs: number): Promise<boolean> {
+  const marks = await redis.hmget(keys.status, "resyncNeededAt", "resyncStartedAt");
+  return marks.some((mark) => mark !== null && Number(mark) >= sinceMs);
 }

@@ -8,7 +8,11 @@ import { luaScript } from "../lua-script";
  * An operation with a sequence number `s` is applied only when `s` is above
  * the last one applied in this session, so replays after a resume,
  * duplicates and late events never move the mirror backwards; operations
- * without `s` (session changes, resync begin and finish) always apply.
+ * without `s` (session changes, resync needed, begin and finish) always
+ * apply. "resync-needed" says the mirror may have missed events: the
+ * status' `resync` becomes "needed" (the app stops answering from it until
+ * a resync finishes) and a running resync ends, as its confirmations may be
+ * lost and its finish must not make the mirror live.
  * Every member written is written twice: in the mirror's own hash and in the
  * role service's cache key (`<cachePrefix><userId>`), in the role service's
  * snapshot format, with `fetchedAt` = now (when the mirror last confirmed it).
@@ -138,6 +142,10 @@ local function apply(op)
     for _, role in ipairs(op.roles) do redis.call("HSET", rolesKey, role.id, role.json) end
   elseif t == "role-delete" then
     delete_role(op.id)
+  elseif t == "resync-needed" then
+    redis.call("DEL", resyncSeenKey)
+    redis.call("HSET", statusKey, "resync", "needed", "resyncNeededAt", nowMs, "resyncNeededWhy", op.why)
+    resyncing = false
   elseif t == "resync-begin" then
     redis.call("DEL", resyncSeenKey)
     redis.call("HSET", statusKey, "resync", "running", "resyncStartedAt", nowMs)

@@ -126,6 +126,25 @@ describe("the Gateway mirror in Redis", () => {
     expect((await readMirroredMember(redis, testGuildId, "32", { nowMs: clock + 10_000 })).snapshot).toBeNull();
   });
 
+  it("a resync owed (the session was lost) makes the mirror not live and voids a running resync's finish until the next one", async () => {
+    await apply([memberAdd(2, "31", ["100"]), memberAdd(3, "32", ["100"]), { t: "resync-begin" }, membersChunk(4, [member("31", ["100"])], 0, 2, "n1")]);
+    await apply([{ t: "session-clear" }, { t: "resync-needed", why: "session-lost" }]);
+    const neededAt = clock;
+    await redis.hset(keys.status, "heartbeatAt", clock);
+    expect(await readMirrorStatus(redis, testGuildId, { nowMs: clock })).toMatchObject({ live: false, resyncRunning: false, resyncNeeded: { since: neededAt, why: "session-lost" } });
+    expect((await readMirroredMember(redis, testGuildId, "31", { nowMs: clock })).snapshot).toBeNull();
+
+    // The lost session's last chunk and finish change nothing: "32" was never confirmed, yet stays.
+    const voided = await apply([{ t: "resync-finish" }]);
+    expect(voided.changed).toEqual([]);
+    expect(await redis.hexists(keys.members, "32")).toBe(1);
+    expect(await readMirrorStatus(redis, testGuildId, { nowMs: clock })).toMatchObject({ live: false, resyncCount: 1 });
+
+    await apply([{ t: "resync-begin" }, membersChunk(1, [member("31", ["100"]), member("32", ["100"])], 0, 1, "n2"), { t: "resync-finish" }]);
+    await redis.hset(keys.status, "heartbeatAt", clock);
+    expect(await readMirrorStatus(redis, testGuildId, { nowMs: clock })).toMatchObject({ live: true, resyncNeeded: null, resyncCount: 2, resyncDoneAt: clock });
+  });
+
   it("a new session starts its sequence again; ignored dispatches still move it", async () => {
     await apply([{ t: "session", id: "old", url: "ws://old", shards: 1 }, memberAdd(50, "31", ["100"]), typingStart(51)]);
     expect(await redis.hget(keys.session, "sequence")).toBe("51");

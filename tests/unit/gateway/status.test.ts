@@ -20,6 +20,13 @@ describe("whether the mirror is live", () => {
     expect(describeMirrorStatus({ ...healthy, resync: "" }, now).live).toBe(false);
   });
 
+  it("is not live while a resync is owed (events may be missing), and says since when and why", () => {
+    const owed = describeMirrorStatus({ ...healthy, resync: "needed", resyncNeededAt: String(now - 100), resyncNeededWhy: "session-lost" }, now);
+    expect(owed).toMatchObject({ live: false, resyncRunning: false, resyncNeeded: { since: now - 100, why: "session-lost" }, leaderId: "w1" });
+    expect(describeMirrorStatus({ ...healthy, resync: "needed" }, now)).toMatchObject({ live: false, resyncNeeded: { since: null, why: null } });
+    expect(describeMirrorStatus(healthy, now).resyncNeeded).toBeNull();
+  });
+
   it("is not live without any status", () => {
     expect(describeMirrorStatus({}, now)).toMatchObject({ live: false, leaderId: null, heartbeatAt: null, membersMirrored: 0 });
   });
