@@ -18,15 +18,23 @@ export type PrimaryChange = { previousRunId: string; runId: string; at: number }
 export function watchPrimary(redis: Redis, listener: (change: PrimaryChange) => void): () => void {
   let runId: string | undefined;
   let stopped = false;
+  // Each ready starts a check; only the latest may record, or a slow answer from the server before would undo a newer one.
+  let latestCheck = 0;
   const check = async () => {
+    const thisCheck = ++latestCheck;
     const current = await readRunId(redis).catch((error: unknown) => {
       log.warn({ err: (error as Error).message }, "could not read the Redis server's run_id after a reconnect");
       return undefined;
     });
-    if (stopped || current === undefined) return;
+    if (stopped || current === undefined || thisCheck !== latestCheck) return;
     const previousRunId = runId;
     runId = current;
-    if (previousRunId !== undefined && previousRunId !== current) listener({ previousRunId, runId: current, at: Date.now() });
+    if (previousRunId === undefined || previousRunId === current) return;
+    try {
+      listener({ previousRunId, runId: current, at: Date.now() });
+    } catch (error) {
+      log.error({ err: (error as Error).message }, "a listener for Redis primary changes failed");
+    }
   };
   const onReady = () => void check();
   redis.on("ready", onReady);
