@@ -12,10 +12,15 @@
  * - headers must arrive within 10 s and the whole request within 15 s;
  * - methods no route serves (TRACE) are answered here.
  *
+ * Every answer carries `X-SAFA-Instance` (SAFA_INSTANCE_ID, or host name and
+ * port), so behind a load balancer an operator or a test can tell which
+ * instance served a request.
+ *
  * Flags: --port N (default PORT or 3000), --hostname H (default HOSTNAME or
  * 0.0.0.0), --dir D (the built app, default this checkout).
  */
 import { createServer } from "node:http";
+import { hostname as machineName } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
@@ -41,6 +46,8 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: resolve(values.dir ?? resolve(__dirname, "..")), hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const instanceId = process.env.SAFA_INSTANCE_ID || `${machineName()}:${port}`;
+  const admit = frontDoor({ publicUrl: env.NEXTAUTH_URL, trustedProxyCount: env.TRUSTED_PROXY_COUNT, handle });
 
   const server = createServer(
     {
@@ -48,7 +55,10 @@ async function main(): Promise<void> {
       requestTimeout: gatePolicy.requestTimeoutMs,
       connectionsCheckingInterval: gatePolicy.timeoutCheckIntervalMs,
     },
-    frontDoor({ publicUrl: env.NEXTAUTH_URL, trustedProxyCount: env.TRUSTED_PROXY_COUNT, handle }),
+    (request, response) => {
+      response.setHeader("X-SAFA-Instance", instanceId);
+      admit(request, response);
+    },
   );
   server.listen(port, hostname, () => console.log(`SAFA Dashboard listening on http://${hostname}:${port}`));
   const stop = () => server.close(() => process.exit(0));
