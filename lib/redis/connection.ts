@@ -107,6 +107,6 @@ const connectionLost = /Stream isn't writeable|Connection is closed|Command time
  * READONLY: a primary demoted to replica (the connection moves on by itself);
  * LOADING: a restarted server still reading its file; MASTERDOWN: a replica
  * cut off from its primary; TRYAGAIN: a command refused mid-switch; and
- * ioredis' own words when no Sentinel answers or the named primary cannot be reached.
+ * ioredis' own words when no Sentinel answers.
  */
-const switchingPrimary = /\bREADONLY\b|^LOADING\b|\bMASTERDOWN\b|^TRYAGAIN\b|All sentinels are unreachable|Failed to connect to master|failed to connect to sentinel/i;
+const switchingPrimary = /\bREADONLY\b|^LOADING\b|\bMASTERDOWN\b|^TRYAGAIN\b|All sentinels are unreachable|failed to connect to sentinel/i;
