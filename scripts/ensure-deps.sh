@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need and is missing: npm packages,
-# redis-server, Chromium, and discord.py with venv for the REST proxy's tests
-# (Debian packages). Safe to run again: it skips what is there.
+# redis-server, Chromium, nginx (the production shape's load balancer, run
+# as an ordinary process by `npm run demo -- --ha` and its tests), and
+# discord.py with venv for the REST proxy's tests (Debian packages). Safe to
+# run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,8 @@ fi
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Debian puts nginx in /usr/sbin, off an ordinary user's PATH.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # The proxy's tests run discord.py from a venv made with --system-site-packages on
 # Debian's python3; without root they fall back to pip inside that venv, so these only warn.
 python_missing=()
