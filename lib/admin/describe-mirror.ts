@@ -11,9 +11,17 @@ export function formatSeconds(ms: number): string {
   return seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`;
 }
 
+/** Why the mirror may have missed events, for an operator. */
+const resyncNeededReasons = {
+  "session-lost": "the Gateway session was lost",
+  "no-session": "the leader had no Gateway session to resume",
+  "primary-changed": "Redis changed primary, so the mirror may have rolled back",
+  unknown: "the mirror may have missed events",
+} as const;
+
 /**
  * Why the mirror is not live, in the order an operator would check: is a
- * worker leading and connected, is a member sync running or still to
+ * worker leading and connected, is a member sync running, due or still to
  * finish. Empty while it is live.
  */
 export function notLiveReasons(status: MirrorStatus, heartbeatStaleMs: number = gatewayPolicy.heartbeatStaleMs): string[] {
@@ -24,6 +32,7 @@ export function notLiveReasons(status: MirrorStatus, heartbeatStaleMs: number = 
   else if (status.heartbeatAgeMs === null) reasons.push("the leader has not connected to the Gateway yet");
   else if (!heartbeatFresh) reasons.push(`no leader is connected: the last heartbeat is ${formatSeconds(status.heartbeatAgeMs)} old`);
   if (status.resyncRunning) reasons.push("a full member sync is running");
+  else if (status.resyncNeeded) reasons.push(`${resyncNeededReasons[status.resyncNeeded.why ?? "unknown"]}: a full member sync is due`);
   // The remaining way not to be live: connected, nothing running, and no sync ever finished.
   else if (status.resyncDoneAt === null || reasons.length === 0) reasons.push("no full member sync has finished yet");
   return reasons;

@@ -61,6 +61,11 @@ describe("the mirror's sentence", () => {
     expect(mirror).toMatchObject({ live: false, resyncRunning: true, resyncCount: 3, reasons: ["a full member sync is running"] });
   });
 
+  it("names why a member sync is due when the mirror may have missed events", () => {
+    expect(notLiveReasons(status({ ...healthy, resync: "needed", resyncNeededWhy: "session-lost" }), staleMs)).toEqual(["the Gateway session was lost: a full member sync is due"]);
+    expect(notLiveReasons(status({ ...healthy, resync: "needed", resyncNeededWhy: "primary-changed" }), staleMs)).toEqual(["Redis changed primary, so the mirror may have rolled back: a full member sync is due"]);
+  });
+
   it("gives every reason that holds: a leader that never connected, during the first sync", () => {
     expect(notLiveReasons(status({ ...without(healthy, "heartbeatAt", "resyncDoneAt"), resync: "running" }), staleMs)).toEqual(["the leader has not connected to the Gateway yet", "a full member sync is running"]);
   });
