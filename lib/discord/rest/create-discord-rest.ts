@@ -15,7 +15,9 @@ import {
   RestClientClosedError,
 } from "./errors";
 import { RestEventHub } from "./events";
+import { createFailoverDistrust } from "./distrust-after-failover";
 import { createFailoverStore } from "./failover-store";
+import { createInvalidMemory } from "./invalid-memory";
 import { GlobalGate } from "./global-gate";
 import { buildInit, buildUrl } from "./http-request";
 import { defaultEgressId, defaultRestKeyPrefix, restKeyspace } from "./keys";
@@ -32,6 +34,8 @@ import { tokenDigest } from "@/lib/auth/token-digest";
 import type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 import { Waker } from "./waker";
 import { forwardRaw, type RawAnswer, type RawRequest } from "./forward-raw";
+import { sharedWatchPrimary } from "./shared-primary-watch";
+import type { LimiterStore } from "./limiter-store";
 
 export type { AttemptOptions, DiscordRest, DiscordRestOptions, RequestAuth, RequestOptions, Transport } from "./types";
 export type { RawAnswer, RawRequest } from "./forward-raw";
@@ -59,6 +63,12 @@ export type ForwardingDiscordRest = DiscordRest & {
  * `safa_discord_rest_local_fallback` to 1, and switches back when a probe
  * reaches Redis again. The scripts derive
  * bucket keys at run time, so Redis must be standalone (not Cluster).
+ *
+ * When the connection reaches another Redis server than before (a Sentinel
+ * failover), what the new primary holds may be older than what Discord
+ * knows; until this process has made it conservative (buckets spent until
+ * their reset, its own invalid requests counted again, the global window
+ * held once), it grants no new slot. See distrust-after-failover.ts.
  */
 export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscordRest {
   const policy: RestPolicy = {
@@ -80,15 +90,32 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
   const events = new RestEventHub(log);
   const waker = new Waker({ maxPollMs: policy.maxPollMs, jitterMs: policy.wakeJitterMs, log });
   if (options.subscribe !== false) waker.listen(options.redis, keys.wakeChannel);
-  const store = createFailoverStore({
+  const invalidMemory = createInvalidMemory(policy.invalidWindowMs, policy.invalidRequestLimit);
+  const failoverStore = createFailoverStore({
     redis: options.redis,
-    shared: createRedisStore({ redis: options.redis, keys, policy, botScope }),
+    shared: createRedisStore({ redis: options.redis, keys, policy, botScope, invalidMemory }),
     local: createCoarseFallbackStore({ policy, botScope, wake: (key) => waker.notify(key) }),
     probeIntervalMs: policy.redisProbeIntervalMs,
     timeoutMs: policy.redisTimeoutMs,
     log,
     onChange: (active, reason) => events.emit("fallback", { active, ...(reason === undefined ? {} : { reason }) }),
   });
+  const distrust = createFailoverDistrust({ redis: options.redis, keys, policy, botScope, memory: invalidMemory, log });
+  const stopWatching = (options.watchPrimary ?? sharedWatchPrimary)(options.redis, (change) => {
+    distrust.onPrimaryChange(change);
+    events.emit("primaryChange", change);
+  });
+  const store: LimiterStore = {
+    async acquire(request) {
+      await distrust.settled();
+      return failoverStore.acquire(request);
+    },
+    settle: (request, lease, outcome) => failoverStore.settle(request, lease, outcome),
+    release: (request, lease, notSent) => failoverStore.release(request, lease, notSent),
+    inspect: () => failoverStore.inspect(),
+    egress: () => failoverStore.egress(),
+    recordEgress: (outcome) => failoverStore.recordEgress(outcome),
+  };
   const gates = new Map<string, GlobalGate>();
   const instanceId = randomBytes(6).toString("hex");
   let leaseCounter = 0;
@@ -242,11 +269,12 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
     on: (event, listener) => events.on(event, listener),
     async inspect() {
       const state = await store.inspect();
-      return { ...state, fallbackActive: store.fallbackActive, botTokenRejected: state.botTokenRejected || stopped };
+      return { ...state, fallbackActive: failoverStore.fallbackActive, botTokenRejected: state.botTokenRejected || stopped };
     },
     async close() {
       closed = true;
-      store.close();
+      stopWatching();
+      failoverStore.close();
       for (const gate of gates.values()) gate.close();
       await waker.close();
     },

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { PrimaryChange } from "../../redis/primary-watch";
 import type { RateLimitKind } from "./limiter-store";
 import type { HttpMethod } from "./route";
 
@@ -12,6 +13,8 @@ export type RestEvents = {
   invalidRequestWarning: { count: number; refuseAt: number; windowMs: number };
   /** The client switched to or from the per-process fallback limiter. */
   fallback: { active: boolean; reason?: string };
+  /** The client's Redis connection now reaches another server than before (a failover): what others keep there may have rolled back too. */
+  primaryChange: PrimaryChange;
 };
 
 export type RestEventName = keyof RestEvents;
@@ -24,6 +27,7 @@ export class RestEventHub {
     rateLimited: new Set(),
     invalidRequestWarning: new Set(),
     fallback: new Set(),
+    primaryChange: new Set(),
   };
 
   constructor(private readonly log: Logger) {}

@@ -20,6 +20,8 @@ export function restKeyspace(base: string, egressId: string) {
   const namespace = (auth: AuthScope): string => `${base}${auth.kind}:${auth.digest}:`;
   return {
     bucketPrefix: (auth: AuthScope) => `${namespace(auth)}bucket:`,
+    /** SCAN pattern of every token's bucket keys (state hashes and their lease sets). */
+    bucketPattern: `${base}*:bucket:*`,
     globalLog: (auth: AuthScope) => `${namespace(auth)}global`,
     globalBlock: (auth: AuthScope) => `${namespace(auth)}global-block`,
     tokenInvalid: (auth: AuthScope) => `${namespace(auth)}token-invalid`,

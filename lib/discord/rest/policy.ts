@@ -61,6 +61,12 @@ export const restPolicy = {
   routeMappingTtlMs: 86_400_000,
   /** Idle bucket state is dropped after this long. */
   bucketIdleTtlMs: 3_600_000,
+  /**
+   * After the Redis primary changed, the bot token's global window is held
+   * this long (one window and its margin): the requests of the moment
+   * before the switch may be missing from the promoted replica's copy.
+   */
+  primaryChangeGlobalHoldMs: 1_010,
 } as const;
 
 /** The policy with every number open to override (tests shrink the windows). */

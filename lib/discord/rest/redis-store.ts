@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { InvalidMemory } from "./invalid-memory";
 import type { RestKeyspace } from "./keys";
 import type {
   AcquireRequest,
@@ -28,6 +29,8 @@ export type RedisStoreOptions = {
   policy: RestPolicy;
   /** Bot token scope, for `inspect()`. */
   botScope: AcquireRequest["auth"];
+  /** Remembers the invalid requests this store wrote, to restore them after a failover (see invalid-memory.ts). */
+  invalidMemory?: InvalidMemory;
 };
 
 const acquireReply = z.union([
@@ -143,6 +146,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
         "settle",
       );
       const [invalidCount, bucketId] = settleReply.parse(raw);
+      if (outcome.countsInvalid) options.invalidMemory?.record(lease.leaseId, Date.now());
       return { invalidCount, bucketId };
     },
 
@@ -170,6 +174,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
 
     async recordEgress(outcome: Outcome): Promise<{ invalidCount: number }> {
       const banMs = outcome.rateLimit?.kind === "cloudflare" ? outcome.rateLimit.retryAfterMs : 0;
+      const member = `attempt|${randomUUID()}`;
       const raw = await timed(
         runScript(redis, restEgressRecordScript, {
           keys: { banKey: keys.cloudflareBan, invalidKey: keys.invalidLog },
@@ -177,11 +182,12 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
             banLengthMs: banMs,
             invalid: outcome.countsInvalid ? "1" : "0",
             invalidWindowMs: policy.invalidWindowMs,
-            member: `attempt|${randomUUID()}`,
+            member,
           },
         }),
         "record egress",
       );
+      if (outcome.countsInvalid) options.invalidMemory?.record(member, Date.now());
       return { invalidCount: z.number().parse(raw) };
     },
 

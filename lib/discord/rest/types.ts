@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { PrimaryChange } from "../../redis/primary-watch";
 import type { RestEventName, RestListener } from "./events";
 import type { EgressState, RestState } from "./limiter-store";
 import type { RestPolicy } from "./policy";
@@ -8,6 +9,9 @@ import type { RestAnswer } from "./send-attempt";
 
 /** A `fetch`-compatible function; tests inject one, production uses the global `fetch`. */
 export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+/** How the client learns that its Redis connection reached another server (lib/redis/primary-watch.ts); returns a stop function. */
+export type WatchPrimary = (redis: Redis, listener: (change: PrimaryChange) => void) => () => void;
 
 export type DiscordRestOptions = {
   /** Shared by every process using the bot token; the client registers its scripts on it. */
@@ -39,6 +43,13 @@ export type DiscordRestOptions = {
   subscribe?: boolean;
   userAgent?: string;
   logger?: Logger;
+  /**
+   * Watches the connection for a change of Redis primary, after which the
+   * shared limiter state is made conservative (distrust-after-failover.ts).
+   * Default: `watchPrimary`, shared by every client on the connection;
+   * tests pass their own to simulate a change.
+   */
+  watchPrimary?: WatchPrimary;
 };
 
 export type RequestAuth = { bearer: string } | { none: true };
