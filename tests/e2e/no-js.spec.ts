@@ -183,3 +183,54 @@ test("with JavaScript off, a newcomer fills the profile form (a refusal keeps wh
     await context.close();
   }
 });
+
+test("a profile saved before the page's scripts have loaded goes through as a plain form; once they run, a team is created through the API as before", async ({ page }) => {
+  test.setTimeout(120_000);
+  const runId = Date.now().toString().slice(-6);
+  const teamName = `Early Larks ${runId}`;
+  await logIn(page, "newcomer");
+  // The page's scripts are held back until the profile is saved, so the press can only work as a plain form.
+  let release = () => {};
+  const scriptsHeld = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await scriptsHeld;
+    await route.continue().catch(() => undefined);
+  });
+  try {
+    // After the reset the mirror's resync takes an earlier run's profile roles back; until then the page is read again.
+    await expect(async () => {
+      await page.goto("/", { waitUntil: "commit" });
+      await expect(page.locator('[data-view="profile-form"]')).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 45_000, intervals: [1_000] });
+    await page.getByLabel("Gamer tag").fill(`Early_${runId}`);
+    await page.getByLabel("Platform").selectOption("xbox");
+    await page.getByLabel("EA FC ID").fill(`early ${runId}`);
+    await page.getByLabel("Country").selectOption("GH");
+    await page.getByLabel("Preferred position").selectOption("GK");
+    const apiSaves: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/api/")) apiSaves.push(request.url());
+    });
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Profile saved." })).toBeVisible();
+    expect(apiSaves).toEqual([]);
+
+    release();
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await page.goto("/");
+    await expect(page.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 15_000 });
+    // The profile editor loads the saved profile through the API: the scripts are running.
+    await expect(page.locator("details").getByLabel("Gamer tag")).toHaveValue(`Early_${runId}`, { timeout: 15_000 });
+    await page.getByLabel("Team name").fill(teamName);
+    await page.getByLabel("Short tag").fill("el");
+    const created = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/teams" && response.request().method() === "POST");
+    await page.getByRole("button", { name: "Create team" }).click();
+    expect((await created).status()).toBe(200);
+    await expect(page.locator('[data-view="team-manager"]')).toBeVisible({ timeout: 20_000 });
+    expect(await myTeamName(page)).toBe(teamName);
+  } finally {
+    release();
+    const mine = (await (await page.request.get("/api/teams/mine")).json().catch(() => null)) as { team: { id: string } | null } | null;
+    if (mine?.team) await page.request.post("/api/teams/disband", { data: { teamId: mine.team.id }, headers: { origin: appUrl } });
+  }
+});
