@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { gatewayKeyspace } from "@/lib/gateway/keys";
 import { restApiRoot } from "@/lib/gateway/leader";
 import { fenceOf } from "@/lib/gateway/lease";
+import { gatewayPolicy } from "@/lib/gateway/policy";
 import { roleKeys } from "@/lib/roles/service";
 
 describe("the worker's addresses and names", () => {
@@ -17,5 +18,11 @@ describe("the worker's addresses and names", () => {
 
   it("reads the fencing token out of a lease holder", () => {
     expect(fenceOf("42:host-1-abc")).toBe(42);
+  });
+
+  it("lets no leader that lost its lease read as live: its last heartbeat is stale by the time the lease expired", () => {
+    // A lost lease was not renewed for leaseMs, and the heartbeat is written only with a renewal.
+    expect(gatewayPolicy.heartbeatStaleMs).toBeLessThanOrEqual(gatewayPolicy.leaseMs);
+    expect(gatewayPolicy.renewEveryMs).toBeLessThan(gatewayPolicy.heartbeatStaleMs);
   });
 });
