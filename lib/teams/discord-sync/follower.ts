@@ -52,10 +52,14 @@ export function createDiscordFollower(context: FollowContext, policy: { retryPau
     }
   }
 
-  /** The member changes a running resync brings are dropped: the reconciliation after it covers them. */
+  /**
+   * The member changes a running resync brings are dropped: the reconciliation after it covers them.
+   * So are those that arrive while a resync is owed (the mirror may have missed events): the same reconciliation follows.
+   */
   async function resyncRunning(ctx: FollowContext): Promise<boolean> {
     try {
-      if ((await ctx.redis.hget(ctx.mirrorKeys.status, "resync")) !== "running") return false;
+      const resync = await ctx.redis.hget(ctx.mirrorKeys.status, "resync");
+      if (resync !== "running" && resync !== "needed") return false;
     } catch {
       return false;
     }
