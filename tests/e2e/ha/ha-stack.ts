@@ -15,10 +15,12 @@ export type HaStack = {
   appUrl: string;
   emulatorUrl: string;
   instances: { id: string; url: string }[];
+  /** The Redis data nodes' ports (the primary and its replica). */
+  nodePorts: number[];
   stop(): Promise<void>;
 };
 
-type StackJson = { appUrl: string; emulatorUrl: string; ha: { instances: { id: string; url: string }[] } };
+type StackJson = { appUrl: string; emulatorUrl: string; ha: { instances: { id: string; url: string }[]; nodes: { port: number }[] } };
 
 const dataDir = ".data/e2e-ha";
 
@@ -39,7 +41,7 @@ export async function startHaStack(): Promise<HaStack> {
     throw error;
   }
   const recorded = JSON.parse(readFileSync(join(dataDir, "stack.json"), "utf8")) as StackJson;
-  return { appUrl, emulatorUrl: recorded.emulatorUrl, instances: recorded.ha.instances, stop: () => stopGroup(child) };
+  return { appUrl, emulatorUrl: recorded.emulatorUrl, instances: recorded.ha.instances, nodePorts: recorded.ha.nodes.map(({ port }) => port), stop: () => stopGroup(child) };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { Redis } from "ioredis";
 import { PERSONAS, ROLE_IDS } from "../../../emulator/fixture";
 import { logInThrough, moderateRoles, startHaStack, type HaStack } from "./ha-stack";
 
@@ -20,6 +21,17 @@ function personaId(username: string): string {
   const persona = PERSONAS.find((entry) => entry.username === username);
   if (!persona) throw new Error(`no persona ${username}`);
   return persona.id;
+}
+
+/** A profile as one Redis data node holds it (a replica answers reads). */
+async function storedProfileOn(port: number, userId: string): Promise<string | null> {
+  const redis = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    return await redis.get(`safa:profile:${userId}`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function rolesAnswer(page: Page): Promise<{ how: string; view: string }> {
@@ -87,6 +99,10 @@ test("the newcomer's profile save goes through nginx and waits for the replica",
     const saved = page.waitForResponse((response) => new URL(response.url()).pathname.startsWith("/api/profile") && response.request().method() !== "GET");
     await page.getByRole("button", { name: "Save profile" }).click();
     expect((await saved).ok()).toBe(true);
+    // Acknowledged means replicated: the moment the save answers, both data nodes hold the profile.
+    const stored = await Promise.all(stack.nodePorts.map((port) => storedProfileOn(port, personaId("newcomer"))));
+    expect(stored).toHaveLength(2);
+    for (const profile of stored) expect(profile).toContain("Shape_Newbie");
     await expect(page.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 20_000 });
   } finally {
     await page.context().close();
