@@ -23,7 +23,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readEnvExample } from "./env-example";
 import { findFreePort } from "./free-port";
-import { startNginx, type NginxHandle } from "./nginx";
+import { findNginx, nginxInstallHint, startNginx, type NginxHandle } from "./nginx";
 import { startRedisHa, type RedisHaHandle } from "./redis-ha";
 import { startRedisServer, type RedisServerHandle } from "./redis-server";
 
@@ -213,6 +213,8 @@ async function startSingle({ appPort, emulatorPort, dataDir }: Ports): Promise<v
 }
 
 async function startHa({ appPort, emulatorPort, dataDir }: Ports): Promise<void> {
+  // Before anything starts: a machine without nginx is told how to install it, nothing else.
+  if (findNginx() === null) throw new Error(nginxInstallHint);
   const gatewayWorkers = gatewayWorkerCount();
   mkdirSync(dataDir, { recursive: true });
   redisHa = await startRedisHa({ dataDir: join(dataDir, "redis-ha"), replicas: 1, sentinels: 3, downAfterMs: haShape.downAfterMs });
