@@ -152,15 +152,16 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
     throw new ApiError(scriptRefusalCodes[outcome], message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
   }
   const replicated = await checkReplicated(deps);
-  // Open tabs are told either way: the primary holds the change now, and a tab reloads what stands.
-  await deps.notices?.committed(journal);
   if (!replicated.ok) {
     deps.log.warn(
       { journal: journal.id, action: journal.audit.action, confirmed: replicated.confirmed, wanted: replicated.wanted },
       "an action committed but no replica confirmed it in time; answered outcome_unsure (after a failover its replicated journal settles it)",
     );
+    // Open tabs are told anyway: the primary holds the change now, and a tab reloads what stands. The answer stays outcome_unsure even if Redis is gone by now.
+    await deps.notices?.committed(journal).catch(() => undefined);
     throw outcomeUnsure();
   }
+  await deps.notices?.committed(journal);
   return { createdRoleId: journal.createdRoleId };
 }
 
