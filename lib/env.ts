@@ -41,7 +41,7 @@ const envSchema = z.object({
   /** Replicas an action's writes must reach (WAIT) before it answers success; 0 waits for none. */
   REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
   /** Longest an action waits for those replicas, in milliseconds. */
-  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(1_500, "must be at most 1500 (a Redis command times out after 2000 ms, so a longer WAIT would refuse every action)").default(500),
   NEXTAUTH_URL: url,
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

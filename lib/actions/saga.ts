@@ -141,9 +141,19 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
   try {
     outcome = await commit(deps, held, journal);
   } catch (error) {
-    deps.log.error({ err: error, journal: journal.id }, "the Redis half of an action failed after its Discord half");
-    await settleAfterFailure(deps, journal);
-    throw new ApiError("storage_unavailable", "We could not save the change, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });
+    // No answer is not a "no": the script may have run before the connection dropped or the command timed out.
+    const ran = await commitRanAfterAll(deps, held, journal);
+    if (ran === "unknown") {
+      deps.log.error({ err: error, journal: journal.id }, "the Redis half of an action got no answer and Redis cannot tell whether it ran; the journal settles it at the next action");
+      throw outcomeUnsure();
+    }
+    if (ran === "no") {
+      deps.log.error({ err: error, journal: journal.id }, "the Redis half of an action failed after its Discord half");
+      await settleAfterFailure(deps, journal);
+      throw new ApiError("storage_unavailable", "We could not save the change, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });
+    }
+    deps.log.warn({ err: error, journal: journal.id }, "the Redis half of an action ran although its answer was lost");
+    outcome = "ok";
   }
   if (outcome !== "ok") {
     const [message, field] = refusalMessages[outcome];
@@ -253,6 +263,28 @@ async function commit(deps: SagaDeps, held: HeldSubjects, journal: Journal): Pro
     now: at,
     announce: deps.announceChanges === true,
   });
+}
+
+/**
+ * Whether a commit whose answer was lost ran: its journal is closed only by
+ * the commit itself while the action holds its locks (anyone settling
+ * journals must hold them too), so a closed journal under locks still held
+ * means it ran, and an open one that it did not. "unknown" when Redis cannot
+ * be asked or the locks are gone.
+ */
+async function commitRanAfterAll(deps: SagaDeps, held: HeldSubjects, journal: Journal): Promise<"yes" | "no" | "unknown"> {
+  const fence = held.fenceFor(journal.subjects);
+  try {
+    const [firstOwner, secondOwner, open] = await Promise.all([
+      deps.redis.get(fence.keys[0]),
+      deps.redis.get(fence.keys[1]),
+      deps.redis.hexists(deps.keys.journals, journal.id),
+    ]);
+    if (firstOwner !== fence.owners[0] || secondOwner !== fence.owners[1]) return "unknown";
+    return open === 1 ? "no" : "yes";
+  } catch {
+    return "unknown";
+  }
 }
 
 async function saveJournal(deps: SagaDeps, journal: Journal): Promise<void> {

@@ -54,6 +54,16 @@ local function without(list_json, item)
 end
 `;
 
+/**
+ * Runs before every commit body: a commit whose journal is closed while its
+ * locks are still held already ran (only the commit closes it under those
+ * locks). A client may send a script again when the connection drops before
+ * its answer; the second run then changes nothing and answers as the first.
+ */
+const alreadyCommittedLua = `
+if holds_locks() and redis.call("HEXISTS", journalsKey, journalId) == 0 then return "ok" end
+`;
+
 /** A commit script: the prelude's inputs, then its own (`commitKeys`, `commitArgs`), which a commit passes by name. */
 export type ActionCommitScript<K extends string, A extends string> = LuaScript<ActionCommitPreludeKey | K, ActionCommitPreludeArg | A> & {
   readonly commitKeys: readonly K[];
@@ -66,7 +76,7 @@ export function actionCommitScript<const K extends string, const A extends strin
     name: spec.name,
     keys: [...preludeKeys, ...spec.keys, ...trailingKeys],
     args: [...preludeArgs, ...spec.args, ...trailingArgs],
-    body: `${preludeLua}${spec.body}`,
+    body: `${preludeLua}${alreadyCommittedLua}${spec.body}`,
   });
   return { ...script, commitKeys: spec.keys, commitArgs: spec.args };
 }
