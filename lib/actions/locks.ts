@@ -80,9 +80,33 @@ export async function lockSubjects(redis: Redis, keys: ProductKeys, wanted: read
     },
     async release() {
       clearInterval(renew);
-      await Promise.allSettled([...held.values()].map((lock) => lock.release()));
+      const locks = [...held.values()];
+      const outcomes = await Promise.allSettled(locks.map((lock) => lock.release()));
+      releaseLater(locks.filter((_, index) => outcomes[index]?.status === "rejected"));
     },
   };
+}
+
+/** How often a release that failed is tried again. */
+const releaseRetryMs = 250;
+
+/**
+ * Tries failed releases again in the background (Redis away, or switching
+ * primaries) until they go through or the lease has run out anyway:
+ * otherwise a lock a promoted replica holds keeps its team or user "busy"
+ * for the rest of its lease. A late release is safe: it deletes the lock
+ * only while this owner still holds it.
+ */
+function releaseLater(locks: readonly HeldLock[]): void {
+  if (locks.length === 0) return;
+  const giveUpAt = Date.now() + actionPolicy.lockLeaseMs;
+  let pending = [...locks];
+  const retry = async () => {
+    const outcomes = await Promise.allSettled(pending.map((lock) => lock.release()));
+    pending = pending.filter((_, index) => outcomes[index]?.status === "rejected");
+    if (pending.length > 0 && Date.now() < giveUpAt) setTimeout(() => void retry(), releaseRetryMs).unref();
+  };
+  setTimeout(() => void retry(), releaseRetryMs).unref();
 }
 
 /** Runs `action` holding every subject's lock, releasing them whatever happens. */
