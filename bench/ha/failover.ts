@@ -163,7 +163,7 @@ async function main(): Promise<boolean> {
     "| --- | --- |",
     `| kill to the first action answered success (sent after the kill) | ${seconds(figures.recoveryMs)} |`,
     `| of which an action calling Discord (team or profile) | ${seconds(figures.discordRecoveryMs)} |`,
-    `| kill to every user acting after it having a success again | ${seconds(figures.everyUserMs)} |`,
+    `| kill to the last user turned away in the switch (503, busy, no answer) succeeding again | ${seconds(figures.lastTurnedAwayMs)} |`,
     `| kill to the Sentinels naming the new primary | ${seconds(timeline.promotedAt === null ? null : timeline.promotedAt - timeline.killAt)} |`,
     `| kill to the killed node started again (rejoins as replica) | ${seconds(timeline.restartedAt === null ? null : timeline.restartedAt - timeline.killAt)} |`,
     `| kill to the last 503 of the switch (or unanswered request) | ${seconds(figures.lastTroubleMs)} |`,

@@ -8,11 +8,13 @@ export type SwitchFigures = {
   /** The same for an action that calls Discord (anything but the pool switch). */
   discordRecoveryMs: number | null;
   /**
-   * Kill to the moment every user who acted after it had a success again;
-   * null if one never did. An action in flight at the kill cannot release
-   * its locks, which then live out their lease.
+   * Kill to the moment the last user turned away by the switch (an attempt
+   * answered at or after the kill with a 5xx but Discord's admission, a 409
+   * "busy" or nothing) had a success again; null if one never did. An action
+   * in flight at the kill cannot release its locks, which then live out
+   * their lease, so this can be longer than the switch itself.
    */
-  everyUserMs: number | null;
+  lastTurnedAwayMs: number | null;
   /** Kill to the last answer that was not a success nor a plain refusal (503 of Redis, no answer, 500). */
   lastTroubleMs: number | null;
   /** Answers to attempts sent from the kill on, by status and code. */
@@ -38,15 +40,18 @@ export function switchFigures(records: readonly HaRecord[], killAt: number): Swi
     afterKill.set(label, (afterKill.get(label) ?? 0) + 1);
   }
   const recoveredAt = firstSuccess?.answeredAt ?? Number.POSITIVE_INFINITY;
-  let everyUserAt: number | null = killAt;
-  for (const actorId of new Set(after.map((record) => record.actorId))) {
-    const first = after.find((record) => record.actorId === actorId && isSuccess(record));
-    everyUserAt = first === undefined || everyUserAt === null ? null : Math.max(everyUserAt, first.answeredAt);
+  let lastTurnedAwayAt: number | null = killAt;
+  const turnedAway = (record: HaRecord) => record.answeredAt >= killAt && (isTrouble(record) || record.code === "busy");
+  for (const actorId of new Set(records.filter(turnedAway).map((record) => record.actorId))) {
+    const mine = records.filter((record) => record.actorId === actorId).sort((a, b) => a.answeredAt - b.answeredAt);
+    const lastRefusal = mine.filter(turnedAway).at(-1);
+    const next = mine.find((record) => isSuccess(record) && record.answeredAt > (lastRefusal?.answeredAt ?? killAt));
+    lastTurnedAwayAt = next === undefined || lastTurnedAwayAt === null ? null : Math.max(lastTurnedAwayAt, next.answeredAt);
   }
   return {
     recoveryMs: firstSuccess ? firstSuccess.answeredAt - killAt : null,
     discordRecoveryMs: firstDiscordSuccess ? firstDiscordSuccess.answeredAt - killAt : null,
-    everyUserMs: everyUserAt === null ? null : everyUserAt - killAt,
+    lastTurnedAwayMs: lastTurnedAwayAt === null ? null : lastTurnedAwayAt - killAt,
     lastTroubleMs: lastTrouble ? lastTrouble.answeredAt - killAt : null,
     afterKill,
     served500: records.filter((record) => typeof record.status === "number" && record.status >= 500 && record.status !== 503).length,

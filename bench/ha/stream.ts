@@ -62,9 +62,9 @@ function retryWaitMs(retryAfter: string | null): number {
 
 /**
  * Reads Redis until it answers (it may be switching primaries), at most 30 s.
- * ioredis ends a Sentinel connection for good when a Sentinel's failover
- * notice arrives while it is reconnecting; the stream's own connection then
- * connects again, so what it reads stays the truth.
+ * Should the connection have ended in the switch (ioredis' status "end",
+ * after which it never reconnects by itself), it is connected again: the
+ * stream must read the state, not its own client's trouble.
  */
 async function readBack<T>(redis: Redis, read: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 30_000;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import pino from "pino";
+import { z } from "zod";
 import type { ActionContext } from "@/lib/actions/context";
 import { createGuildAdapter } from "@/lib/actions/guild-adapter";
 import { productKeyspace } from "@/lib/actions/keys";
@@ -8,6 +9,7 @@ import { createTokenStore } from "@/lib/auth/token-store";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import { saveProfile } from "@/lib/profile/save-profile";
 import { createRoleService } from "@/lib/roles/service";
+import { setLooking } from "@/lib/pool";
 import { approveRequest, createTeam, leaveTeam, requestToJoin } from "@/lib/teams";
 import type { TeamContext } from "@/lib/teams/context";
 import { ROLE_IDS } from "../../emulator/fixture";
@@ -24,10 +26,17 @@ import { waitTimeoutMs } from "./config";
  * locks, commit scripts), against an emulator of its own with roomy limits
  * and the admission policy loosened, so neither Discord's budget nor the
  * app's share of it is what is measured. Closed loop: each worker is a
- * manager and a player cycling request, approval, leave and a profile save.
+ * manager and a player cycling request, approval, leave and a profile save;
+ * then, to see WAIT's own cost, each worker a free agent switching the pool
+ * on and off (one Redis script, then WAIT, no Discord call).
  */
 
-export type ThroughputRound = { waitReplicas: number; actions: number; failed: number; durationMs: number; p50Ms: number; p95Ms: number };
+/** Team and profile actions (Discord, then Redis), or the pool switch (Redis only: the cost of WAIT alone). */
+export type ThroughputKind = "roster and profile" | "pool switch";
+
+export type ThroughputRound = { kind: ThroughputKind; waitReplicas: number; actions: number; failed: number; durationMs: number; p50Ms: number; p95Ms: number };
+
+const appliedSchema = z.object({ applied: z.boolean() });
 
 const roomyLimit = { count: 100_000, windowSeconds: 1 };
 const roomyRoutes = Object.fromEntries(
@@ -54,7 +63,7 @@ async function newMember(emulatorUrl: string, username: string): Promise<{ id: s
 }
 
 /** One measured round: fresh keys, fresh users, `workers` pairs cycling for `roundMs`. */
-async function round(options: { redis: Redis; emulatorUrl: string; rest: DiscordRest; waitReplicas: number; workers: number; roundMs: number; label: string }): Promise<ThroughputRound> {
+async function round(options: { kind: ThroughputKind; redis: Redis; emulatorUrl: string; rest: DiscordRest; waitReplicas: number; workers: number; roundMs: number; label: string }): Promise<ThroughputRound> {
   const { redis, emulatorUrl } = options;
   const prefix = `bench-wait-${options.label}-${randomBytes(3).toString("hex")}:`;
   const tokens = createTokenStore({ redis, secret: "bench-throughput-secret-0123456789", oauth: { apiBase: `${emulatorUrl}/api/v10`, clientId: fixture.clientId, clientSecret: fixture.clientSecret } });
@@ -72,34 +81,38 @@ async function round(options: { redis: Redis; emulatorUrl: string; rest: Discord
     log: pino({ level: "silent" }),
     now: Date.now,
   } satisfies ActionContext & TeamContext;
-  const pairs = await mapLimit(Array.from({ length: options.workers }, (_, index) => index), 4, async (index) => {
-    const manager = await newMember(emulatorUrl, `wait_${options.label}_m${index}`);
+  const profile = (user: { id: string }, save: number) => ({ gamerTag: `w${options.label}_${user.id.slice(-6)}_${save}`, platform: "pc" as const, eaFcId: `ea_${user.id.slice(-8)}`, country: "NG" as const, position: "MID" as const });
+  const workers = await mapLimit(Array.from({ length: options.workers }, (_, index) => index), 4, async (index) => {
     const player = await newMember(emulatorUrl, `wait_${options.label}_p${index}`);
-    const profile = (user: { id: string }, save: number) => ({ gamerTag: `w${options.label}_${user.id.slice(-6)}_${save}`, platform: "pc" as const, eaFcId: `ea_${user.id.slice(-8)}`, country: "NG" as const, position: "MID" as const });
-    await saveProfile(context, manager, profile(manager, 0));
     await saveProfile(context, player, profile(player, 0));
+    if (options.kind === "pool switch") return [(step: number) => setLooking(context, player, step % 2 === 0)];
+    const manager = await newMember(emulatorUrl, `wait_${options.label}_m${index}`);
+    await saveProfile(context, manager, profile(manager, 0));
     const letters = `${distinctLetters[index % distinctLetters.length] ?? "A"}${distinctLetters[Math.floor(index / distinctLetters.length) % distinctLetters.length] ?? "A"}`;
     const created = await createTeam(context, manager, { name: `Wait ${options.label} ${letters}`, tag: `W${letters}` });
-    return { manager, player, teamId: created.teamId ?? "", profile };
+    const teamId = created.teamId ?? "";
+    return [
+      () => requestToJoin(context, player, teamId),
+      () => approveRequest(context, manager, teamId, player.id),
+      () => leaveTeam(context, player, teamId),
+      (step: number) => saveProfile(context, player, profile(player, step)),
+    ];
   });
 
   const latencies: number[] = [];
   let failed = 0;
+  let unchanged = 0;
   const startedAt = performance.now();
   const endsAt = startedAt + options.roundMs;
   await Promise.all(
-    pairs.map(async ({ manager, player, teamId, profile }) => {
-      const steps: ((save: number) => Promise<unknown>)[] = [
-        () => requestToJoin(context, player, teamId),
-        () => approveRequest(context, manager, teamId, player.id),
-        () => leaveTeam(context, player, teamId),
-        (save: number) => saveProfile(context, player, profile(player, save)),
-      ];
+    workers.map(async (steps: ((step: number) => Promise<unknown>)[]) => {
       for (let step = 0; performance.now() < endsAt; step += 1) {
         const began = performance.now();
         try {
-          await (steps[step % steps.length] ?? steps[0])?.(step + 1);
-          latencies.push(performance.now() - began);
+          const result = await steps[step % steps.length]?.(step + 1);
+          // Only changes count: one that found the state already so wrote nothing and waited for nobody.
+          if (appliedSchema.safeParse(result).data?.applied === false) unchanged += 1;
+          else latencies.push(performance.now() - began);
         } catch {
           failed += 1;
         }
@@ -108,7 +121,7 @@ async function round(options: { redis: Redis; emulatorUrl: string; rest: Discord
   );
   const durationMs = performance.now() - startedAt;
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { waitReplicas: options.waitReplicas, actions: latencies.length, failed, durationMs, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
+  return { kind: options.kind, waitReplicas: options.waitReplicas, actions: latencies.length, failed: failed + unchanged, durationMs, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
 }
 
 /** WAIT on (1 replica) and off (0), alternating `rounds` times each, so neither gets the warmer machine. */
@@ -117,9 +130,11 @@ export async function measureWaitCost(options: { redis: Redis; workers: number; 
   const rest = createDiscordRest({ redis: options.redis, botToken: fixture.botToken, apiBase: `${emulator.url}/api/v10`, subscribe: false, keyPrefix: `bench-wait-${randomBytes(3).toString("hex")}:rest:`, logger: pino({ level: "silent" }) });
   try {
     const results: ThroughputRound[] = [];
-    for (let index = 0; index < options.rounds; index += 1) {
-      for (const waitReplicas of [1, 0]) {
-        results.push(await round({ ...options, emulatorUrl: emulator.url, rest, waitReplicas, label: `r${index}w${waitReplicas}` }));
+    for (const kind of ["roster and profile", "pool switch"] as const) {
+      for (let index = 0; index < options.rounds; index += 1) {
+        for (const waitReplicas of [1, 0]) {
+          results.push(await round({ ...options, kind, emulatorUrl: emulator.url, rest, waitReplicas, label: `${kind === "pool switch" ? "p" : "t"}${index}w${waitReplicas}` }));
+        }
       }
     }
     return results;
@@ -130,8 +145,8 @@ export async function measureWaitCost(options: { redis: Redis; workers: number; 
 }
 
 export function throughputLines(rounds: readonly ThroughputRound[]): string[] {
-  const summary = (waitReplicas: number) => {
-    const mine = rounds.filter((entry) => entry.waitReplicas === waitReplicas);
+  const summary = (kind: ThroughputKind, waitReplicas: number) => {
+    const mine = rounds.filter((entry) => entry.kind === kind && entry.waitReplicas === waitReplicas);
     const actions = mine.reduce((sum, entry) => sum + entry.actions, 0);
     const seconds = mine.reduce((sum, entry) => sum + entry.durationMs, 0) / 1_000;
     const failed = mine.reduce((sum, entry) => sum + entry.failed, 0);
@@ -139,15 +154,19 @@ export function throughputLines(rounds: readonly ThroughputRound[]): string[] {
     const p95 = Math.max(...mine.map((entry) => entry.p95Ms));
     return { perSecond: seconds > 0 ? actions / seconds : 0, actions, failed, p50, p95 };
   };
-  const on = summary(1);
-  const off = summary(0);
+  const rows = (kind: ThroughputKind) => {
+    const on = summary(kind, 1);
+    const off = summary(kind, 0);
+    return [
+      `| ${kind}: actions per second | ${on.perSecond.toFixed(1)} | ${off.perSecond.toFixed(1)} | ${off.perSecond > 0 ? (on.perSecond / off.perSecond).toFixed(3) : "-"}x |`,
+      `| ${kind}: changes made (failed or unchanged) | ${on.actions} (${on.failed}) | ${off.actions} (${off.failed}) | |`,
+      `| ${kind}: p50 / p95 ms | ${on.p50.toFixed(1)} / ${on.p95.toFixed(1)} | ${off.p50.toFixed(1)} / ${off.p95.toFixed(1)} | |`,
+    ];
+  };
   return [
-    "| actions in-process, closed loop | WAIT on (REDIS_WAIT_REPLICAS=1) | WAIT off (0) |",
-    "| --- | --- | --- |",
-    `| actions per second | ${on.perSecond.toFixed(1)} | ${off.perSecond.toFixed(1)} |`,
-    `| actions completed (failed) | ${on.actions} (${on.failed}) | ${off.actions} (${off.failed}) |`,
-    `| p50 latency ms | ${on.p50.toFixed(1)} | ${off.p50.toFixed(1)} |`,
-    `| p95 latency ms | ${on.p95.toFixed(1)} | ${off.p95.toFixed(1)} |`,
-    `| throughput with WAIT, relative | ${off.perSecond > 0 ? (on.perSecond / off.perSecond).toFixed(3) : "-"}x | 1x |`,
+    "| in-process, closed loop | WAIT on (REDIS_WAIT_REPLICAS=1) | WAIT off (0) | on / off |",
+    "| --- | --- | --- | --- |",
+    ...rows("roster and profile"),
+    ...rows("pool switch"),
   ];
 }
