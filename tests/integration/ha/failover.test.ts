@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { productKeyspace } from "@/lib/actions/keys";
 import type { SessionUser } from "@/lib/auth/session";
+import type * as RedisClientModule from "@/lib/redis/client";
 import { createRedis, waitUntilReady } from "@/lib/redis/connection";
 import { actionRoutes, noAnswer, readAnswer, type ActionTransport, type HaActionKind } from "../../../bench/ha/actions";
 import { answerChecks, switchFigures } from "../../../bench/ha/report";
@@ -44,11 +45,12 @@ vi.mock("@/lib/auth/session", () => ({
  */
 const instanceOfCall = new AsyncLocalStorage<number>();
 const instanceConnections = new Map<number, Redis>();
-vi.mock("@/lib/redis/client", async () => {
+vi.mock("@/lib/redis/client", async (importOriginal) => {
   const { createRedis: open } = await import("@/lib/redis/connection");
   const { redisTargetFromEnv } = await import("@/lib/redis/target");
   const { getEnv } = await import("@/lib/env");
   return {
+    ...(await importOriginal<typeof RedisClientModule>()),
     getRedis: () => {
       const instance = instanceOfCall.getStore() ?? 0;
       let redis = instanceConnections.get(instance);
