@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { ProductKeys } from "@/lib/actions/keys";
 import { sleep } from "../shared/kit";
-import { actionRoutes, type ActionTransport, type HaActionKind, type HaRecord } from "./actions";
+import type { ActionTransport, HaActionKind, HaRecord } from "./actions";
 import { longestRetryWaitMs, pairActionsPerSecond, probeRetryMs, soloStepMs } from "./config";
 
 /**
@@ -173,7 +173,6 @@ export async function runStream(options: StreamOptions): Promise<HaRecord[]> {
  * would. Returns the attempts, to be judged with the stream's.
  */
 export async function settleOpenJournals(options: Pick<StreamOptions, "send" | "instances" | "redis" | "keys"> & { users: readonly StreamUser[]; firstSave: number }): Promise<HaRecord[]> {
-  const stream = { ...options, pairs: [], solos: [], runId: "", stopped: () => false };
   const records: HaRecord[] = [];
   const byId = new Map(options.users.map((user) => [user.userId, user]));
   for (let round = 0; round < 3; round += 1) {
@@ -185,12 +184,9 @@ export async function settleOpenJournals(options: Pick<StreamOptions, "send" | "
       if (!user) continue;
       const gamerTag = gamerTagOf(user, options.firstSave + round);
       const sentAt = Date.now();
-      const answer = await stream.send({ kind: "profile", instance: round % options.instances, actorId: userId, body: profileBody(user, gamerTag) });
+      const answer = await options.send({ kind: "profile", instance: round % options.instances, actorId: userId, body: profileBody(user, gamerTag) });
       records.push({ kind: "profile", instance: round % options.instances, actorId: userId, body: profileBody(user, gamerTag), teamId: null, targetId: userId, gamerTag, looking: null, ...answer, sentAt, answeredAt: Date.now() });
     }
   }
   return records;
 }
-
-/** The route an action kind goes to, for transports that dispatch by path. */
-export const routeOf = (kind: HaActionKind) => actionRoutes[kind];
