@@ -184,7 +184,8 @@ async function main(): Promise<boolean> {
     "How measured: every attempt goes to the next instance in turn (the bench is the load balancer); a client waits what Retry-After says (at most 5 s) and reads Redis before its next step after any answer but success. " +
       "`discord_busy` 503s are the app's own admission of Discord calls (0.8 actions a second for the guild), not the switch. " +
       "Lost: an action answered success with no audit entry; duplicated: more entries than successes plus attempts of unknown outcome (no answer, or a 5xx other than discord_busy). " +
-      "The WAIT comparison runs the action engine in the bench's process against the same HA set, with an emulator of its own at roomy limits and admission loosened (the app's admission would cap both at 0.8 a second).",
+      "The WAIT comparison runs the action engine in the bench's process against the same HA set (the killed node back as replica), with an emulator of its own at roomy limits and the app's admission loosened (it would cap both at 0.8 a second): " +
+      "team and profile actions are then bound by the bot's global Discord limit (50 requests a second, two or three per action), so WAIT's own cost shows in the pool switch (one script, then WAIT).",
   ];
   console.log(lines.join("\n"));
   if (profile.name === "full") progress(`written to ${writeResults("ha.md", "HA failover benchmark", "npm run bench:ha", lines)}`);
