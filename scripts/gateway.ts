@@ -127,6 +127,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // @discordjs/ws can reject outside any call of ours (a socket that closes while the shard waits to identify makes it send on the next, still-connecting socket).
+  // The worker's state is then unknown: it says why and exits, its standby resumes the session within seconds, and its supervisor starts it again.
+  process.on("unhandledRejection", (error: unknown) => {
+    log.fatal({ err: error instanceof Error ? error.message : String(error) }, "gateway worker failed outside its own calls; exiting so the standby takes over");
+    process.exit(1);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -98,17 +98,40 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+/** How a process that stops by itself is treated: the stack stops with it, or it is started again (as systemd's `Restart=always` would). */
+type Supervision = { restart: false } | { restart: true; delayMs: number; maxPerMinute: number };
+
+const stopTheStack: Supervision = { restart: false };
+
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, supervision: Supervision = stopTheStack): ChildProcess {
   // A process group of its own, so stopping it also stops what it spawned (tsx forks).
   const child = spawn(command, args, { cwd: root, env, stdio: values.quiet ? ["ignore", "ignore", "inherit"] : "inherit", detached: true });
   children.push(child);
   child.once("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping the rest.`);
+    if (stopping) return;
+    const how = signal ?? `exit ${code}`;
+    if (!supervision.restart || !mayRestart(name, supervision.maxPerMinute)) {
+      console.error(`${name} stopped unexpectedly (${how}); stopping the rest.`);
       void stopAll(1);
+      return;
     }
+    console.error(`${name} stopped unexpectedly (${how}); starting it again in ${supervision.delayMs} ms.`);
+    setTimeout(() => {
+      if (!stopping) run(name, command, args, env, supervision);
+    }, supervision.delayMs);
   });
   return child;
+}
+
+const restartsOf = new Map<string, number[]>();
+
+/** A process that keeps dying is a fault to stop on, not to hide. */
+function mayRestart(name: string, maxPerMinute: number): boolean {
+  const now = Date.now();
+  const recent = (restartsOf.get(name) ?? []).filter((at) => now - at < 60_000);
+  if (recent.length >= maxPerMinute) return false;
+  restartsOf.set(name, [...recent, now]);
+  return true;
 }
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
@@ -180,7 +203,9 @@ function startEmulator(env: NodeJS.ProcessEnv, emulatorPort: number): void {
 }
 
 function startGatewayWorkers(env: NodeJS.ProcessEnv, count: number): void {
-  for (let index = 1; index <= count; index += 1) run(`gateway worker ${index}`, "npx", ["tsx", "--conditions=react-server", "scripts/gateway.ts"], env);
+  // A worker that dies hands the lead to the standby (which resumes its session) and is started again as the new standby, as its systemd unit would be.
+  const supervision: Supervision = { restart: true, delayMs: 1_000, maxPerMinute: 5 };
+  for (let index = 1; index <= count; index += 1) run(`gateway worker ${index}`, "npx", ["tsx", "--conditions=react-server", "scripts/gateway.ts"], env, supervision);
 }
 
 async function startSingle({ appPort, emulatorPort, dataDir }: Ports): Promise<void> {
