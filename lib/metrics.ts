@@ -8,20 +8,33 @@ import type { MirrorStatus } from "@/lib/gateway/status";
  */
 export type MirrorStatusSource = () => Promise<MirrorStatus | null>;
 
+/** Redis replication as the app's connection sees it (INFO replication), against the WAIT policy. */
+export type ReplicationSample = { connectedReplicas: number; wantedReplicas: number };
+
 /**
- * The mirror gauges each collect at every scrape; the first to ask starts
- * one read and the others in the same scrape share it, so a scrape costs
- * one Redis call. Without a source (any process but the app) they report
- * the mirror as not live and its numbers as unknown (NaN).
+ * The transactions outbox at scrape time: what waits to be posted, and the
+ * drainer's counts, which the Gateway workers keep in Redis (they serve no
+ * metrics of their own). `oldestAgeMs` null: the outbox is empty.
  */
-function createMirrorReader() {
-  let source: MirrorStatusSource | null = null;
-  let reading: Promise<MirrorStatus | null> | null = null;
+export type OutboxSample = { backlog: number; oldestAgeMs: number | null; posted: number; failed: Record<string, number> };
+
+export type ScrapeSource<T> = () => Promise<T | null>;
+
+/**
+ * Reads one thing (the mirror's status, INFO replication, the outbox) for
+ * the gauges that show it: the first gauge to collect starts one read and
+ * the others in the same scrape share it, so a scrape costs one Redis call
+ * per thing. Without a source (any process but the app) the read is null:
+ * the gauges report their numbers as unknown (NaN).
+ */
+function createScrapeReader<T>() {
+  let source: ScrapeSource<T> | null = null;
+  let reading: Promise<T | null> | null = null;
   return {
-    use(next: MirrorStatusSource): void {
+    use(next: ScrapeSource<T>): void {
       source = next;
     },
-    read(): Promise<MirrorStatus | null> {
+    read(): Promise<T | null> {
       if (source === null) return Promise.resolve(null);
       reading ??= source()
         .catch(() => null)
@@ -44,18 +57,21 @@ type Metrics = ReturnType<typeof createMetrics>;
 function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const mirror = createMirrorReader();
-  /** A gauge set at each scrape from the mirror's status. */
-  function mirrorGauge(name: string, help: string, value: (status: MirrorStatus | null, nowMs: number) => number): Gauge {
+  const mirror = createScrapeReader<MirrorStatus>();
+  const replication = createScrapeReader<ReplicationSample>();
+  const outbox = createScrapeReader<OutboxSample>();
+  /** A gauge set at each scrape from what `reader` reads. */
+  function scrapeGauge<T>(reader: { read(): Promise<T | null> }, name: string, help: string, value: (sample: T | null, nowMs: number) => number): Gauge {
     return new Gauge({
       name,
       help,
       registers: [registry],
       async collect() {
-        this.set(value(await mirror.read(), Date.now()));
+        this.set(value(await reader.read(), Date.now()));
       },
     });
   }
+  const mirrorGauge = (name: string, help: string, value: (status: MirrorStatus | null, nowMs: number) => number): Gauge => scrapeGauge(mirror, name, help, value);
   return {
     registry,
     discordRequests: new Counter({
@@ -164,6 +180,69 @@ function createMetrics() {
         if (status === null) return;
         this.reset();
         this.inc(status.resyncCount);
+      },
+    }),
+    /** Where the Redis replication gauges read INFO replication; the app sets it once (lib/admin/redis-health.ts). */
+    readReplicationFrom: (source: ScrapeSource<ReplicationSample>): void => replication.use(source),
+    redisConnectedReplicas: scrapeGauge(
+      replication,
+      "safa_redis_connected_replicas",
+      "Replicas in sync with the Redis primary the app writes to (INFO replication, state online); below safa_redis_wait_replicas_wanted every action is refused or answered outcome_unsure (NaN: Redis did not answer).",
+      (sample) => sample?.connectedReplicas ?? Number.NaN,
+    ),
+    redisWaitReplicasWanted: scrapeGauge(
+      replication,
+      "safa_redis_wait_replicas_wanted",
+      "Replicas that must confirm each change before an action answers success (REDIS_WAIT_REPLICAS; 0: none waited for).",
+      (sample) => sample?.wantedReplicas ?? Number.NaN,
+    ),
+    redisWaitUnconfirmed: new Counter({
+      name: "safa_redis_wait_unconfirmed_total",
+      help: "WAITs on which too few replicas confirmed in time, by where: journal (refused before Discord, 503), commit (answered outcome_unsure), redis-only (a one-script action answered outcome_unsure).",
+      labelNames: ["where"] as const,
+      registers: [registry],
+    }),
+    redisPrimaryChanges: new Counter({
+      name: "safa_redis_primary_changes_total",
+      help: "Times this process's Redis connection came back on a different server (a new run_id): a Sentinel failover, or a restart that lost its identity.",
+      registers: [registry],
+    }),
+    /** Where the outbox gauges read the stream and the drainer's counts; the app sets it once (lib/admin/outbox-health.ts). */
+    readOutboxFrom: (source: ScrapeSource<OutboxSample>): void => outbox.use(source),
+    outboxBacklog: scrapeGauge(
+      outbox,
+      "safa_outbox_backlog",
+      "Roster changes written to the outbox and not yet posted in the transactions channel (NaN: Redis did not answer).",
+      (sample) => sample?.backlog ?? Number.NaN,
+    ),
+    outboxOldestAgeSeconds: scrapeGauge(
+      outbox,
+      "safa_outbox_oldest_age_seconds",
+      "Age of the oldest change not yet posted in the transactions channel: how far behind the channel is (0: nothing waits; NaN: Redis did not answer).",
+      (sample) => (sample === null ? Number.NaN : sample.oldestAgeMs === null ? 0 : Math.max(0, sample.oldestAgeMs) / 1_000),
+    ),
+    outboxPosted: new Counter({
+      name: "safa_outbox_posted_total",
+      help: "Announcements the Gateway workers posted in the transactions channel, as counted in Redis (the same for every app process).",
+      registers: [registry],
+      async collect() {
+        const sample = await outbox.read();
+        // An unreadable count keeps the last one: dropping to 0 would read as a counter reset.
+        if (sample === null) return;
+        this.reset();
+        this.inc(sample.posted);
+      },
+    }),
+    outboxFailed: new Counter({
+      name: "safa_outbox_failed_total",
+      help: "Posts to the transactions channel that failed, by reason: refused (a 4xx no retry changes; the announcement is dropped), rate_limited (429 or Discord's edge; retried), server_error (5xx; retried), no_answer (timeout or network; retried). Counted in Redis by the Gateway workers.",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+      async collect() {
+        const sample = await outbox.read();
+        if (sample === null) return;
+        this.reset();
+        for (const [reason, count] of Object.entries(sample.failed)) this.inc({ reason }, count);
       },
     }),
   };

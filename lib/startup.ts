@@ -1,3 +1,4 @@
+import { watchPrimaryChanges } from "./admin/redis-health";
 import { EnvError, getEnv } from "./env";
 import { moduleLogger } from "./log";
 import { getRedis } from "./redis/client";
@@ -25,6 +26,8 @@ export async function checkStartup(): Promise<void> {
     throw error;
   }
   const redis = getRedis();
+  // From the first connection on, so a failover at any time in the process's life is counted.
+  watchPrimaryChanges();
   if (!(await waitUntilReady(redis, redisStartupWaitMs))) {
     log.warn("redis is not reachable yet; serving degraded answers until it is");
     return;

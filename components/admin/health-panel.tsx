@@ -1,4 +1,4 @@
-import type { AdminHealth, MirrorHealth } from "@/lib/admin/answer";
+import type { AdminHealth, MirrorHealth, OutboxHealth, ReplicationHealth } from "@/lib/admin/answer";
 
 function Light({ ok, label }: { ok: boolean; label: string }) {
   return (
@@ -50,7 +50,97 @@ function MirrorEntries({ mirror }: { mirror: MirrorHealth }) {
   );
 }
 
-/** Redis, Discord's rate-limit state (from the REST client's inspect API), the role cache and the Gateway mirror, at page load. */
+function roleLabel(replication: ReplicationHealth): string {
+  if (!replication.statusRead) return `${unknown}: Redis did not answer`;
+  const role = replication.role === "primary" ? "Primary" : "Replica";
+  const connected = replication.connectedReplicas ?? 0;
+  const wanted = replication.wait.replicas;
+  const replicas = `${connected} ${connected === 1 ? "replica" : "replicas"} connected`;
+  return wanted === 0 ? `${role} · ${replicas} · actions wait for none` : `${role} · ${replicas} · actions wait for ${wanted} (up to ${replication.wait.timeoutMs} ms)`;
+}
+
+/** Redis replication: what the app writes to, its replicas, and whether actions can be confirmed as stored. */
+function ReplicationEntries({ replication }: { replication: ReplicationHealth }) {
+  return (
+    <>
+      <div className="sm:col-span-2" data-testid="redis-replication">
+        <dt className="text-sm text-slate-600">Redis replication</dt>
+        <dd>
+          <Light ok={replication.statusRead && replication.warnings.length === 0} label={roleLabel(replication)} />
+          {replication.warnings.map((warning) => (
+            <p key={warning} className="text-slate-900">
+              {warning}
+            </p>
+          ))}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Redis connection</dt>
+        <dd className="text-slate-900">
+          {replication.sentinel === null ? (
+            "One server (REDIS_URL)"
+          ) : (
+            <>
+              Sentinel, master <code className="text-xs">{replication.sentinel.masterName}</code> via {replication.sentinel.sentinels.join(", ")}
+            </>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Primary changes (this process)</dt>
+        <dd className="text-slate-900">
+          {replication.primaryChanges}
+          {replication.lastPrimaryChangeAgeSeconds !== null && `, the last ${secondsAgo(replication.lastPrimaryChangeAgeSeconds, "")}`}
+        </dd>
+      </div>
+      {replication.replicas.length > 0 && (
+        <div className="sm:col-span-2">
+          <dt className="text-sm text-slate-600">Replicas</dt>
+          <dd className="text-slate-900">
+            <ul className="list-inside list-disc">
+              {replication.replicas.map((replica) => (
+                <li key={replica.address}>
+                  <code className="text-xs">{replica.address}</code>: {replica.state}
+                  {replica.lagSeconds !== null && `, last confirmed ${replica.lagSeconds} s ago`}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The transactions outbox: what waits to be posted in the channel, and what the drainer did. */
+function OutboxEntries({ outbox }: { outbox: OutboxHealth }) {
+  const failed = outbox.failed;
+  return (
+    <>
+      <div className="sm:col-span-2" data-testid="outbox">
+        <dt className="text-sm text-slate-600">Transactions channel</dt>
+        <dd>
+          <Light ok={(outbox.statusRead || !outbox.enabled) && outbox.warning === null} label={outbox.sentence} />
+          {outbox.warning !== null && <p className="text-slate-900">{outbox.warning}</p>}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Posting worker</dt>
+        <dd className="text-slate-900">{outbox.drainerId !== null ? <code className="text-xs">{outbox.drainerId}</code> : outbox.statusRead ? "None" : unknown}</dd>
+      </div>
+      <div>
+        <dt className="text-sm text-slate-600">Announcements posted · failed</dt>
+        <dd className="text-slate-900">
+          {outbox.posted ?? unknown}
+          {failed !== null &&
+            ` · refused ${failed.refused} (dropped), rate-limited ${failed.rate_limited}, Discord errors ${failed.server_error}, no answer ${failed.no_answer} (retried)`}
+        </dd>
+      </div>
+    </>
+  );
+}
+
+/** Redis and its replication, Discord's rate-limit state (from the REST client's inspect API), the role cache, the Gateway mirror and the transactions outbox, at page load. */
 export function HealthPanel({ health }: { health: AdminHealth }) {
   const { redis, discord, roleCache } = health;
   return (
@@ -127,7 +217,9 @@ export function HealthPanel({ health }: { health: AdminHealth }) {
           )}
         </dd>
       </div>
+      <ReplicationEntries replication={health.replication} />
       <MirrorEntries mirror={health.mirror} />
+      <OutboxEntries outbox={health.outbox} />
     </dl>
   );
 }

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { ApiError } from "@/lib/api/errors";
+import { metrics } from "@/lib/metrics";
 
 /**
  * How many replicas must hold a write before an action counts it as stored
@@ -35,10 +36,24 @@ export async function confirmReplicated(redis: Redis, policy: ReplicationPolicy)
 }
 
 /**
+ * What a `WAIT` was confirming, for `safa_redis_wait_unconfirmed_total`:
+ * an action's journal before Discord (unconfirmed: refused, 503), its commit
+ * after (unconfirmed: outcome_unsure), or a one-script action's write.
+ */
+export type ReplicatedWrite = "journal" | "commit" | "redis-only";
+
+/**
  * The same check for a caller that cannot tell a failed `WAIT` from a slow
  * one: a connection lost during the wait is a replica that did not confirm.
+ * Each unconfirmed check is counted, so an operator sees why actions fail.
  */
-export async function checkReplicated(deps: ReplicationDeps): Promise<ReplicationCheck> {
+export async function checkReplicated(deps: ReplicationDeps, write: ReplicatedWrite): Promise<ReplicationCheck> {
+  const check = await askReplicas(deps);
+  if (!check.ok) metrics.redisWaitUnconfirmed.inc({ where: write });
+  return check;
+}
+
+async function askReplicas(deps: ReplicationDeps): Promise<ReplicationCheck> {
   const policy = deps.replication ?? { replicas: 0, timeoutMs: 0 };
   try {
     return await confirmReplicated(deps.redis, policy);
@@ -69,7 +84,7 @@ export function outcomeUnsure(): ApiError {
  * throws `outcome_unsure`.
  */
 export async function requireReplicated(deps: ReplicationDeps, action: string): Promise<void> {
-  const check = await checkReplicated(deps);
+  const check = await checkReplicated(deps, "redis-only");
   if (check.ok) return;
   deps.log.warn({ action, confirmed: check.confirmed, wanted: check.wanted }, "a change was saved but no replica confirmed it in time; the user is told the outcome is unsure");
   throw outcomeUnsure();

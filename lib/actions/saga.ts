@@ -161,7 +161,7 @@ export async function runSaga(deps: SagaDeps, held: HeldSubjects, plan: Plan): P
     await settleAfterFailure(deps, journal);
     throw new ApiError(scriptRefusalCodes[outcome], message, field === undefined ? {} : { field, fieldErrors: { [field]: message } });
   }
-  const replicated = await checkReplicated(deps);
+  const replicated = await checkReplicated(deps, "commit");
   if (!replicated.ok) {
     deps.log.warn(
       { journal: journal.id, action: journal.audit.action, confirmed: replicated.confirmed, wanted: replicated.wanted },
@@ -219,7 +219,7 @@ export async function settleLeftovers(deps: SagaDeps, held: HeldSubjects): Promi
       continue;
     }
     // Nobody is answered for this commit; if a failover loses it, the journal (replicated before) is settled again.
-    const replicated = await checkReplicated(deps);
+    const replicated = await checkReplicated(deps, "commit");
     if (!replicated.ok) deps.log.warn({ journal: id, confirmed: replicated.confirmed, wanted: replicated.wanted }, "a finishing commit was not confirmed by a replica in time");
     await deps.notices?.committed(journal);
   }
@@ -297,7 +297,7 @@ async function saveJournal(deps: SagaDeps, journal: Journal): Promise<void> {
  * Nothing has changed yet, so the journal is dropped and the user may retry.
  */
 async function requireJournalReplicated(deps: SagaDeps, journal: Journal): Promise<void> {
-  const replicated = await checkReplicated(deps);
+  const replicated = await checkReplicated(deps, "journal");
   if (replicated.ok) return;
   deps.log.warn({ journal: journal.id, action: journal.audit.action, confirmed: replicated.confirmed, wanted: replicated.wanted }, "no replica confirmed an action's journal in time; refused before any Discord call");
   await deps.redis.hdel(deps.keys.journals, journal.id).catch((error: unknown) => {
@@ -399,7 +399,7 @@ async function undoSteps(deps: SagaDeps, journal: Journal): Promise<void> {
 
 /** Thrown from the steps, so the action is undone (the created role deleted) like any failed step. */
 async function requireCreatedRoleReplicated(deps: SagaDeps, journal: Journal): Promise<void> {
-  const replicated = await checkReplicated(deps);
+  const replicated = await checkReplicated(deps, "journal");
   if (replicated.ok) return;
   deps.log.warn({ journal: journal.id, confirmed: replicated.confirmed, wanted: replicated.wanted }, "no replica confirmed the journal's created role in time; undoing the action");
   throw new ApiError("storage_unavailable", "We could not store the change safely, so it was undone. Please try again in a moment.", { retryAfterSeconds: 2 });

@@ -13,6 +13,8 @@ import { people, person } from "@/lib/teams/roster";
 import { readGuildSnapshot } from "@/lib/teams/team-role";
 import type { AdminHealth, AuditRow } from "./answer";
 import { mirrorHealth } from "./mirror-health";
+import { outboxHealth } from "./outbox-health";
+import { replicationHealth } from "./redis-health";
 
 /** A health probe never holds the admin page up for longer than this. */
 const probeTimeoutMs = 2_000;
@@ -103,17 +105,19 @@ export type AdminOverview = { teams: TeamDetail[]; teamRoles: TeamRoleOption[]; 
 /** Everything the admin area shows, in one call. */
 export async function adminOverview(): Promise<AdminOverview> {
   const context = getTeamContext();
-  const [teams, teamRoles, audit, redis, discord, roleCache, openJournals, mirror, guildRoles] = await Promise.all([
+  const [teams, teamRoles, audit, redis, replication, outbox, discord, roleCache, openJournals, mirror, guildRoles] = await Promise.all([
     // With Redis away the lists are empty and the health panel says why.
     allTeams(context).catch(() => []),
     teamRoleCandidates(context).catch(() => []),
     auditRows().catch(() => []),
     redisHealth(),
+    replicationHealth(),
+    outboxHealth(),
     discordHealth(),
     roleCacheHealth(),
     countOpenJournals(context.redis, context.keys).catch(() => 0),
     mirrorHealth(),
     guildRolesHealth(),
   ]);
-  return { teams, teamRoles, audit, health: { redis, discord, roleCache, openJournals, mirror, guildRoles } };
+  return { teams, teamRoles, audit, health: { redis, replication, outbox, discord, roleCache, openJournals, mirror, guildRoles } };
 }

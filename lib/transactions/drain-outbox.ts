@@ -11,7 +11,7 @@ import { runScript } from "@/lib/redis/lua-script";
 import { releaseLockScript } from "@/lib/redis/scripts/release-lock";
 import { outboxLeaseScript } from "@/lib/redis/scripts/outbox-lease";
 import { announcementOf } from "./announcement";
-import { transactionsMetrics } from "./metrics";
+import { countRetry, countSettled, type PostFailure } from "./metrics";
 import { transactionsPolicy, type TransactionsPolicy } from "./policy";
 
 /**
@@ -79,7 +79,7 @@ const claimReply = z
   .transform(([, rows]) => rows.map(([id, fields]): StreamRow => [id, fields ?? []]));
 
 type StreamRow = z.infer<typeof streamRow>;
-type Delivery = { kind: "done"; outcome: "posted" | "skipped" | "refused" } | { kind: "retry"; retryAfterMs: number | null };
+type Delivery = { kind: "done"; outcome: "posted" | "skipped" | "refused" } | { kind: "retry"; retryAfterMs: number | null; reason: Exclude<PostFailure, "refused"> };
 
 /** Discord keeps nonces of at most 25 characters; a digest of the stream and the id is unique across deployments sharing a channel. */
 export function nonceOf(outboxKey: string, entryId: string): string {
@@ -101,11 +101,17 @@ function retryAfterOf(error: unknown): number | null {
   return null;
 }
 
+/** For the counts: held back by a limit, a Discord fault, or no answer at all (timeout, network, Redis). */
+function retryReasonOf(error: unknown): Exclude<PostFailure, "refused"> {
+  if (retryAfterOf(error) !== null || (error instanceof DiscordAPIError && error.status === 429)) return "rate_limited";
+  if (error instanceof DiscordAPIError && error.status >= 500) return "server_error";
+  return "no_answer";
+}
+
 export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDrainer {
   const { redis, keys, rest, channelId, log } = options;
   const policy: TransactionsPolicy = { ...transactionsPolicy, ...options.policy };
   const drainerId = options.drainerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  const metrics = transactionsMetrics();
   let groupReady = false;
   let failuresInARow = 0;
   let running = false;
@@ -150,13 +156,13 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
         return { kind: "done", outcome: "refused" };
       }
       log.warn({ entryId: id, err: error instanceof Error ? error.message : String(error) }, "announcement not posted; retrying later");
-      return { kind: "retry", retryAfterMs: retryAfterOf(error) };
+      return { kind: "retry", retryAfterMs: retryAfterOf(error), reason: retryReasonOf(error) };
     }
   }
 
-  /** Acknowledged and deleted together: the outbox holds only what the channel has not had. */
-  async function settle(id: string): Promise<void> {
-    await redis.multi().xack(keys.outbox, GROUP, id).xdel(keys.outbox, id).exec();
+  /** Acknowledged, deleted and counted together: the outbox holds only what the channel has not had. */
+  async function settle(id: string, outcome: "posted" | "skipped" | "refused"): Promise<void> {
+    await countSettled(redis.multi().xack(keys.outbox, GROUP, id).xdel(keys.outbox, id), keys.outbox, outcome).exec();
   }
 
   async function drainOnce(): Promise<DrainRound> {
@@ -170,14 +176,13 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
       const delivery = await deliver(entry);
       if (delivery.kind === "retry") {
         failuresInARow += 1;
-        metrics.retries.inc();
+        await countRetry(redis, keys.outbox, delivery.reason);
         const waitMs = delivery.retryAfterMs ?? backoffMs(failuresInARow - 1, policy.retryBaseMs, policy.retryMaxMs);
         return { ...round, state: "retrying", waitMs: Math.min(policy.retryMaxMs, Math.max(waitMs, policy.retryBaseMs)) };
       }
-      await settle(entry[0]);
+      await settle(entry[0], delivery.outcome);
       failuresInARow = 0;
       round[delivery.outcome] += 1;
-      metrics.settled.inc({ outcome: delivery.outcome });
     }
     return entries.length > 0 ? { ...round, state: "busy", waitMs: 0 } : round;
   }

@@ -1,25 +1,46 @@
-import { Counter } from "prom-client";
-import { metrics } from "@/lib/metrics";
+import type { ChainableCommander, Redis } from "ioredis";
+import { z } from "zod";
 
 /**
- * The transactions channel's counters, in the process's one registry. Looked
- * up before being made, so a second drainer in one process (or a reloaded
- * module) reuses them.
+ * The drainer's counters, kept in a Redis hash beside the outbox rather
+ * than in the process: the drainer runs in the Gateway workers, which serve
+ * no metrics, and the lease moves between them (and their standbys), so a
+ * per-process count would be split over processes nobody scrapes. The app's
+ * `/api/metrics` reads the hash at each scrape, as it reads the mirror's
+ * status; every app instance reports the same totals.
  */
-export function transactionsMetrics() {
-  const { registry } = metrics;
-  const settledName = "safa_transactions_settled_total";
-  const retriesName = "safa_transactions_retries_total";
-  const settled =
-    (registry.getSingleMetric(settledName) as Counter<"outcome"> | undefined) ??
-    new Counter({
-      name: settledName,
-      help: "Outbox entries settled, by outcome: posted (in the transactions channel), skipped (not an announced change), refused (a 4xx from Discord; dropped and logged).",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    });
-  const retries =
-    (registry.getSingleMetric(retriesName) as Counter | undefined) ??
-    new Counter({ name: retriesName, help: "Announcements not posted for now (429, 5xx, no answer) and left in the outbox for a later round.", registers: [registry] });
-  return { settled, retries };
+
+/** Why a post did not land: refused is dropped for good, the others are retried. */
+export type PostFailure = "refused" | "rate_limited" | "server_error" | "no_answer";
+
+export const postFailures: readonly PostFailure[] = ["refused", "rate_limited", "server_error", "no_answer"];
+
+const postedField = "posted";
+const failedField = (reason: PostFailure) => `failed:${reason}`;
+
+/** The hash of counts for an outbox stream; beside it, so one keyspace prefix covers both. */
+export function outboxCountsKey(outboxKey: string): string {
+  return `${outboxKey}:counts`;
+}
+
+/** Queues a count on a transaction, so it is kept exactly when the entry is settled (acknowledged and deleted) with it. */
+export function countSettled(transaction: ChainableCommander, outboxKey: string, outcome: "posted" | "skipped" | "refused"): ChainableCommander {
+  if (outcome === "skipped") return transaction;
+  return transaction.hincrby(outboxCountsKey(outboxKey), outcome === "posted" ? postedField : failedField("refused"), 1);
+}
+
+/** Counts a failed post that stays in the outbox for a later round; a count lost with Redis away is a count, not a post, lost. */
+export async function countRetry(redis: Redis, outboxKey: string, reason: Exclude<PostFailure, "refused">): Promise<void> {
+  await redis.hincrby(outboxCountsKey(outboxKey), failedField(reason), 1).catch(() => undefined);
+}
+
+export type OutboxCounts = { posted: number; failed: Record<PostFailure, number> };
+
+const count = z.coerce.number().int().nonnegative().catch(0);
+
+/** The counts as the hash holds them; a missing or unreadable field is 0. */
+export async function readOutboxCounts(redis: Redis, outboxKey: string): Promise<OutboxCounts> {
+  const fields = await redis.hgetall(outboxCountsKey(outboxKey));
+  const failed = Object.fromEntries(postFailures.map((reason) => [reason, count.parse(fields[failedField(reason)] ?? 0)])) as Record<PostFailure, number>;
+  return { posted: count.parse(fields[postedField] ?? 0), failed };
 }

@@ -15,6 +15,8 @@ export const transactionsPolicy = {
   retryMaxMs: 60_000,
   /** Longest one post may queue behind the channel's rate limit before the round gives up and retries later. */
   postDeadlineMs: 10_000,
+  /** The health panel says the channel is behind once the oldest change not yet posted is older than this. */
+  behindAfterMs: 180_000,
 };
 
 export type TransactionsPolicy = typeof transactionsPolicy;

@@ -1,12 +1,16 @@
 import { timingSafeEqual } from "node:crypto";
 import { exposeMirrorMetrics } from "@/lib/admin/mirror-health";
+import { exposeOutboxMetrics } from "@/lib/admin/outbox-health";
+import { exposeRedisMetrics } from "@/lib/admin/redis-health";
 import { errorResponse, ApiError } from "@/lib/api/errors";
 import { serveMethods } from "@/lib/api/serve-methods";
 import { getEnv } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
 
-// The mirror gauges read Redis at each scrape of this process.
+// The mirror, replication and outbox gauges read Redis at each scrape of this process.
 exposeMirrorMetrics();
+exposeRedisMetrics();
+exposeOutboxMetrics();
 
 /** Whether the request carries the configured scrape token (compared in constant time). */
 function authorised(request: Request, token: string): boolean {

@@ -33,13 +33,13 @@ describe("confirmReplicated", () => {
 describe("checkReplicated", () => {
   it("is off without a policy", async () => {
     const { redis, wait } = waitingRedis(0);
-    expect((await checkReplicated({ redis, log })).ok).toBe(true);
+    expect((await checkReplicated({ redis, log }, "commit")).ok).toBe(true);
     expect(wait).not.toHaveBeenCalled();
   });
 
   it("counts a WAIT that failed (the connection dropped in a failover) as no replica confirming", async () => {
     const { redis } = waitingRedis(new Error("Connection is closed."));
-    expect(await checkReplicated({ redis, log, replication: { replicas: 1, timeoutMs: 100 } })).toEqual({ confirmed: 0, wanted: 1, ok: false });
+    expect(await checkReplicated({ redis, log, replication: { replicas: 1, timeoutMs: 100 } }, "commit")).toEqual({ confirmed: 0, wanted: 1, ok: false });
   });
 });
 
