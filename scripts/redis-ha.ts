@@ -30,6 +30,12 @@ export type RedisHaHandle = {
   killPrimary(): Promise<{ port: number; pid: number }>;
   /** Starts a killed node again on its data dir, as a replica of the current primary (unless Sentinel still names it primary). */
   restartNode(port: number): Promise<void>;
+  /** Freezes one Sentinel (SIGSTOP), as a hung host would: it still accepts connections but answers nothing. */
+  pauseSentinel(port: number): void;
+  resumeSentinel(port: number): void;
+  /** Stops every Sentinel (SIGTERM); `startSentinels` starts them again on what they last wrote to their config. */
+  stopSentinels(): Promise<void>;
+  startSentinels(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -66,7 +72,7 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
     "--replica-serve-stale-data", "no",
   ];
   const servers = new Map<number, RedisServerHandle>();
-  const sentinelProcesses: ChildProcess[] = [];
+  const sentinelProcesses = new Map<number, ChildProcess>();
   const nodes: RedisHaHandle["nodes"] = [];
   const sentinels: RedisHaHandle["sentinels"] = [];
 
@@ -78,9 +84,17 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
     return server;
   };
 
+  const stopSentinels = async () => {
+    await Promise.all([...sentinelProcesses.values()].map((child) => {
+      // A frozen Sentinel would hold SIGTERM until thawed.
+      child.kill("SIGCONT");
+      return stopChild(child);
+    }));
+  };
+
   const stop = async () => {
     // Sentinels first: with them gone, stopping the primary starts no failover.
-    await Promise.all(sentinelProcesses.map((child) => stopChild(child)));
+    await stopSentinels();
     await Promise.all([...servers.values()].map((server) => server.stop()));
   };
 
@@ -96,7 +110,8 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
     const quorum = Math.floor(sentinelCount / 2) + 1;
     for (let i = 0; i < sentinelCount; i++) {
       const port = await findFreePort();
-      sentinelProcesses.push(await startSentinel({ dataDir: join(options.dataDir, `sentinel-${port}`), port, primaryPort: primary.port, quorum, downAfterMs, failoverTimeoutMs }));
+      const confPath = writeSentinelConfig({ dataDir: join(options.dataDir, `sentinel-${port}`), port, primaryPort: primary.port, quorum, downAfterMs, failoverTimeoutMs });
+      sentinelProcesses.set(port, await startSentinel(confPath, port));
       sentinels.push({ host, port });
     }
     await waitForSentinelsReady(sentinels, replicaCount, readyTimeoutMs);
@@ -106,6 +121,11 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
   }
 
   const primaryPort = () => askPrimaryPort(sentinels);
+  const sentinelProcess = (port: number) => {
+    const child = sentinelProcesses.get(port);
+    if (!child) throw new Error(`port ${port} is not one of this set's Sentinels`);
+    return child;
+  };
   return {
     masterName,
     sentinels,
@@ -136,14 +156,28 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
       const server = await startNode(port, primary === port ? undefined : { host, port: primary });
       node.pid = pidOf(server.process);
     },
+    pauseSentinel(port) {
+      sentinelProcess(port).kill("SIGSTOP");
+    },
+    resumeSentinel(port) {
+      sentinelProcess(port).kill("SIGCONT");
+    },
+    stopSentinels,
+    async startSentinels() {
+      for (const sentinel of sentinels) {
+        const child = sentinelProcesses.get(sentinel.port);
+        if (child && child.exitCode === null && child.signalCode === null) continue;
+        sentinelProcesses.set(sentinel.port, await startSentinel(join(options.dataDir, `sentinel-${sentinel.port}`, "sentinel.conf"), sentinel.port));
+      }
+    },
     stop,
   };
 }
 
 type SentinelOptions = { dataDir: string; port: number; primaryPort: number; quorum: number; downAfterMs: number; failoverTimeoutMs: number };
 
-/** One Sentinel; its config is a file in its own dir, because Sentinel rewrites it with what it learns. */
-async function startSentinel(options: SentinelOptions): Promise<ChildProcess> {
+/** One Sentinel's config: a file in its own dir, because Sentinel rewrites it with what it learns (so a restart resumes from there). */
+function writeSentinelConfig(options: SentinelOptions): string {
   mkdirSync(options.dataDir, { recursive: true });
   const confPath = join(options.dataDir, "sentinel.conf");
   writeFileSync(confPath, [
@@ -158,16 +192,20 @@ async function startSentinel(options: SentinelOptions): Promise<ChildProcess> {
     `sentinel parallel-syncs ${masterName} 1`,
     "",
   ].join("\n"));
+  return confPath;
+}
+
+async function startSentinel(confPath: string, port: number): Promise<ChildProcess> {
   const child = spawn("redis-server", [confPath, "--sentinel"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<never>((_, reject) => child.once("exit", () => reject(new Error(`redis sentinel on port ${options.port} exited at start: ${stderr.trim()}`))));
+  const exited = new Promise<never>((_, reject) => child.once("exit", () => reject(new Error(`redis sentinel on port ${port} exited at start: ${stderr.trim()}`))));
   const spawnError = new Promise<never>((_, reject) => child.once("error", reject));
   exited.catch(() => undefined);
   spawnError.catch(() => undefined);
-  await Promise.race([waitUntil(() => answersPing(options.port), 10_000, `redis sentinel did not answer PING on port ${options.port}`), exited, spawnError]);
+  await Promise.race([waitUntil(() => answersPing(port), 10_000, `redis sentinel did not answer PING on port ${port}`), exited, spawnError]);
   return child;
 }
 

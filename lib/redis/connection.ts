@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Redis, SentinelConnector, type RedisOptions, type SentinelConnectionOptions } from "ioredis";
 import { moduleLogger } from "@/lib/log";
 import { describeRedisTarget, type RedisTarget } from "./target";
 
@@ -13,6 +13,9 @@ const sentinelConnectTimeoutMs = 3_000;
 
 const reconnectBackoff = (attempt: number) => Math.min(attempt * 200, 2_000);
 
+// Slower than the data connection's: ioredis logs each failed attempt of these itself (console.error), so a Sentinel down for hours must not flood the log.
+const detectorReconnectBackoff = (attempt: number) => Math.min(attempt * 500, 5_000);
+
 const commonOptions: RedisOptions = {
   commandTimeout: redisCommandTimeoutMs,
   maxRetriesPerRequest: 1,
@@ -22,9 +25,36 @@ const commonOptions: RedisOptions = {
   reconnectOnError: (error) => /READONLY/.test(error.message),
 };
 
+/**
+ * ioredis' Sentinel connector, minus one way to end a connection for good.
+ * The failover detector (subscribed to +switch-master) of a stream that
+ * closed by itself (its primary died) stays subscribed while the connection
+ * asks the Sentinels again; when the announcement lands while a Sentinel is
+ * being asked, the detector's disconnect makes that connect fail, and ioredis
+ * answers a failed connect with status "end": no retry, "Connection is
+ * closed." on every command after. The longer a Sentinel takes to answer (a
+ * hung one, or one on the dead primary's host), the likelier. Dropping the
+ * previous stream's detector before each connect closes the window; the new
+ * stream gets its own detector once it connects. `Connector` is an option,
+ * so `duplicate()`d connections keep it.
+ */
+class SentinelConnectorDroppingStaleDetector extends SentinelConnector {
+  // ioredis hands a Connector the whole option object, typed unknown; it holds the Sentinel options set below.
+  constructor(options: unknown) {
+    super(options as SentinelConnectionOptions);
+  }
+
+  override connect(...args: Parameters<SentinelConnector["connect"]>): ReturnType<SentinelConnector["connect"]> {
+    // Called only once the previous stream has closed; disconnect() ends nothing live, it unsubscribes the detector.
+    super.disconnect();
+    return super.connect(...args);
+  }
+}
+
 function sentinelOptions(target: Extract<RedisTarget, { kind: "sentinel" }>): RedisOptions {
   return {
     ...commonOptions,
+    Connector: SentinelConnectorDroppingStaleDetector,
     sentinels: target.sentinels,
     name: target.masterName,
     role: "master",
@@ -33,6 +63,9 @@ function sentinelOptions(target: Extract<RedisTarget, { kind: "sentinel" }>): Re
     failoverDetector: true,
     // When no Sentinel answers, keep asking them (with the same capped backoff) rather than giving up.
     sentinelRetryStrategy: reconnectBackoff,
+    // The failover detector's Sentinel connections come back within seconds of a Sentinel restart (ioredis
+    // waits a minute): until then a primary lost without a reset, or demoted alive, goes unnoticed.
+    sentinelReconnectStrategy: detectorReconnectBackoff,
     sentinelCommandTimeout: redisCommandTimeoutMs,
     // A primary that vanished without refusing (a dead host, not a dead process) is given up on quickly, and the Sentinels asked again.
     connectTimeout: sentinelConnectTimeoutMs,
