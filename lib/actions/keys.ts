@@ -78,6 +78,8 @@ export function productKeyspace(prefix = "safa:") {
     outbox: `${prefix}outbox`,
     /** Lease (drainer id, PX expiry) of the one process posting the outbox, so announcements keep their order. */
     outboxDrainer: `${prefix}outbox:drainer`,
+    /** The drainer's counts (`posted`, `failed:<reason>`), kept in Redis because it runs in the Gateway workers, which serve no metrics; the app's /api/metrics reads them. */
+    outboxCounts: `${prefix}outbox:counts`,
     /** Token bucket admitting Discord-spending actions: `guild`, or `user:<id>` (see admission.ts). */
     admission: (subject: string) => `${prefix}admission:${subject}`,
     /** Fixed-window count of a user's refused actions (`rateLimitPolicies.refusals`). */

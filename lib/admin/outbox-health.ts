@@ -22,7 +22,7 @@ async function readOutbox(): Promise<OutboxRead | null> {
       redis.xlen(keys.outbox),
       redis.xrange(keys.outbox, "-", "+", "COUNT", 1),
       redis.get(keys.outboxDrainer),
-      readOutboxCounts(redis, keys.outbox),
+      readOutboxCounts(redis, keys.outboxCounts),
     ]);
     return { backlog, oldestId: oldest[0]?.[0] ?? null, drainerId, counts };
   });

@@ -56,7 +56,7 @@ export type OutboxDrainer = {
 
 export type OutboxDrainerOptions = {
   redis: Redis;
-  keys: Pick<ProductKeys, "outbox" | "outboxDrainer">;
+  keys: Pick<ProductKeys, "outbox" | "outboxDrainer" | "outboxCounts">;
   /** The shared REST client, with the bot token. */
   rest: Pick<DiscordRest, "post">;
   channelId: string;
@@ -162,7 +162,7 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
 
   /** Acknowledged, deleted and counted together: the outbox holds only what the channel has not had. */
   async function settle(id: string, outcome: "posted" | "skipped" | "refused"): Promise<void> {
-    await countSettled(redis.multi().xack(keys.outbox, GROUP, id).xdel(keys.outbox, id), keys.outbox, outcome).exec();
+    await countSettled(redis.multi().xack(keys.outbox, GROUP, id).xdel(keys.outbox, id), keys.outboxCounts, outcome).exec();
   }
 
   async function drainOnce(): Promise<DrainRound> {
@@ -176,7 +176,7 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
       const delivery = await deliver(entry);
       if (delivery.kind === "retry") {
         failuresInARow += 1;
-        await countRetry(redis, keys.outbox, delivery.reason);
+        await countRetry(redis, keys.outboxCounts, delivery.reason);
         const waitMs = delivery.retryAfterMs ?? backoffMs(failuresInARow - 1, policy.retryBaseMs, policy.retryMaxMs);
         return { ...round, state: "retrying", waitMs: Math.min(policy.retryMaxMs, Math.max(waitMs, policy.retryBaseMs)) };
       }

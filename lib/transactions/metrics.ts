@@ -18,20 +18,20 @@ export const postFailures: readonly PostFailure[] = ["refused", "rate_limited", 
 const postedField = "posted";
 const failedField = (reason: PostFailure) => `failed:${reason}`;
 
-/** The hash of counts for an outbox stream; beside it, so one keyspace prefix covers both. */
-export function outboxCountsKey(outboxKey: string): string {
-  return `${outboxKey}:counts`;
+/** Whether a field of the counts hash is one the drainer writes (for the records check). */
+export function isOutboxCountField(field: string): boolean {
+  return field === postedField || postFailures.some((reason) => field === failedField(reason));
 }
 
 /** Queues a count on a transaction, so it is kept exactly when the entry is settled (acknowledged and deleted) with it. */
-export function countSettled(transaction: ChainableCommander, outboxKey: string, outcome: "posted" | "skipped" | "refused"): ChainableCommander {
+export function countSettled(transaction: ChainableCommander, countsKey: string, outcome: "posted" | "skipped" | "refused"): ChainableCommander {
   if (outcome === "skipped") return transaction;
-  return transaction.hincrby(outboxCountsKey(outboxKey), outcome === "posted" ? postedField : failedField("refused"), 1);
+  return transaction.hincrby(countsKey, outcome === "posted" ? postedField : failedField("refused"), 1);
 }
 
 /** Counts a failed post that stays in the outbox for a later round; a count lost with Redis away is a count, not a post, lost. */
-export async function countRetry(redis: Redis, outboxKey: string, reason: Exclude<PostFailure, "refused">): Promise<void> {
-  await redis.hincrby(outboxCountsKey(outboxKey), failedField(reason), 1).catch(() => undefined);
+export async function countRetry(redis: Redis, countsKey: string, reason: Exclude<PostFailure, "refused">): Promise<void> {
+  await redis.hincrby(countsKey, failedField(reason), 1).catch(() => undefined);
 }
 
 export type OutboxCounts = { posted: number; failed: Record<PostFailure, number> };
@@ -39,8 +39,8 @@ export type OutboxCounts = { posted: number; failed: Record<PostFailure, number>
 const count = z.coerce.number().int().nonnegative().catch(0);
 
 /** The counts as the hash holds them; a missing or unreadable field is 0. */
-export async function readOutboxCounts(redis: Redis, outboxKey: string): Promise<OutboxCounts> {
-  const fields = await redis.hgetall(outboxCountsKey(outboxKey));
+export async function readOutboxCounts(redis: Redis, countsKey: string): Promise<OutboxCounts> {
+  const fields = await redis.hgetall(countsKey);
   const failed = Object.fromEntries(postFailures.map((reason) => [reason, count.parse(fields[failedField(reason)] ?? 0)])) as Record<PostFailure, number>;
   return { posted: count.parse(fields[postedField] ?? 0), failed };
 }

@@ -9,6 +9,7 @@ import { createRoleService } from "@/lib/roles/service";
 import { commitSpecSchema } from "@/lib/actions/commit";
 import { productKeyspace, teamTagKey } from "@/lib/actions/keys";
 import { snowflakeSchema } from "@/lib/teams/input";
+import { isOutboxCountField } from "@/lib/transactions/metrics";
 import { teamPolicy } from "@/lib/teams/policy";
 import { createTeamStore } from "@/lib/teams/store";
 import { guildSnapshotSchema } from "@/lib/teams/team-role";
@@ -261,6 +262,11 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       checked["outbox entry"] = length;
       const parsed = await readAuditStream(redis, key, Math.max(1, length));
       if (parsed.length !== length) fail(key, `${length - parsed.length} of ${length} outbox entries do not parse`);
+    } else if (rest === "outbox:counts") {
+      count("outbox counts");
+      for (const [field, value] of Object.entries(await redis.hgetall(key))) {
+        if (!isOutboxCountField(field) || !/^\d{1,15}$/.test(value)) fail(key, `count ${field.slice(0, 40)} is not a drainer's count`);
+      }
     } else if (rest === "outbox:drainer") {
       count("outbox drainer lease");
       if ((await redis.pttl(key)) < 0) fail(key, "outbox drainer lease without an expiry: no other worker could ever post");

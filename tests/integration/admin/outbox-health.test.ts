@@ -6,7 +6,6 @@ import type * as Overview from "@/lib/admin/overview";
 import { productKeyspace } from "@/lib/actions/keys";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import { createOutboxDrainer } from "@/lib/transactions";
-import { outboxCountsKey } from "@/lib/transactions/metrics";
 import { CHANNEL_IDS } from "../../../emulator/fixture";
 import { emulator, freshRedis, guildId, roleIds, type TestEmulator } from "../../helpers/harness";
 
@@ -125,7 +124,7 @@ describe("the outbox's metrics", () => {
     expect([empty.get("safa_outbox_backlog"), empty.get("safa_outbox_oldest_age_seconds"), empty.get("safa_outbox_posted_total")]).toEqual(["0", "0", "0"]);
     await writeEntry(Date.now() - 90_000);
     await writeEntry(Date.now() - 1_000, "window.close");
-    await redis.hset(outboxCountsKey(keys.outbox), { "failed:server_error": "4", "failed:refused": "1" });
+    await redis.hset(keys.outboxCounts, { "failed:server_error": "4", "failed:refused": "1" });
     const waiting = await scrape();
     expect(waiting.get("safa_outbox_backlog")).toBe("2");
     expect(Number(waiting.get("safa_outbox_oldest_age_seconds"))).toBeGreaterThanOrEqual(90);

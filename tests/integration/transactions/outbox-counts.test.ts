@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DiscordAPIError, RateLimitedError, type DiscordRest } from "@/lib/discord/rest";
 import { saveProfile } from "@/lib/profile/save-profile";
-import { outboxCountsKey, readOutboxCounts } from "@/lib/transactions/metrics";
+import { readOutboxCounts } from "@/lib/transactions/metrics";
 import { createWorld, users, type World } from "../../helpers/teams-world";
 import { announcingWorld } from "./outbox-kit";
 
@@ -53,8 +53,8 @@ describe("the drainer's counts", () => {
     expect(await channel.backlog()).toBe(0);
     expect(await channel.messages()).toHaveLength(1);
 
-    expect(await readOutboxCounts(world.redis, world.keys.outbox)).toEqual({ posted: 1, failed: { refused: 1, rate_limited: 1, server_error: 1, no_answer: 1 } });
-    expect(await world.redis.hkeys(outboxCountsKey(world.keys.outbox))).not.toContain("skipped");
+    expect(await readOutboxCounts(world.redis, world.keys.outboxCounts)).toEqual({ posted: 1, failed: { refused: 1, rate_limited: 1, server_error: 1, no_answer: 1 } });
+    expect(await world.redis.hkeys(world.keys.outboxCounts)).not.toContain("skipped");
   });
 
   it("count each post once, across drainers taking over from each other", async () => {
@@ -70,7 +70,7 @@ describe("the drainer's counts", () => {
     await first.stop();
     // The lease was given back: the standby takes over at once and finds nothing left to count twice.
     expect(await channel.drainer({ drainerId: "worker-2" }).drainOnce()).toMatchObject({ state: "idle", posted: 0 });
-    expect((await readOutboxCounts(world.redis, world.keys.outbox)).posted).toBe(3);
+    expect((await readOutboxCounts(world.redis, world.keys.outboxCounts)).posted).toBe(3);
     expect(await channel.messages()).toHaveLength(3);
   });
 });
