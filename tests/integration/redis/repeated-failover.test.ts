@@ -338,24 +338,41 @@ describe("a Sentinel connection whose primary dropped it", () => {
     await fake?.close();
   });
 
-  it("reconnects when +switch-master lands while it is asking Sentinel for the primary", async () => {
-    redis = createRedis({ kind: "sentinel", sentinels: [{ host: "127.0.0.1", port: fake.port }], masterName: "safa" });
+  /** Drops the connection, and has Sentinel announce a switch while the connection is asking it for the primary. */
+  async function switchWhileAsking(connection: Redis): Promise<{ status: string; ended: boolean }> {
     let ended = false;
-    redis.on("end", () => {
+    connection.on("end", () => {
       ended = true;
     });
-    expect(await waitUntilReady(redis, 5_000)).toBe(true);
+    expect(await waitUntilReady(connection, 5_000)).toBe(true);
     // The connection's failover detector is subscribed to the Sentinel.
     expect(await eventually(() => fake.subscribers(), (count) => count === 1, 5_000, 20)).toBe(1);
-
     fake.answerDelayMs = 500;
     const asking = fake.nextAddressQuestion();
-    redis.stream.destroy();
+    connection.stream.destroy();
     await asking;
     fake.announceSwitch();
+    const status = await eventually(() => connection.status, (current) => current === "ready" || current === "end", 5_000, 20);
+    fake.answerDelayMs = 0;
+    return { status, ended };
+  }
 
-    expect(await eventually(() => redis.status, (status) => status === "ready" || status === "end", 5_000, 20)).toBe("ready");
+  it("reconnects when +switch-master lands while it is asking Sentinel for the primary", async () => {
+    redis = createRedis({ kind: "sentinel", sentinels: [{ host: "127.0.0.1", port: fake.port }], masterName: "safa" });
+    expect(await switchWhileAsking(redis)).toEqual({ status: "ready", ended: false });
     expect(await redis.ping()).toBe("PONG");
-    expect(ended).toBe(false);
+  }, 15_000);
+
+  it("and so does a duplicate() of it, as the REST waker and the Gateway's member-change listener open", async () => {
+    redis.disconnect();
+    await eventually(() => fake.subscribers(), (count) => count === 0, 5_000, 20);
+    const duplicate = redis.duplicate();
+    duplicate.on("error", () => undefined);
+    try {
+      expect(await switchWhileAsking(duplicate)).toEqual({ status: "ready", ended: false });
+      expect(await duplicate.ping()).toBe("PONG");
+    } finally {
+      duplicate.disconnect();
+    }
   }, 15_000);
 });
