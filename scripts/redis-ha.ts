@@ -11,6 +11,7 @@
  * every write while a replica is away.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type Server, type Socket } from "node:net";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -92,10 +93,28 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
     }));
   };
 
+  /**
+   * A killed node's port stays taken (a listener that never answers, like a
+   * dead host) until the node is started again: this set's Sentinels keep
+   * probing it, and another server given the freed port by the kernel (a
+   * concurrent test's Redis) would be taken for the old primary and made a
+   * replica of this set's new one.
+   */
+  const reservations = new Map<number, Reservation>();
+  const releasePort = async (port: number) => {
+    const reservation = reservations.get(port);
+    reservations.delete(port);
+    if (!reservation) return;
+    const closed = new Promise<void>((resolve) => reservation.server.close(() => resolve()));
+    for (const socket of reservation.sockets) socket.destroy();
+    await closed;
+  };
+
   const stop = async () => {
     // Sentinels first: with them gone, stopping the primary starts no failover.
     await stopSentinels();
     await Promise.all([...servers.values()].map((server) => server.stop()));
+    await Promise.all([...reservations.keys()].map(releasePort));
   };
 
   try {
@@ -143,6 +162,7 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
       });
       server.process.kill("SIGKILL");
       await exited;
+      reservations.set(port, await reservePort(port));
       return { port, pid };
     },
     async restartNode(port) {
@@ -153,6 +173,7 @@ export async function startRedisHa(options: RedisHaOptions): Promise<RedisHaHand
       // Straight in as a replica of whoever is primary now (as Sentinel would make it, minus the seconds
       // Sentinel takes to notice), so it never serves as a second primary to a client that still has its address.
       const primary = await primaryPort();
+      await releasePort(port);
       const server = await startNode(port, primary === port ? undefined : { host, port: primary });
       node.pid = pidOf(server.process);
     },
@@ -293,4 +314,21 @@ async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+type Reservation = { server: Server; sockets: Set<Socket> };
+
+/** Holds a loopback port with a listener that accepts and never answers. */
+function reservePort(port: number): Promise<Reservation> {
+  return new Promise((resolve, reject) => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+      socket.once("close", () => sockets.delete(socket));
+    });
+    server.unref();
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve({ server, sockets }));
+  });
 }

@@ -24,7 +24,7 @@ import { createWorld, ids, rejection, sorted, users, type World } from "../../he
  * primary died then: holding what it had acknowledged, and nothing after.
  */
 
-const waitPolicy = { replicas: 1, timeoutMs: 300 };
+const waitPolicy = { replicas: 1, timeoutMs: 1_500 };
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {

@@ -62,7 +62,7 @@ describe("a real Sentinel failover", () => {
     redis = createRedis(redisTargetFromEnv({ REDIS_SENTINELS: ha.sentinelsEnv, REDIS_MASTER_NAME: ha.masterName }));
     expect(await waitUntilReady(redis, 5_000)).toBe(true);
     world = await createWorld({ redis });
-    world.context.replication = { replicas: 1, timeoutMs: 500 };
+    world.context.replication = { replicas: 1, timeoutMs: 1_500 };
   });
   afterAll(async () => {
     await rest?.close();
