@@ -8,6 +8,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
 import type * as CreateTeamAction from "@/lib/teams/create-team-action";
 import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
+import { appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -24,7 +25,6 @@ vi.mock("@/lib/auth/session", () => ({
   endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
 }));
 
-const appOrigin = "http://dashboard.test";
 const request: { headers: Headers } = { headers: new Headers() };
 vi.mock("next/headers", () => ({ headers: async () => request.headers }));
 
@@ -87,33 +87,13 @@ async function freshRedisReader() {
 
 beforeAll(async () => {
   emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: "1100000000000000001",
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: ids.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: ids.freeAgent,
-    DISCORD_ROLE_PLAYER: ids.player,
-    DISCORD_ROLE_TEAM_MANAGER: ids.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: ids.tournamentAdmin,
-    REDIS_URL: inject("redisUrl"),
-    NEXTAUTH_URL: appOrigin,
-    NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
-    SAFA_DEMO_MODE: "1",
-    LOG_LEVEL: "silent",
-  });
+  configureApp(emu, { SAFA_DEMO_MODE: "1" });
   profileRoute = await import("@/app/api/profile/route");
   teamsRoute = await import("@/app/api/teams/route");
   ({ saveProfileAction } = await import("@/lib/profile/save-profile-action"));
   ({ createTeamAction } = await import("@/lib/teams/create-team-action"));
   formOutcome = await import("@/lib/api/form-outcome");
-  // The app's connection fails fast instead of queueing, so wait until it is up.
-  const { getRedis } = await import("@/lib/redis/client");
-  const redis = getRedis();
-  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+  await appRedisReady();
 });
 
 beforeEach(async () => {
@@ -125,11 +105,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
-  await emu.close();
+  await closeApp(emu);
 });
 
 describe("a form posted from another site", () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type * as OffersAcceptRoute from "@/app/api/offers/accept/route";
 import type * as OffersDeclineRoute from "@/app/api/offers/decline/route";
 import type * as OffersRoute from "@/app/api/offers/route";
@@ -6,6 +6,7 @@ import type * as PoolMeRoute from "@/app/api/pool/me/route";
 import type * as PoolRoute from "@/app/api/pool/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
+import { answer, appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -21,7 +22,6 @@ vi.mock("@/lib/auth/session", () => ({
   endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
 }));
 
-const appOrigin = "http://dashboard.test";
 let emu: TestEmulator;
 let poolRoute: typeof PoolRoute;
 let poolMeRoute: typeof PoolMeRoute;
@@ -38,10 +38,6 @@ function call(method: string, body: unknown, query = ""): Request {
   return new Request(`${appOrigin}/api/x${query}`, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
 }
 
-async function answer(response: Response) {
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 async function storedKeys(): Promise<string[]> {
   const { getRedis } = await import("@/lib/redis/client");
   const keys = await getRedis().keys("safa:*");
@@ -50,32 +46,13 @@ async function storedKeys(): Promise<string[]> {
 
 beforeAll(async () => {
   emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: "1100000000000000001",
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: ids.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: ids.freeAgent,
-    DISCORD_ROLE_PLAYER: ids.player,
-    DISCORD_ROLE_TEAM_MANAGER: ids.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: ids.tournamentAdmin,
-    REDIS_URL: inject("redisUrl"),
-    NEXTAUTH_URL: appOrigin,
-    NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
-    SAFA_DEMO_MODE: "1",
-    LOG_LEVEL: "silent",
-  });
+  configureApp(emu, { SAFA_DEMO_MODE: "1" });
   poolRoute = await import("@/app/api/pool/route");
   poolMeRoute = await import("@/app/api/pool/me/route");
   offersRoute = await import("@/app/api/offers/route");
   acceptRoute = await import("@/app/api/offers/accept/route");
   declineRoute = await import("@/app/api/offers/decline/route");
-  const { getRedis } = await import("@/lib/redis/client");
-  const redis = getRedis();
-  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+  await appRedisReady();
 });
 
 beforeEach(async () => {
@@ -86,11 +63,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
-  await emu.close();
+  await closeApp(emu);
 });
 
 describe("the pool's query string", () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { inject } from "vitest";
 import type * as TeamRolesRoute from "@/app/api/admin/team-roles/route";
 import type * as ProfileRoute from "@/app/api/profile/route";
 import type * as TeamsRoute from "@/app/api/teams/route";
@@ -8,6 +7,7 @@ import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
 import type * as RequestsRoute from "@/app/api/teams/requests/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
+import { answer, appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -22,7 +22,6 @@ vi.mock("@/lib/auth/session", () => ({
   endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
 }));
 
-const appOrigin = "http://dashboard.test";
 let emu: TestEmulator;
 let teamsRoute: typeof TeamsRoute;
 let requestsRoute: typeof RequestsRoute;
@@ -41,40 +40,16 @@ function call(method: string, body: unknown, origin: string | null = appOrigin):
   return new Request(`${appOrigin}/api/teams`, { method, headers, body: typeof body === "string" ? body : JSON.stringify(body) });
 }
 
-async function answer(response: Response) {
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 beforeAll(async () => {
   emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: "1100000000000000001",
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: ids.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: ids.freeAgent,
-    DISCORD_ROLE_PLAYER: ids.player,
-    DISCORD_ROLE_TEAM_MANAGER: ids.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: ids.tournamentAdmin,
-    REDIS_URL: inject("redisUrl"),
-    NEXTAUTH_URL: appOrigin,
-    NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
-    SAFA_DEMO_MODE: "1",
-    LOG_LEVEL: "silent",
-  });
+  configureApp(emu, { SAFA_DEMO_MODE: "1" });
   teamsRoute = await import("@/app/api/teams/route");
   requestsRoute = await import("@/app/api/teams/requests/route");
   approveRoute = await import("@/app/api/teams/requests/approve/route");
   disbandRoute = await import("@/app/api/teams/disband/route");
   profileRoute = await import("@/app/api/profile/route");
   teamRolesRoute = await import("@/app/api/admin/team-roles/route");
-  // The app's connection fails fast instead of queueing, so wait until it is up.
-  const { getRedis } = await import("@/lib/redis/client");
-  const redis = getRedis();
-  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+  await appRedisReady();
 });
 
 beforeEach(async () => {
@@ -85,11 +60,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
-  await emu.close();
+  await closeApp(emu);
 });
 
 describe("the guard", () => {

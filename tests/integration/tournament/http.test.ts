@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type * as RosterLocksRoute from "@/app/api/admin/roster-locks/route";
 import type * as SeasonRoute from "@/app/api/admin/season/route";
 import type * as TransferWindowRoute from "@/app/api/admin/transfer-window/route";
@@ -9,6 +9,7 @@ import type * as TransfersRoute from "@/app/api/transfers/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { transferStatusSchema } from "@/lib/tournament/answer";
 import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
+import { answer, appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -24,7 +25,6 @@ vi.mock("@/lib/auth/session", () => ({
   endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
 }));
 
-const appOrigin = "http://dashboard.test";
 let emu: TestEmulator;
 let redis: Redis;
 let windowRoute: typeof TransferWindowRoute;
@@ -49,10 +49,6 @@ async function forgetAdmission(): Promise<void> {
   if (spent.length > 0) await redis.del(...spent);
 }
 
-async function answer(response: Response) {
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 /** The product's records, without the per-user bookkeeping (rate limits, admission, refusal counts, names, live notices). */
 async function records(): Promise<Record<string, unknown>> {
   const keys = (await redis.keys("safa:*")).filter((key) => !/:(ratelimit|admission|refusals|lock|events):|user-names$/.test(key)).sort();
@@ -66,33 +62,14 @@ async function records(): Promise<Record<string, unknown>> {
 
 beforeAll(async () => {
   emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: "1100000000000000001",
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: ids.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: ids.freeAgent,
-    DISCORD_ROLE_PLAYER: ids.player,
-    DISCORD_ROLE_TEAM_MANAGER: ids.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: ids.tournamentAdmin,
-    REDIS_URL: inject("redisUrl"),
-    NEXTAUTH_URL: appOrigin,
-    NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
-    SAFA_DEMO_MODE: "1",
-    LOG_LEVEL: "silent",
-  });
+  configureApp(emu, { SAFA_DEMO_MODE: "1" });
   windowRoute = await import("@/app/api/admin/transfer-window/route");
   locksRoute = await import("@/app/api/admin/roster-locks/route");
   seasonRoute = await import("@/app/api/admin/season/route");
   transfersRoute = await import("@/app/api/transfers/route");
   approveRoute = await import("@/app/api/teams/requests/approve/route");
   membersRoute = await import("@/app/api/teams/members/route");
-  const { getRedis } = await import("@/lib/redis/client");
-  const appRedis = getRedis();
-  if (appRedis.status !== "ready") await new Promise((resolve) => appRedis.once("ready", resolve));
+  await appRedisReady();
 });
 
 beforeEach(async () => {
@@ -103,12 +80,8 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
+  await closeApp(emu);
   redis.disconnect();
-  await emu.close();
 });
 
 const hour = 3_600_000;
