@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { inject } from "vitest";
 import type * as MetricsRoute from "@/app/api/metrics/route";
 import type * as Overview from "@/lib/admin/overview";
 import { gatewayKeyspace } from "@/lib/gateway";
-import { emulator, freshRedis, guildId, roleIds, type TestEmulator } from "../../helpers/harness";
+import { loadAdminViews, scrapeMetrics } from "../../helpers/admin-health-kit";
+import { emulator, freshRedis, guildId, type TestEmulator } from "../../helpers/harness";
+import { appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 
 /**
  * The admin overview and the metrics scrape as the app builds them (its
@@ -40,42 +41,14 @@ async function writeStatus(fields: Record<string, string>): Promise<void> {
 }
 
 async function scrape(): Promise<Map<string, string>> {
-  const response = await metricsRoute.GET(new Request("http://dashboard.test/api/metrics", { headers: { authorization: `Bearer ${metricsToken}` } }));
-  expect(response.status).toBe(200);
-  const samples = new Map<string, string>();
-  for (const line of (await response.text()).split("\n")) {
-    const [name, value] = line.split(" ");
-    if (name?.startsWith("safa_gateway_mirror_") && value !== undefined) samples.set(name, value);
-  }
-  return samples;
+  return scrapeMetrics(metricsRoute, metricsToken, "safa_gateway_mirror_");
 }
 
 beforeAll(async () => {
   emu = await emulator();
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: guildId,
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: roleIds.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: roleIds.freeAgent,
-    DISCORD_ROLE_PLAYER: roleIds.player,
-    DISCORD_ROLE_TEAM_MANAGER: roleIds.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: roleIds.tournamentAdmin,
-    REDIS_URL: inject("redisUrl"),
-    NEXTAUTH_URL: "http://dashboard.test",
-    NEXTAUTH_SECRET: "admin-mirror-health-test-secret-0123456789",
-    METRICS_TOKEN: metricsToken,
-    LOG_LEVEL: "silent",
-  });
-  overview = await import("@/lib/admin/overview");
-  metricsRoute = await import("@/app/api/metrics/route");
-  // The app's connection fails fast instead of queueing, so wait until it is up.
-  const { getRedis } = await import("@/lib/redis/client");
-  const appRedis = getRedis();
-  if (appRedis.status !== "ready") await new Promise((resolve) => appRedis.once("ready", resolve));
+  configureApp(emu, { NEXTAUTH_SECRET: "admin-mirror-health-test-secret-0123456789", METRICS_TOKEN: metricsToken });
+  ({ overview, metricsRoute } = await loadAdminViews());
+  await appRedisReady();
 });
 
 beforeEach(async () => {
@@ -87,11 +60,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
-  await emu.close();
+  await closeApp(emu);
 });
 
 describe("the admin health panel's mirror", () => {

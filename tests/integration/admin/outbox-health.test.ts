@@ -1,13 +1,15 @@
 import type { Redis } from "ioredis";
 import pino from "pino";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as MetricsRoute from "@/app/api/metrics/route";
 import type * as Overview from "@/lib/admin/overview";
 import { productKeyspace } from "@/lib/actions/keys";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import { createOutboxDrainer } from "@/lib/transactions";
 import { CHANNEL_IDS } from "../../../emulator/fixture";
-import { emulator, freshRedis, guildId, roleIds, type TestEmulator } from "../../helpers/harness";
+import { loadAdminViews, scrapeMetrics } from "../../helpers/admin-health-kit";
+import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
+import { appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 
 /**
  * The outbox as the app's health panel and metrics scrape see it: read from
@@ -29,42 +31,14 @@ async function writeEntry(writtenAt: number, action = "window.open"): Promise<vo
 }
 
 async function scrape(): Promise<Map<string, string>> {
-  const response = await metricsRoute.GET(new Request("http://dashboard.test/api/metrics", { headers: { authorization: `Bearer ${metricsToken}` } }));
-  expect(response.status).toBe(200);
-  const samples = new Map<string, string>();
-  for (const line of (await response.text()).split("\n")) {
-    const at = line.lastIndexOf(" ");
-    if (line.startsWith("safa_outbox_") && at > 0) samples.set(line.slice(0, at), line.slice(at + 1));
-  }
-  return samples;
+  return scrapeMetrics(metricsRoute, metricsToken, "safa_outbox_");
 }
 
 beforeAll(async () => {
   emu = await emulator();
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: guildId,
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: roleIds.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: roleIds.freeAgent,
-    DISCORD_ROLE_PLAYER: roleIds.player,
-    DISCORD_ROLE_TEAM_MANAGER: roleIds.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: roleIds.tournamentAdmin,
-    DISCORD_TRANSACTIONS_CHANNEL_ID: CHANNEL_IDS.transactions,
-    REDIS_URL: inject("redisUrl"),
-    NEXTAUTH_URL: "http://dashboard.test",
-    NEXTAUTH_SECRET: "admin-outbox-health-test-secret-0123456789",
-    METRICS_TOKEN: metricsToken,
-    LOG_LEVEL: "silent",
-  });
-  overview = await import("@/lib/admin/overview");
-  metricsRoute = await import("@/app/api/metrics/route");
-  const { getRedis } = await import("@/lib/redis/client");
-  const appRedis = getRedis();
-  if (appRedis.status !== "ready") await new Promise((resolve) => appRedis.once("ready", resolve));
+  configureApp(emu, { DISCORD_TRANSACTIONS_CHANNEL_ID: CHANNEL_IDS.transactions, NEXTAUTH_SECRET: "admin-outbox-health-test-secret-0123456789", METRICS_TOKEN: metricsToken });
+  ({ overview, metricsRoute } = await loadAdminViews());
+  await appRedisReady();
 });
 
 beforeEach(async () => {
@@ -78,11 +52,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
-  await emu.close();
+  await closeApp(emu);
 });
 
 describe("the admin health panel's outbox", () => {

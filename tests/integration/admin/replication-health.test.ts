@@ -6,7 +6,9 @@ import type * as MetricsRoute from "@/app/api/metrics/route";
 import type * as Overview from "@/lib/admin/overview";
 import type { ReplicationHealth } from "@/lib/admin/answer";
 import { startRedisServer, type RedisServerHandle } from "../../../scripts/redis-server";
-import { emulator, guildId, roleIds, type TestEmulator } from "../../helpers/harness";
+import { loadAdminViews, scrapeMetrics } from "../../helpers/admin-health-kit";
+import { emulator, type TestEmulator } from "../../helpers/harness";
+import { appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 
 /**
  * Redis replication as the app's health panel and metrics scrape see it,
@@ -51,53 +53,20 @@ async function panelUntil(what: string, check: (health: ReplicationHealth) => bo
 }
 
 async function scrape(): Promise<Map<string, string>> {
-  const response = await metricsRoute.GET(new Request("http://dashboard.test/api/metrics", { headers: { authorization: `Bearer ${metricsToken}` } }));
-  expect(response.status).toBe(200);
-  const samples = new Map<string, string>();
-  for (const line of (await response.text()).split("\n")) {
-    const at = line.lastIndexOf(" ");
-    if (line.startsWith("safa_redis_") && at > 0) samples.set(line.slice(0, at), line.slice(at + 1));
-  }
-  return samples;
+  return scrapeMetrics(metricsRoute, metricsToken, "safa_redis_");
 }
 
 beforeAll(async () => {
   emu = await emulator();
   primary = await server();
   replica = await server({ replicaOf: primary });
-  Object.assign(process.env, {
-    DISCORD_CLIENT_ID: "1400000000000000001",
-    DISCORD_CLIENT_SECRET: "emulator-client-secret",
-    DISCORD_BOT_TOKEN: "emulator-bot-token",
-    DISCORD_API_BASE: emu.apiBase,
-    DISCORD_GUILD_ID: guildId,
-    DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-    DISCORD_ROLE_UPDATED_PROFILE: roleIds.updatedProfile,
-    DISCORD_ROLE_FREE_AGENT: roleIds.freeAgent,
-    DISCORD_ROLE_PLAYER: roleIds.player,
-    DISCORD_ROLE_TEAM_MANAGER: roleIds.teamManager,
-    DISCORD_ROLE_TOURNAMENT_ADMIN: roleIds.tournamentAdmin,
-    REDIS_URL: primary.url,
-    REDIS_WAIT_REPLICAS: "1",
-    REDIS_WAIT_TIMEOUT_MS: "300",
-    NEXTAUTH_URL: "http://dashboard.test",
-    NEXTAUTH_SECRET: "admin-replication-health-test-secret-0123",
-    METRICS_TOKEN: metricsToken,
-    LOG_LEVEL: "silent",
-  });
-  overview = await import("@/lib/admin/overview");
-  metricsRoute = await import("@/app/api/metrics/route");
-  const { getRedis } = await import("@/lib/redis/client");
-  const appRedis = getRedis();
-  if (appRedis.status !== "ready") await new Promise((resolve) => appRedis.once("ready", resolve));
+  configureApp(emu, { REDIS_URL: primary.url, REDIS_WAIT_REPLICAS: "1", REDIS_WAIT_TIMEOUT_MS: "300", NEXTAUTH_SECRET: "admin-replication-health-test-secret-0123", METRICS_TOKEN: metricsToken });
+  ({ overview, metricsRoute } = await loadAdminViews());
+  await appRedisReady();
 });
 
 afterAll(async () => {
-  const { getDiscordRest } = await import("@/lib/discord");
-  const { getRedis } = await import("@/lib/redis/client");
-  await getDiscordRest().close();
-  getRedis().disconnect();
-  await emu.close();
+  await closeApp(emu);
   await replica.stop();
   await primary.stop();
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
