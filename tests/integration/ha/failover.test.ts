@@ -15,6 +15,7 @@ import { streamWithKill } from "../../../bench/ha/switch";
 import { verify, type Check } from "../../../bench/ha/verify";
 import { startRedisHa, type RedisHaHandle } from "../../../scripts/redis-ha";
 import { emulator, type TestEmulator } from "../../helpers/harness";
+import { appOrigin, configureApp } from "../../helpers/route-client";
 import { ids } from "../../helpers/teams-world";
 
 /**
@@ -66,7 +67,6 @@ vi.mock("@/lib/redis/client", async (importOriginal) => {
 type Handler = (request: Request) => Promise<Response>;
 type Instance = { routes: Record<HaActionKind, Record<string, Handler>>; close: () => Promise<void> };
 
-const appOrigin = "http://dashboard.test";
 const callTimeoutMs = 20_000;
 
 /** One app instance: the route handlers of a fresh module graph. */
@@ -126,27 +126,13 @@ describe("the Redis primary killed mid-stream, two app instances", () => {
     expect(await waitUntilReady(redis, 10_000)).toBe(true);
     // Discord's own limits are not under test here; the app's admission of actions (0.8 a second) still is.
     emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
-    Object.assign(process.env, {
-      DISCORD_CLIENT_ID: "1400000000000000001",
-      DISCORD_CLIENT_SECRET: "emulator-client-secret",
-      DISCORD_BOT_TOKEN: "emulator-bot-token",
-      DISCORD_API_BASE: emu.apiBase,
-      DISCORD_GUILD_ID: "1100000000000000001",
-      DISCORD_INVITE_URL: `${emu.url}/invite/safa`,
-      DISCORD_ROLE_UPDATED_PROFILE: ids.updatedProfile,
-      DISCORD_ROLE_FREE_AGENT: ids.freeAgent,
-      DISCORD_ROLE_PLAYER: ids.player,
-      DISCORD_ROLE_TEAM_MANAGER: ids.teamManager,
-      DISCORD_ROLE_TOURNAMENT_ADMIN: ids.tournamentAdmin,
+    configureApp(emu, {
       REDIS_URL: "",
       REDIS_SENTINELS: ha.sentinelsEnv,
       REDIS_MASTER_NAME: ha.masterName,
       REDIS_WAIT_REPLICAS: "1",
       REDIS_WAIT_TIMEOUT_MS: "500",
-      NEXTAUTH_URL: appOrigin,
-      NEXTAUTH_SECRET: "integration-test-secret-0123456789abcdef",
       SAFA_DEMO_MODE: "1",
-      LOG_LEVEL: "silent",
     });
     instances = [await loadInstance(0), await loadInstance(1)];
   });
