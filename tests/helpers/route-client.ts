@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import type { TestEmulator } from "./harness";
+import { freshRedis, type TestEmulator } from "./harness";
 import { ids } from "./teams-world";
 
 /**
@@ -41,6 +41,13 @@ export async function appRedisReady(): Promise<void> {
   const { getRedis } = await import("@/lib/redis/client");
   const redis = getRedis();
   if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+}
+
+/** Each test starts from an empty Redis and an emulator back at its fixture. */
+export async function resetWorld(emu: TestEmulator): Promise<void> {
+  const redis = await freshRedis();
+  redis.disconnect();
+  emu.reset();
 }
 
 /** Closes what the app opened (its REST client and Redis connection), then the emulator. */

@@ -7,8 +7,8 @@ import { noFormActionState, type FormActionState } from "@/lib/api/form-state";
 import type { SessionUser } from "@/lib/auth/session";
 import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
 import type * as CreateTeamAction from "@/lib/teams/create-team-action";
-import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
-import { appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
+import { emulator, type TestEmulator } from "../../helpers/harness";
+import { appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -97,9 +97,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  const redis = await freshRedis();
-  redis.disconnect();
-  emu.reset();
+  await resetWorld(emu);
   signIn(users.newcomer);
   postFrom();
 });

@@ -5,8 +5,8 @@ import type * as OffersRoute from "@/app/api/offers/route";
 import type * as PoolMeRoute from "@/app/api/pool/me/route";
 import type * as PoolRoute from "@/app/api/pool/route";
 import type { SessionUser } from "@/lib/auth/session";
-import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
-import { answer, appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
+import { emulator, type TestEmulator } from "../../helpers/harness";
+import { answer, appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -56,9 +56,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  const redis = await freshRedis();
-  redis.disconnect();
-  emu.reset();
+  await resetWorld(emu);
   signIn(users.freeagent);
 });
 

@@ -6,8 +6,8 @@ import type * as DisbandRoute from "@/app/api/teams/disband/route";
 import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
 import type * as RequestsRoute from "@/app/api/teams/requests/route";
 import type { SessionUser } from "@/lib/auth/session";
-import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
-import { answer, appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
+import { emulator, type TestEmulator } from "../../helpers/harness";
+import { answer, appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
 
 /**
@@ -53,9 +53,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  const redis = await freshRedis();
-  redis.disconnect();
-  emu.reset();
+  await resetWorld(emu);
   signIn(users.freeagent);
 });
 
