@@ -12,10 +12,13 @@ const teamName = "Lagos Lions";
 const joinerName = /^(freeagent2|Free Agent 2)/;
 const approveJoiner = /^Approve (freeagent2|Free Agent 2)$/;
 
+/** A signed-in page whose live-update stream has been answered: changes made from now on reach it through the stream. */
 async function as(browser: Browser, persona: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const streamOpened = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/events", { timeout: 30_000 });
   await logIn(page, persona);
+  await streamOpened;
   return page;
 }
 
