@@ -74,7 +74,7 @@ test("the login through nginx ends on the dashboard, and the views load", async 
   const player = await logInThrough(browser, stack, "player", instancesSeen);
   try {
     await expect(player.locator('[data-view="player"]')).toBeVisible();
-    await expect(player.getByRole("list", { name: "Roster of Lagos Lions" })).toBeVisible();
+    await expect(player.getByRole("list", { name: "Roster of Lagos Lions" })).toBeVisible({ timeout: 30_000 });
   } finally {
     await player.context().close();
   }
