@@ -266,7 +266,7 @@ async function askPrimaryPort(sentinels: { host: string; port: number }[]): Prom
 }
 
 /** A short-lived connection to one server (a Sentinel or a data node) that gives up at once when it does not answer. */
-async function withServer<T>(sentinel: { host: string; port: number }, ask: (client: Redis) => Promise<T>): Promise<T> {
+export async function withServer<T>(sentinel: { host: string; port: number }, ask: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis({ host: sentinel.host, port: sentinel.port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, commandTimeout: 1_000, enableOfflineQueue: true });
   client.on("error", () => undefined);
   try {

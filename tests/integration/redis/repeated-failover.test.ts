@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRedis, isRedisUnavailable, waitUntilReady } from "@/lib/redis/connection";
 import { redisTargetFromEnv, type RedisTarget } from "@/lib/redis/target";
-import { startRedisHa, type RedisHaHandle } from "../../../scripts/redis-ha";
+import { startRedisHa, withServer, type RedisHaHandle } from "../../../scripts/redis-ha";
 
 /** From the moment a Sentinel names the new primary, every connection must serve commands again within this. */
 const recoverWithinMs = 10_000;
@@ -64,16 +64,9 @@ async function eventually<T>(read: () => Promise<T> | T, accept: (value: T) => b
   return value;
 }
 
-/** A short-lived plain connection to one server (a data node or a Sentinel), whatever Sentinel says. */
-async function onServer<T>(port: number, ask: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, commandTimeout: 1_000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return await ask(client);
-  } finally {
-    client.disconnect();
-  }
+/** A short-lived plain connection to one loopback server (a data node or a Sentinel), whatever Sentinel says. */
+function onServer<T>(port: number, ask: (client: Redis) => Promise<T>): Promise<T> {
+  return withServer({ host: "127.0.0.1", port }, ask);
 }
 
 /** Healthy replicas each answering Sentinel knows of: a failover needs one to promote. */
