@@ -177,6 +177,8 @@ export function createRoleService(options: RoleServiceOptions) {
   }
 
   async function finish(userId: string, owner: string, outcome: Finish) {
+    // Taken before the script runs, so the remembered lock never outlives the one Redis holds.
+    const setAt = now();
     await runScript(redis, rolesFinishLookupScript, {
       keys: { cacheKey: roleKeys.cache(guildId, userId), lockKey: roleKeys.retryAfter(guildId, userId), inflightKey: roleKeys.inflight(guildId, userId) },
       args: {
@@ -187,7 +189,7 @@ export function createRoleService(options: RoleServiceOptions) {
         lockReason: outcome.reason,
       },
     });
-    if (outcome.paceMs > 0) pacing.remember(roleKeys.retryAfter(guildId, userId), outcome.reason, now(), outcome.paceMs);
+    if (outcome.paceMs > 0) pacing.remember(roleKeys.retryAfter(guildId, userId), outcome.reason, setAt, outcome.paceMs);
   }
 
   async function waitForOther(userId: string, startedAt: number, cached: RoleSnapshot | null): Promise<RoleLookup> {
