@@ -1,21 +1,12 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
-import { profileSchema, type ProfileInput, type ProfileSaveResult } from "@/lib/profile/schema";
+import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { saveProfileViaApi } from "../dashboard/profile-client";
 import { Skeleton } from "../ui/skeleton";
 import { cardClass } from "../ui/styles";
 import { ProfileForm } from "../views/profile-form";
-
-const profileQueryKey = ["profile"] as const;
-const profileAnswerSchema = z.object({ profile: profileSchema.nullable().catch(null) });
-
-async function fetchProfile(signal?: AbortSignal): Promise<ProfileInput | null> {
-  const response = await fetch("/api/profile", { cache: "no-store", signal });
-  if (!response.ok) throw new Error("We could not load your profile. Reload the page to try again.");
-  return profileAnswerSchema.parse(await response.json()).profile;
-}
+import { fetchProfile, profileQueryKey, profileStaleTimeMs } from "./profile-query";
 
 /**
  * The profile form again, folded away, for members past the profile step:
@@ -23,7 +14,7 @@ async function fetchProfile(signal?: AbortSignal): Promise<ProfileInput | null> 
  */
 export function ProfileEditor({ onSaved }: { onSaved: () => unknown }) {
   const queryClient = useQueryClient();
-  const profile = useQuery({ queryKey: profileQueryKey, queryFn: ({ signal }) => fetchProfile(signal) });
+  const profile = useQuery({ queryKey: profileQueryKey, queryFn: ({ signal }) => fetchProfile(signal), staleTime: profileStaleTimeMs });
 
   async function save(values: ProfileInput): Promise<ProfileSaveResult> {
     const result = await saveProfileViaApi(values);
