@@ -57,6 +57,11 @@ async function scanAll(redis: Redis, match: string): Promise<string[]> {
   return [...found].sort();
 }
 
+/** A key that exists and will never expire. One that expired since the scan (PTTL -2) is not a problem. */
+async function withoutExpiry(redis: Redis, key: string): Promise<boolean> {
+  return (await redis.pttl(key)) === -1;
+}
+
 function parsesAs(schema: z.ZodType, raw: string): boolean {
   try {
     return schema.safeParse(JSON.parse(raw)).success;
@@ -225,16 +230,16 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       if (parsed.length !== length) fail(key, `${length - parsed.length} of ${length} audit entries do not parse`);
     } else if (rest.startsWith("admission:") || rest.startsWith("refusals:")) {
       count(rest.startsWith("admission:") ? "admission buckets" : "refusal counters");
-      if ((await redis.pttl(key)) < 0) fail(key, "admission or refusal counter without an expiry: it would never be forgotten");
+      if (await withoutExpiry(redis, key)) fail(key, "admission or refusal counter without an expiry: it would never be forgotten");
     } else if (/^events:(user|open):\d{17,20}$/.test(rest)) {
       // Live updates: a user's notice log (a stream) and their open-stream leases (a sorted set), both forgotten on their own.
       count(rest.startsWith("events:user:") ? "notice logs" : "open-stream leases");
       // -2: the key went away between the scan and now (a stream closed), which is fine.
-      if ((await redis.pttl(key)) === -1) fail(key, "live-update key without an expiry: it would never be forgotten");
+      if (await withoutExpiry(redis, key)) fail(key, "live-update key without an expiry: it would never be forgotten");
     } else if (new RegExp(`^gateway:${scope.guildId}:(lease|fence|session|status|members|roles|resync-seen)$`).test(rest)) {
       // The Gateway mirror's own state (lib/gateway/keys.ts); its members' role entries are checked with the cache below.
       count("gateway mirror keys");
-      if (rest.endsWith(":lease") && (await redis.pttl(key)) < 0) fail(key, "gateway lease without an expiry: no standby could ever take over");
+      if (rest.endsWith(":lease") && (await withoutExpiry(redis, key))) fail(key, "gateway lease without an expiry: no standby could ever take over");
     } else if (rest === `teams-follow:${scope.guildId}:bot-user`) {
       // The bot's user id from the last READY, for judging team roles from the mirror (lib/teams/discord-sync).
       count("teams follow-up keys");
@@ -269,11 +274,11 @@ export async function checkProductRecords(redis: Redis, scope: RecordScope): Pro
       }
     } else if (rest === "outbox:drainer") {
       count("outbox drainer lease");
-      if ((await redis.pttl(key)) < 0) fail(key, "outbox drainer lease without an expiry: no other worker could ever post");
+      if (await withoutExpiry(redis, key)) fail(key, "outbox drainer lease without an expiry: no other worker could ever post");
     } else if (rest.startsWith("lock:")) {
       count("lock");
       liveLocks += 1;
-      if ((await redis.pttl(key)) < 0) fail(key, "lock without a lease: it would never be released");
+      if (await withoutExpiry(redis, key)) fail(key, "lock without a lease: it would never be released");
     } else {
       fail(key, "not a key of the product's keyspace");
     }
