@@ -5,7 +5,7 @@ import type { SessionActor } from "@/lib/actions/actor";
 import { createGuildAdapter } from "@/lib/actions/guild-adapter";
 import type { GuildPort } from "@/lib/actions/guild-port";
 import { productKeyspace } from "@/lib/actions/keys";
-import type { AdmissionPolicy } from "@/lib/actions/policy";
+import { actionPolicy, type AdmissionPolicy } from "@/lib/actions/policy";
 import { ApiError } from "@/lib/api/errors";
 import { createDiscordRest, type DiscordRest } from "@/lib/discord/rest";
 import type { RoleIds } from "@/lib/roles/view";
@@ -93,7 +93,8 @@ export async function createWorld(options: { rosterMax?: number; discordLimits?:
     const context: TeamContext = {
       redis,
       keys: productKeyspace(`${prefix}safa:`),
-      guild: createGuildAdapter({ rest, guildId, deadlineMs: 8_000 }),
+      // Under realistic limits a change may wait out a whole 10 s role-change window, as in production: the app's own deadline.
+      guild: createGuildAdapter({ rest, guildId, deadlineMs: options.discordLimits === "realistic" ? actionPolicy.discordDeadlineMs : 8_000 }),
       roleCache,
       roleIds: ids,
       guildId,
