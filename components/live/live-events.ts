@@ -29,6 +29,9 @@ const liveRolesSchema = z.object({
 
 const refetchSchema = z.object({ queries: z.array(z.enum(["roles", "team"])) });
 
+/** A first `ready` carries the data as of the stream's start; a resumed one carries nothing (its `team` and `roles` events follow). */
+const readySchema = z.object({ resumed: z.boolean(), team: z.unknown().optional(), roles: z.unknown().optional() });
+
 function parsed(data: string): unknown {
   try {
     return JSON.parse(data);
@@ -53,7 +56,7 @@ export async function refetchLive(queryClient: QueryClient, queries: readonly ("
 export async function applyLiveEvent(queryClient: QueryClient, name: LiveEventName, data: string): Promise<void> {
   switch (name) {
     case "ready":
-      return;
+      return applyStartingData(queryClient, data);
     case "roles": {
       const roles = liveRolesSchema.safeParse(parsed(data));
       if (!roles.success) return refetchLive(queryClient, ["roles"]);
@@ -75,6 +78,43 @@ export async function applyLiveEvent(queryClient: QueryClient, name: LiveEventNa
       // The roles query then answers 401, and the dashboard takes the user to the sign-in page with the reason.
       return refetchLive(queryClient, ["roles"]);
   }
+}
+
+/**
+ * The data a new stream starts from: what changed between the page's first
+ * reads and the stream's opening would otherwise show only at the next
+ * focus. Written as the pushed events are, except that an unchanged team
+ * does not make the team list re-read (every page load would), and roles
+ * that arrive while the first roles answer is still on its way make it ask
+ * again (that answer may predate the change).
+ */
+async function applyStartingData(queryClient: QueryClient, data: string): Promise<void> {
+  const ready = readySchema.safeParse(parsed(data));
+  if (!ready.success || ready.data.resumed) return;
+  const { team, roles } = ready.data;
+  const parsedTeam = team === undefined ? undefined : myTeamSchema.safeParse(team);
+  const parsedRoles = roles === undefined ? undefined : liveRolesSchema.safeParse(roles);
+  const stale: ("roles" | "team")[] = [];
+  if (parsedTeam !== undefined) {
+    const before = queryClient.getQueryData(myTeamQueryKey);
+    if (!parsedTeam.success || awaitingFirstAnswer(queryClient, myTeamQueryKey)) stale.push("team");
+    // Structural sharing: an equal team leaves the cached value as it was, and the list is not re-read.
+    else if (before !== undefined && queryClient.setQueryData(myTeamQueryKey, parsedTeam.data) !== before) await queryClient.invalidateQueries({ queryKey: teamsQueryKey });
+  }
+  if (parsedRoles !== undefined) {
+    if (!parsedRoles.success || awaitingFirstAnswer(queryClient, rolesQueryKey)) stale.push("roles");
+    else queryClient.setQueryData<RolesAnswer>(rolesQueryKey, (previous) => (previous === undefined ? previous : { ...previous, ...parsedRoles.data }));
+  }
+  if (stale.length === 0) return;
+  // A query's first answer is not cancelled by an invalidation (it would be waited for and kept): cancel it first.
+  await Promise.all(stale.map((query) => queryClient.cancelQueries({ queryKey: query === "roles" ? rolesQueryKey : myTeamQueryKey })));
+  await refetchLive(queryClient, stale);
+}
+
+/** A query with no data yet whose first answer is on its way: that answer may predate the stream. */
+function awaitingFirstAnswer(queryClient: QueryClient, queryKey: readonly string[]): boolean {
+  const state = queryClient.getQueryState(queryKey);
+  return state !== undefined && state.data === undefined && state.fetchStatus === "fetching";
 }
 
 /** Waits before opening the stream again after it could not be opened (429, 503, a network failure): 15 s, doubling, at most 5 min. */

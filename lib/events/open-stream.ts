@@ -261,7 +261,12 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
     const info = await logInfo(redis, noticesKey);
     const logEnd = info?.lastId ?? beforeAnyNotice;
     if (lastEventId === null) {
-      sendBatch([{ event: "ready", data: { resumed: false } }], logEnd);
+      // The page read its roles and team before this stream opened: a change in between wrote a
+      // notice before `logEnd` and would never be pushed. So the first event carries the current
+      // data, read after the log's end (a change in between is then pushed twice, never lost).
+      // Roles only when the mirror or the cache knows them: the page has just asked for them.
+      const [team, roles] = await Promise.all([deps.readTeam(user), deps.readRoles(user.id)]);
+      sendBatch([{ event: "ready", data: { resumed: false, team, ...(roles === null ? {} : { roles }) } }], logEnd);
       return;
     }
     // "0-0": the log was empty when the tab last heard; anything in it now came after.

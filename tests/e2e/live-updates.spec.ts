@@ -94,3 +94,37 @@ test("an approval shows on the player's open page without a focus or a reload", 
     await resetEmulator();
   }
 });
+
+test("a change made while the page is still opening its stream shows without a focus or a reload", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const joiner = await as(browser, "freeagent2");
+  await freeFreeagent2(joiner);
+  const context = await browser.newContext();
+  const manager = await context.newPage();
+  try {
+    // The manager's page reads its team, but its stream opens only after the request is made.
+    let openStream: () => void = () => undefined;
+    const streamHeld = new Promise<void>((resolve) => (openStream = resolve));
+    await manager.route("**/api/events", async (route) => {
+      await streamHeld;
+      await route.continue();
+    });
+    await logIn(manager, "manager");
+    await expect(manager.locator('[data-view="team-manager"]')).toBeVisible();
+    await expect(manager.getByRole("list", { name: `Roster of ${teamName}` })).toBeVisible();
+    await expect(manager.getByRole("button", { name: approveJoiner })).toHaveCount(0);
+    await manager.route("**/api/teams/mine", (route) => route.abort());
+
+    await joiner.getByRole("button", { name: `Ask to join ${teamName}` }).click();
+    await expect(joiner.getByText(`Request sent to ${teamName}.`)).toBeVisible();
+    const streamAnswered = manager.waitForResponse((response) => new URL(response.url()).pathname === "/api/events");
+    openStream();
+    await streamAnswered;
+    // The request's notice came before the stream's start: only the data the stream starts from can bring it.
+    await expect(manager.getByRole("button", { name: approveJoiner })).toBeVisible({ timeout: 15_000 });
+  } finally {
+    await context.close();
+    await freeFreeagent2(joiner);
+    await joiner.context().close();
+  }
+});

@@ -1,5 +1,5 @@
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { rolesQueryKey } from "@/components/dashboard/roles-client";
 import { applyLiveEvent, reopenDelayMs } from "@/components/live/live-events";
 import { myTeamQueryKey, teamsQueryKey } from "@/components/teams/teams-client";
@@ -18,7 +18,7 @@ const answer: RolesAnswer = {
   discordBusy: true,
 };
 
-const pushedRoles = { view: "player", isAdmin: false, member: true, roles: ["profile", "player", "team"], nick: "Nick", fetchedAt: "2026-11-27T20:01:00.000Z" };
+const pushedRoles = { view: "player" as const, isAdmin: false, member: true, roles: ["profile", "player", "team"], nick: "Nick", fetchedAt: "2026-11-27T20:01:00.000Z" };
 const myTeam = { viewerId: "7", team: null, canManage: false };
 
 function client(): QueryClient {
@@ -80,6 +80,64 @@ describe("applyLiveEvent", () => {
     expect(queryClient.getQueryData(rolesQueryKey)).toEqual(answer);
     await applyLiveEvent(queryClient, "refetch", "not json");
     expect([roles.fetches(), team.fetches()]).toEqual([3, 2]);
+    roles.unsubscribe();
+    team.unsubscribe();
+  });
+});
+
+describe("applyLiveEvent: the data a new stream starts from", () => {
+  const ready = (data: Record<string, unknown>) => JSON.stringify({ resumed: false, ...data });
+
+  it("writes a changed team and re-reads the list; an equal team re-reads nothing", async () => {
+    const queryClient = client();
+    const team = observed(queryClient, myTeamQueryKey, myTeam);
+    const list = observed(queryClient, teamsQueryKey, { teams: [], myRequests: 0, myRequestsMax: 3 });
+    await applyLiveEvent(queryClient, "ready", ready({ team: { ...myTeam } }));
+    expect([team.fetches(), list.fetches()]).toEqual([0, 0]);
+    const joined = { ...myTeam, team: { id: "42", name: "Accra Hearts", tag: "ACC", managerId: "7", rosterMax: 8, roster: [], requests: [], pendingChange: false } };
+    await applyLiveEvent(queryClient, "ready", ready({ team: joined }));
+    expect(queryClient.getQueryData(myTeamQueryKey)).toMatchObject({ team: { id: "42" } });
+    expect(list.fetches()).toBe(1);
+    team.unsubscribe();
+    list.unsubscribe();
+  });
+
+  it("merges roles into the last answer, and asks again when the first answer is still on its way", async () => {
+    const queryClient = client();
+    queryClient.setQueryData(rolesQueryKey, answer);
+    await applyLiveEvent(queryClient, "ready", ready({ roles: pushedRoles }));
+    expect(queryClient.getQueryData<RolesAnswer>(rolesQueryKey)?.view).toBe("player");
+
+    const loading = client();
+    let answers = 0;
+    let release: (value: RolesAnswer) => void = () => undefined;
+    const observer = new QueryObserver(loading, {
+      queryKey: rolesQueryKey,
+      queryFn: () => {
+        answers += 1;
+        // The first answer was computed before the change; it arrives after the stream's first event.
+        return answers === 1 ? new Promise<RolesAnswer>((resolve) => (release = resolve)) : { ...answer, ...pushedRoles };
+      },
+    });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await applyLiveEvent(loading, "ready", ready({ roles: pushedRoles }));
+    release(answer);
+    await vi.waitFor(() => expect(loading.getQueryData<RolesAnswer>(rolesQueryKey)?.view).toBe("player"));
+    expect(answers).toBe(2);
+    unsubscribe();
+  });
+
+  it("ignores a resumed ready and one without data; re-reads what does not parse", async () => {
+    const queryClient = client();
+    const roles = observed(queryClient, rolesQueryKey, answer);
+    const team = observed(queryClient, myTeamQueryKey, myTeam);
+    await applyLiveEvent(queryClient, "ready", JSON.stringify({ resumed: true, roles: pushedRoles }));
+    await applyLiveEvent(queryClient, "ready", ready({}));
+    await applyLiveEvent(queryClient, "ready", "not json");
+    expect(queryClient.getQueryData(rolesQueryKey)).toEqual(answer);
+    expect([roles.fetches(), team.fetches()]).toEqual([0, 0]);
+    await applyLiveEvent(queryClient, "ready", ready({ team: { viewerId: 7 }, roles: { ...pushedRoles, view: "emperor" } }));
+    expect([roles.fetches(), team.fetches()]).toEqual([1, 1]);
     roles.unsubscribe();
     team.unsubscribe();
   });
