@@ -1,21 +1,27 @@
 "use client";
 
+import { useActionState } from "react";
+import { noFormActionState } from "@/lib/api/form-state";
 import type { TeamDetail } from "@/lib/teams/answer";
+import { requestButtonAction } from "@/lib/teams/request-button-action";
 import { Avatar } from "../ui/avatar";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
+import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
 
 /** Pending join requests with approve and decline; a full roster disables approving. */
 export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged: () => unknown }) {
   const action = useTeamAction(onChanged);
+  // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
+  const [refusal, formAction] = useActionState(requestButtonAction, noFormActionState);
   const full = team.roster.length >= team.rosterMax;
   // The status stays when the list empties, so the outcome of approving the last request is still announced.
   if (team.requests.length === 0) {
     return (
       <div className="flex flex-col gap-3">
         <p className="text-sm text-slate-600">No pending requests.</p>
-        <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+        <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
       </div>
     );
   }
@@ -33,29 +39,31 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
               </div>
             </div>
             <div className="flex gap-2">
-              <button
-                type="button"
+              <ActionButtonForm
+                action={formAction}
+                fields={{ kind: "approve", teamId: team.id, userId: request.userId }}
+                onPress={() => action.run({ kind: "approve", teamId: team.id, userId: request.userId })}
                 className={primaryButtonClass}
                 disabled={action.pending || full}
-                onClick={() => action.run({ kind: "approve", teamId: team.id, userId: request.userId })}
-                aria-label={`Approve ${request.name}`}
+                label={`Approve ${request.name}`}
               >
                 Approve
-              </button>
-              <button
-                type="button"
+              </ActionButtonForm>
+              <ActionButtonForm
+                action={formAction}
+                fields={{ kind: "decline", teamId: team.id, userId: request.userId }}
+                onPress={() => action.run({ kind: "decline", teamId: team.id, userId: request.userId })}
                 className={secondaryButtonClass}
                 disabled={action.pending}
-                onClick={() => action.run({ kind: "decline", teamId: team.id, userId: request.userId })}
-                aria-label={`Decline ${request.name}`}
+                label={`Decline ${request.name}`}
               >
                 Decline
-              </button>
+              </ActionButtonForm>
             </div>
           </li>
         ))}
       </ul>
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
     </div>
   );
 }

@@ -2,10 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useState } from "react";
+import { useActionState, useId, useState } from "react";
+import { noFormActionState } from "@/lib/api/form-state";
+import { requestButtonAction } from "@/lib/teams/request-button-action";
 import { inputClass } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
 import { secondaryButtonClass } from "../ui/styles";
+import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { fetchTeams, teamsQueryKey, teamsStaleTimeMs } from "./teams-client";
 import { useTeamAction } from "./use-team-action";
@@ -16,6 +19,8 @@ export function TeamBrowser() {
   const [search, setSearch] = useState("");
   const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal), staleTime: teamsStaleTimeMs });
   const action = useTeamAction();
+  // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
+  const [refusal, formAction] = useActionState(requestButtonAction, noFormActionState);
 
   if (teams.isPending) return <Skeleton label="Loading teams…" />;
   if (teams.isError) return <p role="alert" className="text-sm text-red-700">{teams.error.message}</p>;
@@ -53,34 +58,36 @@ export function TeamBrowser() {
                   </p>
                 </div>
                 {team.requested ? (
-                  <button
-                    type="button"
+                  <ActionButtonForm
+                    action={formAction}
+                    fields={{ kind: "withdraw", teamId: team.id }}
+                    onPress={() => action.run({ kind: "withdraw", teamId: team.id })}
                     className={secondaryButtonClass}
                     disabled={action.pending}
-                    aria-busy={busy}
-                    onClick={() => action.run({ kind: "withdraw", teamId: team.id })}
-                    aria-label={`Withdraw request to ${team.name}`}
+                    busy={busy}
+                    label={`Withdraw request to ${team.name}`}
                   >
                     Withdraw request
-                  </button>
+                  </ActionButtonForm>
                 ) : (
-                  <button
-                    type="button"
+                  <ActionButtonForm
+                    action={formAction}
+                    fields={{ kind: "request", teamId: team.id }}
+                    onPress={() => action.run({ kind: "request", teamId: team.id })}
                     className={secondaryButtonClass}
                     disabled={action.pending || !team.open}
-                    aria-busy={busy}
-                    onClick={() => action.run({ kind: "request", teamId: team.id })}
-                    aria-label={`Ask to join ${team.name}`}
+                    busy={busy}
+                    label={`Ask to join ${team.name}`}
                   >
                     Ask to join
-                  </button>
+                  </ActionButtonForm>
                 )}
               </li>
             );
           })}
         </ul>
       )}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
     </div>
   );
 }

@@ -278,3 +278,47 @@ test("with JavaScript off, the dashboard's panels arrive with their lists: the f
     await managerContext.close();
   }
 });
+
+test("with JavaScript off, a free agent asks to join and withdraws, and a manager declines a request", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const joinerContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
+  const managerContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
+  try {
+    const joiner = await joinerContext.newPage();
+    await logIn(joiner, "freeagent2");
+    const teams = joiner.getByRole("region", { name: "Find a team" }).getByRole("list", { name: "Teams" });
+    await reloadUntil(joiner, async (current) => {
+      await expect(current.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 1_000 });
+      await expect(current.getByRole("region", { name: "Find a team" }).getByRole("link", { name: "Lagos Lions" })).toBeVisible({ timeout: 1_000 });
+    });
+    // A request an earlier, interrupted run left behind goes first.
+    if (await teams.getByRole("button", { name: "Withdraw request to Lagos Lions" }).isVisible()) {
+      await teams.getByRole("button", { name: "Withdraw request to Lagos Lions" }).click();
+      await expect(joiner.getByText("Request withdrawn.")).toBeVisible();
+    }
+    await teams.getByRole("button", { name: "Ask to join Lagos Lions" }).click();
+    await expect(joiner.getByText("Request sent to Lagos Lions.")).toBeVisible();
+    await expect(teams.getByRole("button", { name: "Withdraw request to Lagos Lions" })).toBeVisible();
+
+    const manager = await managerContext.newPage();
+    await logIn(manager, "manager");
+    const decline = manager.getByRole("button", { name: /^Decline (freeagent2|Free Agent 2)$/ });
+    await reloadUntil(manager, async (current) => {
+      await expect(current.locator('[data-view="team-manager"]')).toBeVisible({ timeout: 1_000 });
+      await expect(current.getByRole("button", { name: /^Decline (freeagent2|Free Agent 2)$/ })).toBeVisible({ timeout: 1_000 });
+    });
+    await decline.click();
+    await expect(manager.getByText("Request declined.")).toBeVisible();
+    await expect(decline).toHaveCount(0);
+
+    await joiner.goto("/");
+    await teams.getByRole("button", { name: "Ask to join Lagos Lions" }).click();
+    await expect(joiner.getByText("Request sent to Lagos Lions.")).toBeVisible();
+    await teams.getByRole("button", { name: "Withdraw request to Lagos Lions" }).click();
+    await expect(joiner.getByText("Request withdrawn.")).toBeVisible();
+    await expect(teams.getByRole("button", { name: "Ask to join Lagos Lions" })).toBeVisible();
+  } finally {
+    await joinerContext.close();
+    await managerContext.close();
+  }
+});

@@ -7,6 +7,9 @@ import { noFormActionState, type FormActionState } from "@/lib/api/form-state";
 import type { SessionUser } from "@/lib/auth/session";
 import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
 import type * as CreateTeamAction from "@/lib/teams/create-team-action";
+import type * as RequestButtonAction from "@/lib/teams/request-button-action";
+import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
+import type * as MyTeamRoute from "@/app/api/teams/mine/route";
 import { emulator, type TestEmulator } from "../../helpers/harness";
 import { appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
@@ -33,6 +36,9 @@ let profileRoute: typeof ProfileRoute;
 let teamsRoute: typeof TeamsRoute;
 let saveProfileAction: typeof SaveProfileAction.saveProfileAction;
 let createTeamAction: typeof CreateTeamAction.createTeamAction;
+let requestButtonAction: typeof RequestButtonAction.requestButtonAction;
+let approveRoute: typeof ApproveRoute;
+let myTeamRoute: typeof MyTeamRoute;
 let formOutcome: typeof FormOutcomeModule;
 
 function signIn(user: { id: string; name: string }) {
@@ -92,6 +98,9 @@ beforeAll(async () => {
   teamsRoute = await import("@/app/api/teams/route");
   ({ saveProfileAction } = await import("@/lib/profile/save-profile-action"));
   ({ createTeamAction } = await import("@/lib/teams/create-team-action"));
+  ({ requestButtonAction } = await import("@/lib/teams/request-button-action"));
+  approveRoute = await import("@/app/api/teams/requests/approve/route");
+  myTeamRoute = await import("@/app/api/teams/mine/route");
   formOutcome = await import("@/lib/api/form-outcome");
   await appRedisReady();
 });
@@ -201,5 +210,61 @@ describe("the create-a-team form", () => {
     expect(api.error).toBe("name_taken");
     expect(state?.message).toBe(api.message);
     expect(state?.values).toEqual(clash);
+  });
+});
+
+describe("the join-request buttons", () => {
+  type Listed = { teams: { id: string; name: string; requested: boolean }[] };
+  const listed = async () => (await (await teamsRoute.GET(apiCall(undefined))).json()) as Listed;
+  const rosterOf = async () => ((await (await myTeamRoute.GET(apiCall(undefined))).json()) as { team: { roster: { userId: string }[]; requests: { userId: string }[] } | null }).team;
+
+  async function teamOfFreeagent(): Promise<string> {
+    signIn(users.freeagent);
+    expect((await submit(createTeamAction, form({ name: "Button Bees", tag: "BB" }))).redirectTo).toBe("/");
+    await formOutcome.takeFormOutcome(users.freeagent.id);
+    return (await listed()).teams[0]?.id ?? "";
+  }
+
+  it("asks to join and withdraws through the same calls as the API; the page says each outcome once", async () => {
+    const teamId = await teamOfFreeagent();
+    signIn(users.freeagent2);
+    expect(await submit(requestButtonAction, form({ kind: "request", teamId }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.freeagent2.id)).toBe("Request sent to Button Bees.");
+    expect((await listed()).teams.find((team) => team.id === teamId)?.requested).toBe(true);
+    expect(await submit(requestButtonAction, form({ kind: "withdraw", teamId }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.freeagent2.id)).toMatch(/withdrawn/i);
+    expect((await listed()).teams.find((team) => team.id === teamId)?.requested).toBe(false);
+  });
+
+  it("lets the manager decline and approve; an approval puts the player on the roster and on Discord", async () => {
+    const teamId = await teamOfFreeagent();
+    for (const asker of [users.freeagent2, users.freeagent3]) {
+      signIn(asker);
+      expect((await submit(requestButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
+    }
+    signIn(users.freeagent);
+    expect((await submit(requestButtonAction, form({ kind: "decline", teamId, userId: users.freeagent3.id }))).redirectTo).toBe("/");
+    expect((await submit(requestButtonAction, form({ kind: "approve", teamId, userId: users.freeagent2.id }))).redirectTo).toBe("/");
+    expect(await formOutcome.takeFormOutcome(users.freeagent.id)).toBe("The player joined the team.");
+    const team = await rosterOf();
+    expect(team?.roster.map((entry) => entry.userId)).toEqual(expect.arrayContaining([users.freeagent.id, users.freeagent2.id]));
+    expect(team?.requests).toEqual([]);
+    const member = (await (await fetch(`${emu.apiBase}/guilds/1100000000000000001/members/${users.freeagent2.id}`, { headers: { Authorization: "Bot emulator-bot-token" } })).json()) as { roles: string[] };
+    expect(member.roles).toEqual(expect.arrayContaining([ids.player, teamId]));
+  });
+
+  it("refuses with the API's sentence: a player approving their own request, a forged kind, a missing target", async () => {
+    const teamId = await teamOfFreeagent();
+    signIn(users.freeagent2);
+    expect((await submit(requestButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
+    const own = { teamId, userId: users.freeagent2.id };
+    const { state } = await submit(requestButtonAction, form({ kind: "approve", ...own }));
+    const api = (await (await approveRoute.POST(apiCall(own))).json()) as { message: string };
+    expect(state?.message).toBe(api.message);
+    expect((await submit(requestButtonAction, form({ kind: "disband", teamId }))).state?.message).toMatch(/\S/);
+    expect((await submit(requestButtonAction, form({ kind: "request" }))).state?.fieldErrors.teamId).toMatch(/Discord id/);
+    signIn(users.freeagent);
+    expect((await listed()).teams.map((team) => team.id)).toEqual([teamId]);
+    expect((await rosterOf())?.roster.map((entry) => entry.userId)).toEqual([users.freeagent.id]);
   });
 });
