@@ -17,6 +17,7 @@ import {
 import { RestEventHub } from "./events";
 import { createFailoverDistrust } from "./distrust-after-failover";
 import { createFailoverStore } from "./failover-store";
+import { createHoldMemory, holdMemoryMax } from "./hold-memory";
 import { createInvalidMemory } from "./invalid-memory";
 import { GlobalGate } from "./global-gate";
 import { buildInit, buildUrl } from "./http-request";
@@ -68,7 +69,8 @@ export type ForwardingDiscordRest = DiscordRest & {
  * failover), what the new primary holds may be older than what Discord
  * knows; until this process has made it conservative (buckets spent until
  * their reset, its own invalid requests counted again, the global window
- * held once), it grants no new slot. See distrust-after-failover.ts.
+ * held once, the bans and blocks it set held again), it grants no new slot.
+ * See distrust-after-failover.ts.
  */
 export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscordRest {
   const policy: RestPolicy = {
@@ -91,16 +93,17 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
   const waker = new Waker({ maxPollMs: policy.maxPollMs, jitterMs: policy.wakeJitterMs, log });
   if (options.subscribe !== false) waker.listen(options.redis, keys.wakeChannel);
   const invalidMemory = createInvalidMemory(policy.invalidWindowMs, policy.invalidRequestLimit);
+  const holdMemory = createHoldMemory(holdMemoryMax);
   const failoverStore = createFailoverStore({
     redis: options.redis,
-    shared: createRedisStore({ redis: options.redis, keys, policy, botScope, invalidMemory }),
+    shared: createRedisStore({ redis: options.redis, keys, policy, botScope, invalidMemory, holdMemory }),
     local: createCoarseFallbackStore({ policy, botScope, wake: (key) => waker.notify(key) }),
     probeIntervalMs: policy.redisProbeIntervalMs,
     timeoutMs: policy.redisTimeoutMs,
     log,
     onChange: (active, reason) => events.emit("fallback", { active, ...(reason === undefined ? {} : { reason }) }),
   });
-  const distrust = createFailoverDistrust({ redis: options.redis, keys, policy, botScope, memory: invalidMemory, log });
+  const distrust = createFailoverDistrust({ redis: options.redis, keys, policy, botScope, memory: invalidMemory, holds: holdMemory, log });
   const stopWatching = (options.watchPrimary ?? sharedWatchPrimary)(options.redis, (change) => {
     distrust.onPrimaryChange(change);
     events.emit("primaryChange", change);

@@ -5,6 +5,8 @@ import { runScript } from "../../redis/lua-script";
 import type { PrimaryChange } from "../../redis/primary-watch";
 import { restDistrustBucketsScript } from "../../redis/scripts/rest-distrust-buckets";
 import { restRestoreEgressScript } from "../../redis/scripts/rest-restore-egress";
+import { restRestoreHoldsScript } from "../../redis/scripts/rest-restore-holds";
+import type { HoldMemory } from "./hold-memory";
 import type { InvalidMemory } from "./invalid-memory";
 import type { RestKeyspace } from "./keys";
 import type { AuthScope } from "./limiter-store";
@@ -16,10 +18,11 @@ export type DistrustDeps = {
   policy: RestPolicy;
   botScope: AuthScope;
   memory: InvalidMemory;
+  holds: HoldMemory;
   log: Logger;
 };
 
-export type DistrustSummary = { exhaustedBuckets: number; coldBuckets: number; restoredInvalid: number; invalidCount: number };
+export type DistrustSummary = { exhaustedBuckets: number; coldBuckets: number; restoredInvalid: number; invalidCount: number; restoredHolds: number };
 
 /** Bucket keys handed to the script at once: small enough to keep each step short on the server. */
 const scanBatch = 200;
@@ -29,11 +32,13 @@ const pairReply = z.tuple([z.number(), z.number()]);
  * Makes the shared limiter state conservative after the Redis primary
  * changed (a failover may have lost its latest writes): the egress IP's
  * invalid-request count gets back this process's own entries and the bot's
- * global window is held for one window (rest-restore-egress), and every
- * learned bucket is treated as spent until its stored reset, or as unknown
- * when that has passed (rest-distrust-buckets). Each process runs it when
- * its own connection sees the change; running it twice only holds a bucket
- * until a reset it would have waited for anyway.
+ * global window is held for one window (rest-restore-egress), the
+ * Cloudflare ban, sub-limit blocks and rejected token this process set are
+ * set again (rest-restore-holds), and every learned bucket is treated as
+ * spent until its stored reset, or as unknown when that has passed
+ * (rest-distrust-buckets). Each process runs it when its own connection
+ * sees the change; running it twice only holds a bucket until a reset it
+ * would have waited for anyway, and sets no hold longer than before.
  */
 export async function distrustAfterFailover(deps: DistrustDeps): Promise<DistrustSummary> {
   const { redis, keys, policy } = deps;
@@ -44,6 +49,8 @@ export async function distrustAfterFailover(deps: DistrustDeps): Promise<Distrus
       args: { entriesJson: JSON.stringify(entries), invalidWindowMs: policy.invalidWindowMs, globalHoldMs: policy.primaryChangeGlobalHoldMs },
     }),
   );
+  const holds = deps.holds.recent(Date.now()).map(({ key, value, leftMs }) => [key, value, leftMs]);
+  const restoredHolds = holds.length === 0 ? 0 : z.number().parse(await runScript(redis, restRestoreHoldsScript, { keys: {}, args: { holdsJson: JSON.stringify(holds) } }));
   let exhaustedBuckets = 0;
   let coldBuckets = 0;
   let cursor = "0";
@@ -57,7 +64,7 @@ export async function distrustAfterFailover(deps: DistrustDeps): Promise<Distrus
     exhaustedBuckets += exhausted;
     coldBuckets += cold;
   } while (cursor !== "0");
-  return { exhaustedBuckets, coldBuckets, restoredInvalid, invalidCount };
+  return { exhaustedBuckets, coldBuckets, restoredInvalid, invalidCount, restoredHolds };
 }
 
 /**

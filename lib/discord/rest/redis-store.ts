@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { HoldMemory } from "./hold-memory";
 import type { InvalidMemory } from "./invalid-memory";
 import type { RestKeyspace } from "./keys";
 import type {
@@ -31,6 +32,8 @@ export type RedisStoreOptions = {
   botScope: AcquireRequest["auth"];
   /** Remembers the invalid requests this store wrote, to restore them after a failover (see invalid-memory.ts). */
   invalidMemory?: InvalidMemory;
+  /** Remembers the holds this store set (ban, sub-limit, rejected token), to set them again after a failover (see hold-memory.ts). */
+  holdMemory?: HoldMemory;
 };
 
 const acquireReply = z.union([
@@ -106,6 +109,8 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
 
     async settle(request: AcquireRequest, lease: Lease, outcome: Outcome): Promise<SettleResult> {
       const { route, auth } = request;
+      // Taken before the script runs, so a remembered hold never outlives the one Redis holds.
+      const startedAt = Date.now();
       const raw = await timed(
         runScript(redis, restSettleScript, {
           keys: {
@@ -147,6 +152,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
       );
       const [invalidCount, bucketId] = settleReply.parse(raw);
       if (outcome.countsInvalid) options.invalidMemory?.record(lease.leaseId, Date.now());
+      for (const hold of settleHolds(keys, policy, request, outcome)) options.holdMemory?.remember(hold.key, heldValue, startedAt + hold.lengthMs);
       return { invalidCount, bucketId };
     },
 
@@ -175,6 +181,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
     async recordEgress(outcome: Outcome): Promise<{ invalidCount: number }> {
       const banMs = outcome.rateLimit?.kind === "cloudflare" ? outcome.rateLimit.retryAfterMs : 0;
       const member = `attempt|${randomUUID()}`;
+      const startedAt = Date.now();
       const raw = await timed(
         runScript(redis, restEgressRecordScript, {
           keys: { banKey: keys.cloudflareBan, invalidKey: keys.invalidLog },
@@ -188,6 +195,7 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
         "record egress",
       );
       if (outcome.countsInvalid) options.invalidMemory?.record(member, Date.now());
+      if (banMs > 0) options.holdMemory?.remember(keys.cloudflareBan, heldValue, startedAt + banMs);
       return { invalidCount: z.number().parse(raw) };
     },
 
@@ -236,6 +244,27 @@ export function createRedisStore(options: RedisStoreOptions): LimiterStore {
       };
     },
   };
+}
+
+/** What rest-settle and rest-egress-record write in a hold key: its TTL is the hold. */
+const heldValue = "1";
+
+/**
+ * The hold keys rest-settle sets for this answer, and for how long, by the
+ * script's own tests: a Cloudflare ban or a sub-limit 429 for its retry
+ * after, a rejected token for `tokenInvalidHoldMs`. A global 429 is left out:
+ * its wait is short, and after a failover the bot's global window is held
+ * for one window anyway (rest-restore-egress).
+ */
+function settleHolds(keys: RestKeyspace, policy: RestPolicy, request: AcquireRequest, outcome: Outcome): { key: string; lengthMs: number }[] {
+  const holds: { key: string; lengthMs: number }[] = [];
+  const rateLimit = outcome.rateLimit;
+  if (rateLimit !== undefined && rateLimit.retryAfterMs > 0) {
+    if (rateLimit.kind === "cloudflare") holds.push({ key: keys.cloudflareBan, lengthMs: rateLimit.retryAfterMs });
+    if (rateLimit.kind === "sublimit") holds.push({ key: keys.subBlock(request.auth, request.route.routeKey), lengthMs: rateLimit.retryAfterMs });
+  }
+  if (outcome.botTokenRejected) holds.push({ key: keys.tokenInvalid(request.auth), lengthMs: policy.tokenInvalidHoldMs });
+  return holds;
 }
 
 /** A lease outlives one HTTP attempt, so a live request never loses its slot. */

@@ -1,13 +1,15 @@
 import type { Redis } from "ioredis";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { Routes } from "discord-api-types/v10";
 import { createTokenStore } from "@/lib/auth/token-store";
 import { createDiscordRest } from "@/lib/discord/rest/create-discord-rest";
-import { DiscordAPIError } from "@/lib/discord/rest/errors";
+import type { DistrustSummary } from "@/lib/discord/rest/distrust-after-failover";
+import { BotTokenInvalidError, CloudflareBanError, DiscordAPIError, RateLimitedError } from "@/lib/discord/rest/errors";
 import type { WatchPrimary } from "@/lib/discord/rest/types";
 import type { PrimaryChange } from "@/lib/redis/primary-watch";
 import { createRoleService, roleKeys } from "@/lib/roles/service";
-import { fakeDiscord, guildId, json, privateRedisForFile, restClientsOn, roleId, userId } from "../../helpers/discord-rest-kit";
+import { fakeDiscord, guildId, json, limitHeaders, otherGuildId, privateRedisForFile, restClientsOn, roleId, userId } from "../../helpers/discord-rest-kit";
 import { emulator, personas, signIn, testSecret } from "../../helpers/harness";
 
 /**
@@ -171,5 +173,161 @@ describe("role-lookup pacing after a change of Redis primary", () => {
     expect(await redis.get(paced)).toBe("paced");
     expect(await redis.pttl(longer)).toBeGreaterThan(590_000);
     expect(await redis.get(longer)).toBe("rate-limited");
+  });
+});
+
+const cloudflareBan = (seconds: number) => () => new Response("error code: 1015", { status: 429, headers: { "content-type": "text/plain", "retry-after": String(seconds) } });
+/** A 429 while the bucket has room left: a hidden sub-limit of the route. */
+const subLimited = (seconds: number) => () =>
+  json(429, { message: "You are being rate limited.", retry_after: seconds, global: false }, {
+    ...limitHeaders({ limit: 5, remaining: 3, resetAfterMs: 900, bucket: "sub-bucket" }),
+    "x-ratelimit-scope": "user",
+  });
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** A logger that keeps the summaries of the corrections a primary change started. */
+function distrustSummaries() {
+  const seen: DistrustSummary[] = [];
+  const logger = pino({ level: "warn" }, {
+    write(line: string) {
+      const entry = JSON.parse(line) as Partial<DistrustSummary>;
+      if (typeof entry.restoredHolds === "number") seen.push(entry as DistrustSummary);
+    },
+  });
+  return { logger, seen };
+}
+
+describe("the holds a process set, after a change of Redis primary", () => {
+  const banKey = () => `${prefix()}egress:default:cloudflare-ban`;
+  const subBlockKeys = () => testRedis.redis().keys(`${prefix()}*:sublimit:*`);
+  const tokenInvalidKeys = () => testRedis.redis().keys(`${prefix()}*:token-invalid`);
+
+  it("sets the egress IP's Cloudflare ban again, and sends nothing while it lasts", async () => {
+    const redis = testRedis.redis();
+    const discord = fakeDiscord({ limit: 50, windowMs: 1_000, latencyMs: 1 });
+    const primary = simulatedPrimaryWatch();
+    const rest = client(discord.transport, { watchPrimary: primary.watch });
+    discord.override(cloudflareBan(30));
+    await expect(rest.get(Routes.guildRoles(guildId))).rejects.toBeInstanceOf(CloudflareBanError);
+    const bannedMs = await redis.pttl(banKey());
+    expect(bannedMs).toBeGreaterThan(29_000);
+
+    // The promoted replica never heard of the ban.
+    await redis.del(banKey());
+    primary.change();
+    const error = await rest.get(Routes.guildRoles(guildId)).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(CloudflareBanError);
+    expect(discord.sent).toHaveLength(1);
+    const restoredMs = await redis.pttl(banKey());
+    expect(restoredMs).toBeLessThanOrEqual(bannedMs);
+    expect(restoredMs).toBeGreaterThan(bannedMs - 2_000);
+  });
+
+  it("sets again a ban met by a lookup with a user's token, which the bot's requests obey too", async () => {
+    const redis = testRedis.redis();
+    const discord = fakeDiscord({ limit: 50, windowMs: 1_000, latencyMs: 1 });
+    const primary = simulatedPrimaryWatch();
+    const rest = client(discord.transport, { watchPrimary: primary.watch });
+    discord.override(cloudflareBan(30));
+    const answer = await rest.attempt("GET", `/users/@me/guilds/${guildId}/member`, { auth: { bearer: "user-token" }, timeoutMs: 1_000 });
+    expect(answer.outcome.rateLimit?.kind).toBe("cloudflare");
+    const bannedMs = await redis.pttl(banKey());
+
+    await redis.del(banKey());
+    primary.change();
+    await expect(rest.get(Routes.guildRoles(guildId))).rejects.toBeInstanceOf(CloudflareBanError);
+
+    expect(discord.sent).toHaveLength(1);
+    const restoredMs = await redis.pttl(banKey());
+    expect(restoredMs).toBeLessThanOrEqual(bannedMs);
+    expect(restoredMs).toBeGreaterThan(bannedMs - 2_000);
+  });
+
+  it("sets a route's sub-limit block again, so the route waits it out without sending", async () => {
+    const redis = testRedis.redis();
+    const discord = fakeDiscord({ limit: 50, windowMs: 1_000, latencyMs: 1 });
+    const primary = simulatedPrimaryWatch();
+    const rest = client(discord.transport, { watchPrimary: primary.watch });
+    discord.override(subLimited(20));
+    await expect(rest.get(Routes.guildRoles(guildId), { deadlineMs: 1_000 })).rejects.toBeInstanceOf(RateLimitedError);
+    const [subBlock] = await subBlockKeys();
+    if (subBlock === undefined) throw new Error("no sub-limit block was set");
+    const blockedMs = await redis.pttl(subBlock);
+    expect(blockedMs).toBeGreaterThan(19_000);
+
+    // The promoted copy lost the block but kept the bucket, which says the route has room.
+    await redis.del(subBlock);
+    primary.change();
+    const error = await rest.get(Routes.guildRoles(guildId), { deadlineMs: 1_000 }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).scope).toBe("sublimit");
+    expect(discord.sent).toHaveLength(1);
+    const restoredMs = await redis.pttl(subBlock);
+    expect(restoredMs).toBeLessThanOrEqual(blockedMs);
+    expect(restoredMs).toBeGreaterThan(blockedMs - 2_000);
+    // The block is the route's own: another guild's roles are still served.
+    await rest.get(Routes.guildRoles(otherGuildId));
+    expect(discord.sent).toHaveLength(2);
+  });
+
+  it("sets the rejected bot token again, so no process sends with it", async () => {
+    const redis = testRedis.redis();
+    const discord = fakeDiscord({ limit: 50, windowMs: 1_000, latencyMs: 1 });
+    const primary = simulatedPrimaryWatch();
+    const rejected = client(discord.transport, { watchPrimary: primary.watch });
+    const other = client(discord.transport, { watchPrimary: primary.watch });
+    discord.override(() => json(401, { message: "401: Unauthorized", code: 0 }));
+    await expect(rejected.get(Routes.guildRoles(guildId))).rejects.toBeInstanceOf(BotTokenInvalidError);
+    const [tokenInvalid] = await tokenInvalidKeys();
+    if (tokenInvalid === undefined) throw new Error("the token was not marked rejected");
+    const heldMs = await redis.pttl(tokenInvalid);
+
+    // The promoted copy lost the flag; only the process that got the 401 knows.
+    await redis.del(tokenInvalid);
+    primary.change();
+    await until(async () => (await redis.pttl(tokenInvalid)) > 0);
+
+    await expect(other.get(Routes.guildRoles(guildId))).rejects.toBeInstanceOf(BotTokenInvalidError);
+    expect(discord.sent).toHaveLength(1);
+    const restoredMs = await redis.pttl(tokenInvalid);
+    expect(restoredMs).toBeLessThanOrEqual(heldMs);
+    expect(restoredMs).toBeGreaterThan(heldMs - 2_000);
+  });
+
+  it("never shortens a longer hold, lengthens a shorter copy, and leaves a hold that has ended gone", async () => {
+    const redis = testRedis.redis();
+    const discord = fakeDiscord({ limit: 50, windowMs: 1_000, latencyMs: 1 });
+    const primary = simulatedPrimaryWatch();
+    const log = distrustSummaries();
+    const rest = client(discord.transport, { watchPrimary: primary.watch, logger: log.logger });
+    // A short sub-limit the request waits out and then retries past: remembered, but over.
+    discord.override(subLimited(0.2));
+    await rest.get(Routes.guildRoles(guildId));
+    discord.override(subLimited(20));
+    await expect(rest.get(Routes.guildRoles(otherGuildId), { deadlineMs: 1_000 })).rejects.toBeInstanceOf(RateLimitedError);
+    const [lasting] = await subBlockKeys();
+    if (lasting === undefined) throw new Error("no sub-limit block was set");
+    const blockedMs = await redis.pttl(lasting);
+    discord.override(cloudflareBan(30));
+    await expect(rest.get(Routes.guild(guildId))).rejects.toBeInstanceOf(CloudflareBanError);
+
+    // Another process met a longer ban since; the promoted copy holds the block with less time left.
+    await redis.set(banKey(), "1", "PX", 600_000);
+    await redis.set(lasting, "1", "PX", 300);
+    primary.change();
+    await until(async () => log.seen.length > 0);
+
+    expect(log.seen.map((summary) => summary.restoredHolds)).toEqual([1]);
+    expect(await redis.pttl(banKey())).toBeGreaterThan(590_000);
+    const restoredMs = await redis.pttl(lasting);
+    expect(restoredMs).toBeLessThanOrEqual(blockedMs);
+    expect(restoredMs).toBeGreaterThan(blockedMs - 2_000);
+    expect(await subBlockKeys()).toEqual([lasting]);
   });
 });
