@@ -30,19 +30,34 @@ import { clearApiRateLimits, emulatorStats, emulatorUrl, logIn, metricsToken, re
  */
 
 const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 200);
-const syntheticUsers = 30;
+const syntheticUsers = 90;
+/** Sessions that may create teams (see the routes). */
+const teamCreatorsMax = 20;
 /** The demo secret the e2e stack runs with (.env.example). */
 const sessionSecret = "demo-secret-change-me-0123456789abcdef";
 const appUrl = `http://127.0.0.1:${process.env.E2E_APP_PORT ?? 3100}`;
 
 type Policy = "roles" | "actions" | "none";
-type Route = { method: string; path: string; policy: Policy; fields: readonly string[]; valid?: () => fc.Arbitrary<Record<string, unknown>> };
+type Route = {
+  method: string;
+  path: string;
+  policy: Policy;
+  fields: readonly string[];
+  valid?: () => fc.Arbitrary<Record<string, unknown>>;
+  /** Send with the first this many sessions only (see team creation). */
+  sessionsMax?: number;
+};
 type Session = { userId: string; name: string; cookie: string };
 type Outcome = { runs: number; statuses: Record<string, number>; reached: number };
 
-/** Our API's per-user limits, kept with a margin (a sliding window never exceeds the server's fixed one). */
+/**
+ * Our API's per-user limits, and its per-address limit for calls without a
+ * session (120 a minute), kept with a margin: this sliding 61 s window never
+ * exceeds the server's fixed one. These budgets, not the app, set how long
+ * the fuzz takes: hence many synthetic users, and few calls without a session.
+ */
 const budgets: Record<Exclude<Policy, "none">, number> = { roles: 50, actions: 25 };
-const anonymousBudget = 80;
+const anonymousBudget = 110;
 
 const sessions: Session[] = [];
 const createdTeams = new Map<string, Session>();
@@ -63,11 +78,12 @@ function takeBudget(key: string, limit: number): boolean {
   return true;
 }
 
-/** The next session with room under the route's limit, waiting for a window to pass when every one is spent. */
-async function sessionFor(policy: Policy): Promise<Session> {
+/** The next of the first `count` sessions with room under the route's limit, waiting for a window to pass when every one is spent. */
+async function sessionFor(policy: Policy, count = sessions.length): Promise<Session> {
+  const pool = Math.min(count, sessions.length);
   for (;;) {
-    for (let tried = 0; tried < sessions.length; tried += 1) {
-      const session = sessions[cursor % sessions.length] as Session;
+    for (let tried = 0; tried < pool; tried += 1) {
+      const session = sessions[cursor % pool] as Session;
       cursor += 1;
       if (policy === "none" || takeBudget(`${policy}:${session.userId}`, budgets[policy])) return session;
     }
@@ -187,7 +203,7 @@ function mostly<T>(usual: T, odd: readonly T[], usualWeight: number): fc.Arbitra
 
 /** Mostly a proper call; sometimes no session, a forged cookie, another origin, an odd content type. */
 const framing = fc.record({
-  cookie: mostly("session", ["none", "garbage"], 15),
+  cookie: mostly("session", ["none", "garbage"], 30),
   origin: mostly("same", ["none", "foreign", "null", "garbage"], 15),
   contentType: mostly("application/json", ["text/plain", "none", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16"], 3),
 });
@@ -211,7 +227,8 @@ const seasonBody = () => fc.record({ startsAt: aheadMs(), changeLimit: fc.option
 
 const routes: Route[] = [
   { method: "GET", path: "/api/teams", policy: "roles", fields: [] },
-  { method: "POST", path: "/api/teams", policy: "actions", fields: ["name", "tag"], valid: teamBody },
+  // Every free agent may create one team, and each costs role changes to create and to disband: a few creators only.
+  { method: "POST", path: "/api/teams", policy: "actions", fields: ["name", "tag"], valid: teamBody, sessionsMax: teamCreatorsMax },
   { method: "GET", path: "/api/teams/mine", policy: "roles", fields: [] },
   { method: "POST", path: "/api/teams/requests", policy: "actions", fields: ["teamId"], valid: teamTarget },
   { method: "DELETE", path: "/api/teams/requests", policy: "actions", fields: ["teamId"], valid: teamTarget },
@@ -286,7 +303,7 @@ async function judge(call: Call, response: APIResponse, outcome: Outcome): Promi
   if (reachedHandler(status, code)) outcome.reached += 1;
 }
 
-async function fuzz(name: string, calls: fc.Arbitrary<Call>, policyOf: (call: Call) => Policy): Promise<Outcome> {
+async function fuzz(name: string, calls: fc.Arbitrary<Call>, policyOf: (call: Call) => Policy, sessionsMax?: number): Promise<Outcome> {
   const outcome: Outcome = { runs: 0, statuses: {}, reached: 0 };
   outcomes.set(name, outcome);
   await fc.assert(
@@ -295,7 +312,7 @@ async function fuzz(name: string, calls: fc.Arbitrary<Call>, policyOf: (call: Ca
       if (call.frame.cookie !== "session") {
         while (!takeBudget("anonymous", anonymousBudget)) await new Promise((done) => setTimeout(done, 1_000));
       }
-      const session = await sessionFor(policy);
+      const session = await sessionFor(policy, sessionsMax);
       const changesRoles = call.method !== "GET" && call.method !== "HEAD";
       if (changesRoles) await roleChanges.waitFor(roleChangesMax);
       const response = await send(call, session);
@@ -393,7 +410,7 @@ for (const route of routes) {
   test(`${route.method} ${route.path}: hostile input answers 4xx with a message, never 5xx`, async () => {
     test.setTimeout(600_000);
     const calls = fc.record({ method: fc.constant(route.method), path: fc.constant(route.path), query: queryString, body: route.method === "GET" ? fc.constant(undefined) : bodyFor(route), frame: framing });
-    const outcome = await fuzz(`${route.method} ${route.path}`, calls, () => route.policy);
+    const outcome = await fuzz(`${route.method} ${route.path}`, calls, () => route.policy, route.sessionsMax);
     expect(outcome.runs).toBe(runsPerRoute);
     // Most runs must get past the guard to the handler's own input checks, or the fuzz tested the guard alone.
     expect(outcome.reached).toBeGreaterThan(runsPerRoute * 0.7);
