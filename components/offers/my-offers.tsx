@@ -2,8 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useActionState } from "react";
+import { noFormActionState } from "@/lib/api/form-state";
+import { offerButtonAction } from "@/lib/offers/offer-button-action";
 import { fetchMyOffers, myOffersQueryKey } from "../pool/pool-client";
 import { usePoolAction } from "../pool/use-pool-action";
+import { ActionButtonForm } from "../teams/action-button-form";
 import { ActionStatus } from "../teams/action-status";
 import { Skeleton } from "../ui/skeleton";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
@@ -20,6 +24,8 @@ function formatExpiry(iso: string): string {
 export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
   const offers = useQuery({ queryKey: myOffersQueryKey, queryFn: ({ signal }) => fetchMyOffers(signal), staleTime: 15_000 });
   const action = usePoolAction((result, done) => (done.kind === "accept-offer" && result.applied ? onJoined() : undefined));
+  // Only a press made without scripts changes this state: a refusal's sentence, shown below the offers.
+  const [refusal, formAction] = useActionState(offerButtonAction, noFormActionState);
 
   if (offers.isPending) return <Skeleton label="Loading offers…" lines={1} />;
   if (offers.isError) return <p role="alert" className="text-sm text-red-700">{offers.error.message}</p>;
@@ -44,30 +50,32 @@ export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
                 </p>
               </div>
               <div className="flex gap-2">
-                <button
-                  type="button"
+                <ActionButtonForm
+                  action={formAction}
+                  fields={{ kind: "accept-offer", teamId: offer.teamId }}
+                  onPress={() => action.run({ kind: "accept-offer", teamId: offer.teamId })}
                   className={primaryButtonClass}
                   disabled={action.pending}
-                  onClick={() => action.run({ kind: "accept-offer", teamId: offer.teamId })}
-                  aria-label={`Accept the offer from ${offer.teamName}`}
+                  label={`Accept the offer from ${offer.teamName}`}
                 >
                   Accept
-                </button>
-                <button
-                  type="button"
+                </ActionButtonForm>
+                <ActionButtonForm
+                  action={formAction}
+                  fields={{ kind: "decline-offer", teamId: offer.teamId }}
+                  onPress={() => action.run({ kind: "decline-offer", teamId: offer.teamId })}
                   className={secondaryButtonClass}
                   disabled={action.pending}
-                  onClick={() => action.run({ kind: "decline-offer", teamId: offer.teamId })}
-                  aria-label={`Decline the offer from ${offer.teamName}`}
+                  label={`Decline the offer from ${offer.teamName}`}
                 >
                   Decline
-                </button>
+                </ActionButtonForm>
               </div>
             </li>
           ))}
         </ul>
       )}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
     </div>
   );
 }

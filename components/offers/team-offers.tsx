@@ -1,8 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useActionState } from "react";
+import { noFormActionState } from "@/lib/api/form-state";
+import { offerButtonAction } from "@/lib/offers/offer-button-action";
 import { fetchTeamOffers, teamOffersQueryKey } from "../pool/pool-client";
 import { usePoolAction } from "../pool/use-pool-action";
+import { ActionButtonForm } from "../teams/action-button-form";
 import { ActionStatus } from "../teams/action-status";
 import { fetchMyTeam, myTeamQueryKey, teamsStaleTimeMs } from "../teams/teams-client";
 import { Avatar } from "../ui/avatar";
@@ -19,6 +23,8 @@ export function TeamOffersList() {
     staleTime: 15_000,
   });
   const action = usePoolAction();
+  // Only a press made without scripts changes this state: a refusal's sentence, shown below the offers.
+  const [refusal, formAction] = useActionState(offerButtonAction, noFormActionState);
 
   if (teamId === null || offers.isPending) return null;
   if (offers.isError) return <p role="alert" className="text-sm text-red-700">{offers.error.message}</p>;
@@ -34,19 +40,20 @@ export function TeamOffersList() {
                 {offer.gamerTag ?? offer.name} <span className="text-sm text-slate-600">· open until {offer.expiresAt.replace("T", " ").slice(0, 16)} UTC</span>
               </span>
             </span>
-            <button
-              type="button"
+            <ActionButtonForm
+              action={formAction}
+              fields={{ kind: "withdraw-offer", teamId, userId: offer.userId }}
+              onPress={() => action.run({ kind: "withdraw-offer", teamId, userId: offer.userId })}
               className={smallSecondaryButtonClass}
               disabled={action.pending}
-              onClick={() => action.run({ kind: "withdraw-offer", teamId, userId: offer.userId })}
-              aria-label={`Withdraw the offer to ${offer.gamerTag ?? offer.name}`}
+              label={`Withdraw the offer to ${offer.gamerTag ?? offer.name}`}
             >
               Withdraw
-            </button>
+            </ActionButtonForm>
           </li>
         ))}
       </ul>
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
     </div>
   );
 }

@@ -13,7 +13,8 @@ export type ActionButtonFormProps = {
   className: string;
   disabled?: boolean;
   busy?: boolean;
-  label: string;
+  /** The button's accessible name, when its text alone does not say whom or what it acts on. */
+  label?: string;
 };
 
 /**

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { noFormActionState } from "@/lib/api/form-state";
 import type { TeamDetail } from "@/lib/teams/answer";
-import { requestButtonAction } from "@/lib/teams/request-button-action";
+import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { Avatar } from "../ui/avatar";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionButtonForm } from "./action-button-form";
@@ -14,7 +14,7 @@ import { useTeamAction } from "./use-team-action";
 export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged: () => unknown }) {
   const action = useTeamAction(onChanged);
   // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
-  const [refusal, formAction] = useActionState(requestButtonAction, noFormActionState);
+  const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
   const full = team.roster.length >= team.rosterMax;
   // The status stays when the list empties, so the outcome of approving the last request is still announced.
   if (team.requests.length === 0) {

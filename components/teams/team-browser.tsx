@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useActionState, useId, useState } from "react";
 import { noFormActionState } from "@/lib/api/form-state";
-import { requestButtonAction } from "@/lib/teams/request-button-action";
+import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { inputClass } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
 import { secondaryButtonClass } from "../ui/styles";
@@ -20,7 +20,7 @@ export function TeamBrowser() {
   const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal), staleTime: teamsStaleTimeMs });
   const action = useTeamAction();
   // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
-  const [refusal, formAction] = useActionState(requestButtonAction, noFormActionState);
+  const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
 
   if (teams.isPending) return <Skeleton label="Loading teams…" />;
   if (teams.isError) return <p role="alert" className="text-sm text-red-700">{teams.error.message}</p>;

@@ -1,11 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useActionState, useState } from "react";
+import { noFormActionState } from "@/lib/api/form-state";
 import { countryNames } from "@/lib/profile/countries";
 import type { TeamDetail } from "@/lib/teams/answer";
+import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { Avatar } from "../ui/avatar";
 import { dangerButtonClass, secondaryButtonClass } from "../ui/styles";
+import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
 
@@ -27,6 +30,8 @@ function isCountryCode(code: string): code is keyof typeof countryNames {
 export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterProps) {
   const action = useTeamAction(onChanged);
   const [confirmingDisband, setConfirmingDisband] = useState(false);
+  // Only a press made without scripts changes this state: a refusal's sentence, shown below the roster.
+  const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
   const isBusy = (kind: string, userId?: string) =>
     action.current !== undefined && action.current.kind === kind && (userId === undefined || ("userId" in action.current && action.current.userId === userId));
 
@@ -67,38 +72,41 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
             <div className="flex flex-wrap gap-2">
               {canManage && entry.role === "player" && (
                 <>
-                  <button
-                    type="button"
+                  <ActionButtonForm
+                    action={formAction}
+                    fields={{ kind: "transfer", teamId: team.id, userId: entry.userId }}
+                    onPress={() => action.run({ kind: "transfer", teamId: team.id, userId: entry.userId })}
                     className={secondaryButtonClass}
                     disabled={action.pending}
-                    aria-busy={isBusy("transfer", entry.userId)}
-                    onClick={() => action.run({ kind: "transfer", teamId: team.id, userId: entry.userId })}
-                    aria-label={`Make manager: ${entry.name}`}
+                    busy={isBusy("transfer", entry.userId)}
+                    label={`Make manager: ${entry.name}`}
                   >
                     Make manager
-                  </button>
-                  <button
-                    type="button"
+                  </ActionButtonForm>
+                  <ActionButtonForm
+                    action={formAction}
+                    fields={{ kind: "remove", teamId: team.id, userId: entry.userId }}
+                    onPress={() => action.run({ kind: "remove", teamId: team.id, userId: entry.userId })}
                     className={secondaryButtonClass}
                     disabled={action.pending}
-                    aria-busy={isBusy("remove", entry.userId)}
-                    onClick={() => action.run({ kind: "remove", teamId: team.id, userId: entry.userId })}
-                    aria-label={`Remove ${entry.name}`}
+                    busy={isBusy("remove", entry.userId)}
+                    label={`Remove ${entry.name}`}
                   >
                     Remove
-                  </button>
+                  </ActionButtonForm>
                 </>
               )}
               {!canManage && entry.userId === viewerId && entry.role === "player" && (
-                <button
-                  type="button"
+                <ActionButtonForm
+                  action={formAction}
+                  fields={{ kind: "remove", teamId: team.id, userId: entry.userId }}
+                  onPress={() => action.run({ kind: "remove", teamId: team.id, userId: entry.userId })}
                   className={secondaryButtonClass}
                   disabled={action.pending}
-                  aria-busy={isBusy("remove", entry.userId)}
-                  onClick={() => action.run({ kind: "remove", teamId: team.id, userId: entry.userId })}
+                  busy={isBusy("remove", entry.userId)}
                 >
                   Leave team
-                </button>
+                </ActionButtonForm>
               )}
             </div>
           </li>
@@ -120,7 +128,7 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
             Disband team
           </button>
         ))}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
     </div>
   );
 }

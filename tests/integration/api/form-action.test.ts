@@ -7,7 +7,10 @@ import { noFormActionState, type FormActionState } from "@/lib/api/form-state";
 import type { SessionUser } from "@/lib/auth/session";
 import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
 import type * as CreateTeamAction from "@/lib/teams/create-team-action";
-import type * as RequestButtonAction from "@/lib/teams/request-button-action";
+import type * as TeamButtonAction from "@/lib/teams/team-button-action";
+import type * as OfferButtonAction from "@/lib/offers/offer-button-action";
+import type * as OffersRoute from "@/app/api/offers/route";
+import type * as PoolMeRoute from "@/app/api/pool/me/route";
 import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
 import type * as MyTeamRoute from "@/app/api/teams/mine/route";
 import { emulator, type TestEmulator } from "../../helpers/harness";
@@ -36,7 +39,10 @@ let profileRoute: typeof ProfileRoute;
 let teamsRoute: typeof TeamsRoute;
 let saveProfileAction: typeof SaveProfileAction.saveProfileAction;
 let createTeamAction: typeof CreateTeamAction.createTeamAction;
-let requestButtonAction: typeof RequestButtonAction.requestButtonAction;
+let teamButtonAction: typeof TeamButtonAction.teamButtonAction;
+let offerButtonAction: typeof OfferButtonAction.offerButtonAction;
+let offersRoute: typeof OffersRoute;
+let poolMeRoute: typeof PoolMeRoute;
 let approveRoute: typeof ApproveRoute;
 let myTeamRoute: typeof MyTeamRoute;
 let formOutcome: typeof FormOutcomeModule;
@@ -92,13 +98,25 @@ async function freshRedisReader() {
 }
 
 beforeAll(async () => {
-  emu = await emulator({ routeLimits: { "GET /guilds/:guild_id/members/:user_id": { count: 1_000, windowSeconds: 1 } } });
+  // Discord's pacing is not what these tests are about: roomy limits on the routes the actions call.
+  const roomy = { count: 1_000, windowSeconds: 1 };
+  emu = await emulator({
+    routeLimits: {
+      "GET /guilds/:guild_id/members/:user_id": roomy,
+      "PUT /guilds/:guild_id/members/:user_id/roles/:role_id": roomy,
+      "DELETE /guilds/:guild_id/members/:user_id/roles/:role_id": roomy,
+      "POST /guilds/:guild_id/roles": roomy,
+    },
+  });
   configureApp(emu, { SAFA_DEMO_MODE: "1" });
   profileRoute = await import("@/app/api/profile/route");
   teamsRoute = await import("@/app/api/teams/route");
   ({ saveProfileAction } = await import("@/lib/profile/save-profile-action"));
   ({ createTeamAction } = await import("@/lib/teams/create-team-action"));
-  ({ requestButtonAction } = await import("@/lib/teams/request-button-action"));
+  ({ teamButtonAction } = await import("@/lib/teams/team-button-action"));
+  ({ offerButtonAction } = await import("@/lib/offers/offer-button-action"));
+  offersRoute = await import("@/app/api/offers/route");
+  poolMeRoute = await import("@/app/api/pool/me/route");
   approveRoute = await import("@/app/api/teams/requests/approve/route");
   myTeamRoute = await import("@/app/api/teams/mine/route");
   formOutcome = await import("@/lib/api/form-outcome");
@@ -216,7 +234,7 @@ describe("the create-a-team form", () => {
 describe("the join-request buttons", () => {
   type Listed = { teams: { id: string; name: string; requested: boolean }[] };
   const listed = async () => (await (await teamsRoute.GET(apiCall(undefined))).json()) as Listed;
-  const rosterOf = async () => ((await (await myTeamRoute.GET(apiCall(undefined))).json()) as { team: { roster: { userId: string }[]; requests: { userId: string }[] } | null }).team;
+  const rosterOf = async () => ((await (await myTeamRoute.GET(apiCall(undefined))).json()) as { team: { roster: { userId: string; role: string }[]; requests: { userId: string }[] } | null }).team;
 
   async function teamOfFreeagent(): Promise<string> {
     signIn(users.freeagent);
@@ -228,10 +246,10 @@ describe("the join-request buttons", () => {
   it("asks to join and withdraws through the same calls as the API; the page says each outcome once", async () => {
     const teamId = await teamOfFreeagent();
     signIn(users.freeagent2);
-    expect(await submit(requestButtonAction, form({ kind: "request", teamId }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await submit(teamButtonAction, form({ kind: "request", teamId }))).toEqual({ state: null, redirectTo: "/" });
     expect(await formOutcome.takeFormOutcome(users.freeagent2.id)).toBe("Request sent to Button Bees.");
     expect((await listed()).teams.find((team) => team.id === teamId)?.requested).toBe(true);
-    expect(await submit(requestButtonAction, form({ kind: "withdraw", teamId }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await submit(teamButtonAction, form({ kind: "withdraw", teamId }))).toEqual({ state: null, redirectTo: "/" });
     expect(await formOutcome.takeFormOutcome(users.freeagent2.id)).toMatch(/withdrawn/i);
     expect((await listed()).teams.find((team) => team.id === teamId)?.requested).toBe(false);
   });
@@ -240,11 +258,11 @@ describe("the join-request buttons", () => {
     const teamId = await teamOfFreeagent();
     for (const asker of [users.freeagent2, users.freeagent3]) {
       signIn(asker);
-      expect((await submit(requestButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
+      expect((await submit(teamButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
     }
     signIn(users.freeagent);
-    expect((await submit(requestButtonAction, form({ kind: "decline", teamId, userId: users.freeagent3.id }))).redirectTo).toBe("/");
-    expect((await submit(requestButtonAction, form({ kind: "approve", teamId, userId: users.freeagent2.id }))).redirectTo).toBe("/");
+    expect((await submit(teamButtonAction, form({ kind: "decline", teamId, userId: users.freeagent3.id }))).redirectTo).toBe("/");
+    expect((await submit(teamButtonAction, form({ kind: "approve", teamId, userId: users.freeagent2.id }))).redirectTo).toBe("/");
     expect(await formOutcome.takeFormOutcome(users.freeagent.id)).toBe("The player joined the team.");
     const team = await rosterOf();
     expect(team?.roster.map((entry) => entry.userId)).toEqual(expect.arrayContaining([users.freeagent.id, users.freeagent2.id]));
@@ -253,18 +271,87 @@ describe("the join-request buttons", () => {
     expect(member.roles).toEqual(expect.arrayContaining([ids.player, teamId]));
   });
 
+  it("hands the team over, and lets a player leave, through the same calls as the API", async () => {
+    const teamId = await teamOfFreeagent();
+    signIn(users.freeagent2);
+    expect((await submit(teamButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
+    signIn(users.freeagent);
+    expect((await submit(teamButtonAction, form({ kind: "approve", teamId, userId: users.freeagent2.id }))).redirectTo).toBe("/");
+    expect((await submit(teamButtonAction, form({ kind: "transfer", teamId, userId: users.freeagent2.id }))).redirectTo).toBe("/");
+    expect((await rosterOf())?.roster.find((entry) => entry.userId === users.freeagent2.id)).toMatchObject({ role: "manager" });
+    // Now a player: "remove" on oneself is leaving.
+    expect((await submit(teamButtonAction, form({ kind: "remove", teamId, userId: users.freeagent.id }))).redirectTo).toBe("/");
+    expect(await rosterOf()).toBeNull();
+    signIn(users.freeagent2);
+    expect((await rosterOf())?.roster.map((entry) => entry.userId)).toEqual([users.freeagent2.id]);
+  });
+
   it("refuses with the API's sentence: a player approving their own request, a forged kind, a missing target", async () => {
     const teamId = await teamOfFreeagent();
     signIn(users.freeagent2);
-    expect((await submit(requestButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
+    expect((await submit(teamButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
     const own = { teamId, userId: users.freeagent2.id };
-    const { state } = await submit(requestButtonAction, form({ kind: "approve", ...own }));
+    const { state } = await submit(teamButtonAction, form({ kind: "approve", ...own }));
     const api = (await (await approveRoute.POST(apiCall(own))).json()) as { message: string };
     expect(state?.message).toBe(api.message);
-    expect((await submit(requestButtonAction, form({ kind: "disband", teamId }))).state?.message).toMatch(/\S/);
-    expect((await submit(requestButtonAction, form({ kind: "request" }))).state?.fieldErrors.teamId).toMatch(/Discord id/);
+    expect((await submit(teamButtonAction, form({ kind: "disband", teamId }))).state?.message).toMatch(/\S/);
+    expect((await submit(teamButtonAction, form({ kind: "request" }))).state?.fieldErrors.teamId).toMatch(/Discord id/);
     signIn(users.freeagent);
     expect((await listed()).teams.map((team) => team.id)).toEqual([teamId]);
     expect((await rosterOf())?.roster.map((entry) => entry.userId)).toEqual([users.freeagent.id]);
+  });
+});
+
+describe("the offer buttons", () => {
+  type Offers = { offers: { teamId: string; userId?: string }[] };
+  const put = (body: unknown) => new Request(`${appOrigin}/api/x`, { method: "PUT", headers: { "content-type": "application/json", host: "dashboard.test", origin: appOrigin }, body: JSON.stringify(body) });
+  const get = (path: string) => new Request(`${appOrigin}${path}`, { headers: { host: "dashboard.test" } });
+
+  /** freeagent manages a new team and has offered a place to each player given; returns the team's id. */
+  async function offersFromNewTeam(players: { id: string; name: string }[]): Promise<string> {
+    for (const [index, player] of players.entries()) {
+      signIn(player);
+      // The pool lists players with a profile.
+      expect((await submit(saveProfileAction, form({ ...goodProfile, gamerTag: `Owl_${index}`, eaFcId: `owl fc ${index}` }))).redirectTo).toBe("/");
+      await formOutcome.takeFormOutcome(player.id);
+      expect((await poolMeRoute.PUT(put({ looking: true }))).status).toBe(200);
+    }
+    signIn(users.freeagent);
+    expect((await submit(createTeamAction, form({ name: "Offer Owls", tag: "OO" }))).redirectTo).toBe("/");
+    await formOutcome.takeFormOutcome(users.freeagent.id);
+    const teamId = ((await (await teamsRoute.GET(apiCall(undefined))).json()) as { teams: { id: string }[] }).teams[0]?.id ?? "";
+    for (const player of players) {
+      const made = (await (await offersRoute.POST(apiCall({ teamId, userId: player.id }))).json()) as { applied: boolean };
+      expect(made.applied).toBe(true);
+    }
+    return teamId;
+  }
+
+  it("accepts and declines through the same calls as the API; the page says each outcome once", async () => {
+    const teamId = await offersFromNewTeam([users.freeagent2, users.freeagent3]);
+    signIn(users.freeagent3);
+    expect(await submit(offerButtonAction, form({ kind: "decline-offer", teamId }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.freeagent3.id)).toBe("You declined Offer Owls's offer.");
+    expect(((await (await offersRoute.GET(get("/api/offers"))).json()) as Offers).offers).toEqual([]);
+    signIn(users.freeagent2);
+    expect(await submit(offerButtonAction, form({ kind: "accept-offer", teamId }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.freeagent2.id)).toBe("You joined Offer Owls.");
+    const member = (await (await fetch(`${emu.apiBase}/guilds/1100000000000000001/members/${users.freeagent2.id}`, { headers: { Authorization: "Bot emulator-bot-token" } })).json()) as { roles: string[] };
+    expect(member.roles).toEqual(expect.arrayContaining([ids.player, teamId]));
+  });
+
+  it("lets the manager withdraw an offer; refuses a player's withdrawal with the API's sentence", async () => {
+    const teamId = await offersFromNewTeam([users.freeagent2]);
+    const target = { teamId, userId: users.freeagent2.id };
+    signIn(users.freeagent2);
+    const { state } = await submit(offerButtonAction, form({ kind: "withdraw-offer", ...target }));
+    const api = (await (await offersRoute.DELETE(new Request(`${appOrigin}/api/offers`, { method: "DELETE", headers: { "content-type": "application/json", host: "dashboard.test", origin: appOrigin }, body: JSON.stringify(target) }))).json()) as { message: string };
+    expect(state?.message).toBe(api.message);
+    expect(((await (await offersRoute.GET(get("/api/offers"))).json()) as Offers).offers.map((offer) => offer.teamId)).toEqual([teamId]);
+    signIn(users.freeagent);
+    expect(await submit(offerButtonAction, form({ kind: "withdraw-offer", ...target }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.freeagent.id)).toBe("Offer withdrawn.");
+    signIn(users.freeagent2);
+    expect(((await (await offersRoute.GET(get("/api/offers"))).json()) as Offers).offers).toEqual([]);
   });
 });

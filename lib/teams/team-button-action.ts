@@ -1,0 +1,57 @@
+"use server";
+
+import "server-only";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { finishFormAction, runFormAction } from "@/lib/api/form-action";
+import type { FormActionState } from "@/lib/api/form-state";
+import { approveRequest, declineRequest, getTeamContext, leaveTeam, removeMember, requestToJoin, transferManager, withdrawRequest } from "./index";
+import { teamMemberTargetSchema, teamTargetSchema } from "./requests";
+
+/**
+ * What a team button posts (ask to join, withdraw, approve, decline,
+ * remove or leave, make manager): the action's kind and its target, as
+ * hidden fields.
+ */
+const teamButtonSchema = z.discriminatedUnion("kind", [
+  teamTargetSchema.extend({ kind: z.literal("request") }),
+  teamTargetSchema.extend({ kind: z.literal("withdraw") }),
+  teamMemberTargetSchema.extend({ kind: z.literal("approve") }),
+  teamMemberTargetSchema.extend({ kind: z.literal("decline") }),
+  teamMemberTargetSchema.extend({ kind: z.literal("remove") }),
+  teamMemberTargetSchema.extend({ kind: z.literal("transfer") }),
+]);
+
+const teamButtonFields = ["kind", "teamId", "userId"] as const;
+
+/**
+ * The team buttons' server action: what a press does before the page's
+ * scripts run, or without JavaScript. Each kind goes through the same
+ * guard, schema and lib/ call as its JSON route (`/api/teams/requests`,
+ * `.../approve`, `.../decline`, `/api/teams/members`, `/api/teams/manager`),
+ * so both answer with the same sentences; a success goes on to the
+ * dashboard, which says what happened. A move made here carries no
+ * transfer-window override: that is the admin's dialog, which needs
+ * scripts. Disbanding is not here: it asks for a confirmation first.
+ */
+export async function teamButtonAction(_previous: FormActionState, formData: FormData): Promise<FormActionState> {
+  const outcome = await runFormAction({ headers: await headers(), formData }, { fields: teamButtonFields, schema: teamButtonSchema, rateLimit: "actions" }, (user, input) => {
+    const context = getTeamContext();
+    switch (input.kind) {
+      case "request":
+        return requestToJoin(context, user, input.teamId);
+      case "withdraw":
+        return withdrawRequest(context, user, input.teamId);
+      case "approve":
+        return approveRequest(context, user, input.teamId, input.userId);
+      case "decline":
+        return declineRequest(context, user, input.teamId, input.userId);
+      // As `DELETE /api/teams/members`: removing oneself is leaving.
+      case "remove":
+        return input.userId === user.id ? leaveTeam(context, user, input.teamId) : removeMember(context, user, input.teamId, input.userId);
+      case "transfer":
+        return transferManager(context, user, input.teamId, input.userId);
+    }
+  });
+  return finishFormAction(outcome);
+}
