@@ -28,7 +28,7 @@ const clientSafeLibModules = [
  * scripts have not run: a component importing one gets a reference to call
  * on the server, never the module's code.
  */
-const serverActionModules = ["profile/save-profile-action", "teams/create-team-action", "teams/team-button-action", "offers/offer-button-action"];
+const serverActionModules = ["profile/save-profile-action", "teams/create-team-action", "teams/team-button-action", "offers/offer-button-action", "pool/looking-action"];
 
 const serverOnlyMessage = "components/ runs in the browser: it talks to the server through the API, never through server modules.";
 

@@ -2,29 +2,50 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useActionState } from "react";
+import { noFormActionState } from "@/lib/api/form-state";
+import { lookingAction } from "@/lib/pool/looking-action";
 import { ActionStatus } from "../teams/action-status";
+import { secondaryButtonClass } from "../ui/styles";
+import { useScriptsRunning } from "../ui/use-scripts-running";
 import { fetchLooking, lookingQueryKey } from "./pool-client";
 import { usePoolAction } from "./use-pool-action";
 
-/** The free agent's "looking for a team" switch: on, managers find them in the pool and may offer a place. */
+/**
+ * The free agent's "looking for a team" switch: on, managers find them in
+ * the pool and may offer a place. With scripts a change applies at once;
+ * before they run, or without JavaScript, it is a form with a Save button
+ * posting to the switch's server action.
+ */
 export function LookingSwitch() {
   const looking = useQuery({ queryKey: lookingQueryKey, queryFn: ({ signal }) => fetchLooking(signal), staleTime: 15_000 });
   const action = usePoolAction();
+  // Only a save made without scripts changes this state: a refusal's sentence.
+  const [refusal, formAction] = useActionState(lookingAction, noFormActionState);
+  const scripts = useScriptsRunning();
   const on = looking.data?.looking ?? false;
   return (
     <div className="flex flex-col gap-2">
-      <label className="flex min-h-11 items-center gap-3 font-medium text-slate-900">
-        <input
-          type="checkbox"
-          role="switch"
-          aria-checked={on}
-          checked={on}
-          disabled={looking.isPending || action.pending}
-          onChange={(event) => action.run({ kind: "looking", looking: event.target.checked })}
-          className="h-5 w-5 accent-emerald-700"
-        />
-        Looking for a team
-      </label>
+      <form action={formAction} onSubmit={(event) => event.preventDefault()} className="flex flex-wrap items-center gap-3">
+        <label className="flex min-h-11 items-center gap-3 font-medium text-slate-900">
+          <input
+            type="checkbox"
+            role="switch"
+            name="looking"
+            aria-checked={on}
+            checked={on}
+            disabled={looking.isPending || action.pending}
+            onChange={(event) => action.run({ kind: "looking", looking: event.target.checked })}
+            className="h-5 w-5 accent-emerald-700"
+          />
+          Looking for a team
+        </label>
+        {!scripts && (
+          <button type="submit" className={secondaryButtonClass}>
+            Save
+          </button>
+        )}
+      </form>
       <p className="text-sm text-slate-600">
         {on ? "You are listed in the " : "Switch it on to be listed in the "}
         <Link href="/pool" className="underline">
@@ -37,7 +58,7 @@ export function LookingSwitch() {
           {looking.error.message}
         </p>
       )}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
     </div>
   );
 }

@@ -322,3 +322,38 @@ test("with JavaScript off, a free agent asks to join and withdraws, and a manage
     await managerContext.close();
   }
 });
+
+test("with JavaScript off, the 'Looking for a team' switch is saved with its own button", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
+  try {
+    const page = await context.newPage();
+    await logIn(page, "freeagent2");
+    // The pool lists players with a profile.
+    const saved = await page.request.post("/api/profile", {
+      data: { gamerTag: "NoScript_Two", platform: "pc", eaFcId: "noscripttwo", country: "GH", position: "FWD" },
+      headers: { origin: appUrl },
+    });
+    expect(saved.status()).toBeLessThan(300);
+    await reloadUntil(page, async (current) => {
+      await expect(current.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 1_000 });
+    });
+    const looking = page.getByRole("switch", { name: "Looking for a team" });
+    const save = page.getByRole("button", { name: "Save", exact: true });
+    if (await looking.isChecked()) {
+      await looking.uncheck();
+      await save.click();
+      await expect(page.getByText("You left the free-agent pool.")).toBeVisible();
+    }
+    await looking.check();
+    await save.click();
+    await expect(page.getByText("You are in the free-agent pool: managers can find you and offer you a place.")).toBeVisible();
+    await expect(looking).toBeChecked();
+    await looking.uncheck();
+    await save.click();
+    await expect(page.getByText("You left the free-agent pool.")).toBeVisible();
+    await expect(looking).not.toBeChecked();
+  } finally {
+    await context.close();
+  }
+});

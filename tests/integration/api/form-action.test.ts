@@ -9,6 +9,7 @@ import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
 import type * as CreateTeamAction from "@/lib/teams/create-team-action";
 import type * as TeamButtonAction from "@/lib/teams/team-button-action";
 import type * as OfferButtonAction from "@/lib/offers/offer-button-action";
+import type * as LookingAction from "@/lib/pool/looking-action";
 import type * as OffersRoute from "@/app/api/offers/route";
 import type * as PoolMeRoute from "@/app/api/pool/me/route";
 import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
@@ -41,6 +42,7 @@ let saveProfileAction: typeof SaveProfileAction.saveProfileAction;
 let createTeamAction: typeof CreateTeamAction.createTeamAction;
 let teamButtonAction: typeof TeamButtonAction.teamButtonAction;
 let offerButtonAction: typeof OfferButtonAction.offerButtonAction;
+let lookingAction: typeof LookingAction.lookingAction;
 let offersRoute: typeof OffersRoute;
 let poolMeRoute: typeof PoolMeRoute;
 let approveRoute: typeof ApproveRoute;
@@ -115,6 +117,7 @@ beforeAll(async () => {
   ({ createTeamAction } = await import("@/lib/teams/create-team-action"));
   ({ teamButtonAction } = await import("@/lib/teams/team-button-action"));
   ({ offerButtonAction } = await import("@/lib/offers/offer-button-action"));
+  ({ lookingAction } = await import("@/lib/pool/looking-action"));
   offersRoute = await import("@/app/api/offers/route");
   poolMeRoute = await import("@/app/api/pool/me/route");
   approveRoute = await import("@/app/api/teams/requests/approve/route");
@@ -353,5 +356,30 @@ describe("the offer buttons", () => {
     expect(await formOutcome.takeFormOutcome(users.freeagent.id)).toBe("Offer withdrawn.");
     signIn(users.freeagent2);
     expect(((await (await offersRoute.GET(get("/api/offers"))).json()) as Offers).offers).toEqual([]);
+  });
+});
+
+describe("the looking-for-a-team switch", () => {
+  const isLooking = async () => ((await (await poolMeRoute.GET(new Request(`${appOrigin}/api/pool/me`, { headers: { host: "dashboard.test" } }))).json()) as { looking: boolean }).looking;
+
+  it("switches on when ticked and off when not, through the same call as the API", async () => {
+    expect((await submit(saveProfileAction, form(goodProfile))).redirectTo).toBe("/");
+    await formOutcome.takeFormOutcome(users.newcomer.id);
+    expect(await submit(lookingAction, form({ looking: "on" }))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.newcomer.id)).toBe("You are in the free-agent pool: managers can find you and offer you a place.");
+    expect(await isLooking()).toBe(true);
+    // An unticked checkbox posts nothing at all.
+    expect(await submit(lookingAction, form({}))).toEqual({ state: null, redirectTo: "/" });
+    expect(await formOutcome.takeFormOutcome(users.newcomer.id)).toBe("You left the free-agent pool.");
+    expect(await isLooking()).toBe(false);
+  });
+
+  it("refuses with the API's sentence: no profile yet; a value a checkbox never sends", async () => {
+    const { state } = await submit(lookingAction, form({ looking: "on" }));
+    const api = (await (await poolMeRoute.PUT(new Request(`${appOrigin}/api/pool/me`, { method: "PUT", headers: { "content-type": "application/json", host: "dashboard.test", origin: appOrigin }, body: JSON.stringify({ looking: true }) }))).json()) as { message: string };
+    expect(state?.message).toBe(api.message);
+    expect(state?.message).toBe("Complete your player profile first.");
+    expect((await submit(lookingAction, form({ looking: "yes" }))).state?.fieldErrors.looking).toBe("Say whether you are looking for a team.");
+    expect(await isLooking()).toBe(false);
   });
 });

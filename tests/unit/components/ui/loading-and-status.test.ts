@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ActionStatus } from "@/components/teams/action-status";
 import { ScrollBox } from "@/components/ui/scroll-box";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useScriptsRunning } from "@/components/ui/use-scripts-running";
 
 describe("the skeleton", () => {
   it("is a busy status that says what is loading, its bars hidden from screen readers", () => {
@@ -32,6 +33,26 @@ describe("an action's status", () => {
     const error = new Error("The roster is full.");
     expect(renderToStaticMarkup(createElement(ActionStatus, { error, result: undefined }))).toMatch(/^<p role="alert"[^>]*>The roster is full\.<\/p>$/);
     expect(renderToStaticMarkup(createElement(ActionStatus, { pending: true, error, result: undefined }))).toContain("Working on it…");
+  });
+});
+
+describe("an action's status after a press made without scripts", () => {
+  const result = { ok: true as const, applied: true, teamId: null, message: "Request withdrawn." };
+
+  it("says the server's refusal as an alert, until the scripts run an action of their own", () => {
+    const refusal = "You already asked 3 teams.";
+    expect(renderToStaticMarkup(createElement(ActionStatus, { error: null, result: undefined, refusal }))).toMatch(/^<p role="alert"[^>]*>You already asked 3 teams\.<\/p>$/);
+    expect(renderToStaticMarkup(createElement(ActionStatus, { pending: true, error: null, result: undefined, refusal }))).toContain("Working on it…");
+    expect(renderToStaticMarkup(createElement(ActionStatus, { error: null, result, refusal }))).toMatch(/^<p role="status"[^>]*>Request withdrawn\.<\/p>$/);
+  });
+});
+
+describe("a control that needs scripts only to submit itself", () => {
+  it("is told in the server's HTML that no scripts run, so it renders its own submit button there", () => {
+    function Probe() {
+      return createElement("p", null, useScriptsRunning() ? "scripts" : "no scripts");
+    }
+    expect(renderToStaticMarkup(createElement(Probe))).toBe("<p>no scripts</p>");
   });
 });
 
