@@ -42,6 +42,7 @@ class SentinelConnectorDroppingStaleDetector extends SentinelConnector {
   // ioredis hands a Connector the whole option object, typed unknown; it holds the Sentinel options set below.
   constructor(options: unknown) {
     super(options as SentinelConnectionOptions);
+    hearDetectorErrors(this);
   }
 
   override connect(...args: Parameters<SentinelConnector["connect"]>): ReturnType<SentinelConnector["connect"]> {
@@ -49,6 +50,34 @@ class SentinelConnectorDroppingStaleDetector extends SentinelConnector {
     super.disconnect();
     return super.connect(...args);
   }
+}
+
+const detectorErrorLogEveryMs = 60_000;
+
+/**
+ * The failover detector's Sentinel connections come with no error listener,
+ * so ioredis prints each of their failed reconnects ("[ioredis] Unhandled
+ * error event: … ECONNREFUSED") straight to stderr, every few seconds per
+ * connection for as long as a Sentinel is down. Every Sentinel connection the
+ * connector makes (`connectToSentinel`, private in ioredis' types) gets one
+ * here, which says it through our log, once a minute per connector. If a
+ * later ioredis renames the method, nothing changes but the noise.
+ */
+function hearDetectorErrors(connector: SentinelConnector): void {
+  const internals = connector as unknown as { connectToSentinel?: (...args: unknown[]) => unknown };
+  const connectToSentinel = internals.connectToSentinel;
+  if (typeof connectToSentinel !== "function") return;
+  let lastLogAt = 0;
+  const onError = (error: Error) => {
+    if (Date.now() - lastLogAt < detectorErrorLogEveryMs) return;
+    lastLogAt = Date.now();
+    log.warn({ err: error.message }, "a Sentinel is unreachable; failovers are still noticed through the others, or when the primary goes");
+  };
+  internals.connectToSentinel = (...args: unknown[]) => {
+    const client = connectToSentinel.apply(connector, args);
+    if (client instanceof Redis) client.on("error", onError);
+    return client;
+  };
 }
 
 function sentinelOptions(target: Extract<RedisTarget, { kind: "sentinel" }>): RedisOptions {

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRedis, isRedisUnavailable, waitUntilReady } from "@/lib/redis/connection";
 import { luaScript, runScript } from "@/lib/redis/lua-script";
 import { watchPrimary, type PrimaryChange } from "@/lib/redis/primary-watch";
 import { redisTargetFromEnv } from "@/lib/redis/target";
+import { findFreePort } from "../../../scripts/free-port";
 import { startRedisHa, type RedisHaHandle } from "../../../scripts/redis-ha";
 
 const bump = luaScript({
@@ -135,6 +136,23 @@ describe("Redis through Sentinel", () => {
     expect(await redis.wait(1, 2_000)).toBe(1);
     expect(await oldPrimary.get("sentinel:after-restart")).toBe("replicated");
     oldPrimary.disconnect();
+  });
+
+  it("hears the failover detector's errors on an unreachable Sentinel: nothing printed by ioredis itself", async () => {
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const deadSentinel = `127.0.0.1:${await findFreePort()}`;
+    const withDead = createRedis(redisTargetFromEnv({ REDIS_SENTINELS: `${deadSentinel},${ha.sentinelsEnv}`, REDIS_MASTER_NAME: ha.masterName }));
+    try {
+      expect(await waitUntilReady(withDead, 5_000)).toBe(true);
+      // The detector connects to every Sentinel it knows, the dead one too, and keeps retrying it.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await withDead.ping()).toBe("PONG");
+      const unhandled = printed.mock.calls.filter((call) => String(call[0]).includes("[ioredis] Unhandled error event"));
+      expect(unhandled).toEqual([]);
+    } finally {
+      withDead.disconnect();
+      printed.mockRestore();
+    }
   });
 
   it("leaves a server that refuses writes as a replica (READONLY), and counts that as unavailable", async () => {
