@@ -7,6 +7,7 @@ import { countryNames } from "@/lib/profile/countries";
 import type { TeamDetail } from "@/lib/teams/answer";
 import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { Avatar } from "../ui/avatar";
+import { useScriptsRunning } from "../ui/use-scripts-running";
 import { dangerButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
@@ -32,6 +33,7 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
   const [confirmingDisband, setConfirmingDisband] = useState(false);
   // Only a press made without scripts changes this state: a refusal's sentence, shown below the roster.
   const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
+  const scripts = useScriptsRunning();
   const isBusy = (kind: string, userId?: string) =>
     action.current !== undefined && action.current.kind === kind && (userId === undefined || ("userId" in action.current && action.current.userId === userId));
 
@@ -112,7 +114,25 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
           </li>
         ))}
       </ul>
+      {canManage && !scripts && (
+        // Without scripts the confirmation is a disclosure the browser opens by itself; its button posts the form.
+        <details className="self-start">
+          <summary className={`${secondaryButtonClass} inline-flex cursor-pointer list-none items-center`}>Disband team</summary>
+          <div className="mt-2 flex flex-wrap items-center gap-2" role="group" aria-label="Confirm disbanding">
+            <p className="text-sm text-slate-800">Disband {team.name}? Its Discord role is deleted and every member becomes a free agent.</p>
+            <ActionButtonForm
+              action={formAction}
+              fields={{ kind: "disband", teamId: team.id }}
+              onPress={() => action.run({ kind: "disband", teamId: team.id })}
+              className={dangerButtonClass}
+            >
+              Yes, disband {team.name}
+            </ActionButtonForm>
+          </div>
+        </details>
+      )}
       {canManage &&
+        scripts &&
         (confirmingDisband ? (
           <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm disbanding">
             <p className="text-sm text-slate-800">Disband {team.name}? Its Discord role is deleted and every member becomes a free agent.</p>

@@ -5,13 +5,13 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { finishFormAction, runFormAction } from "@/lib/api/form-action";
 import type { FormActionState } from "@/lib/api/form-state";
-import { approveRequest, declineRequest, getTeamContext, leaveTeam, removeMember, requestToJoin, transferManager, withdrawRequest } from "./index";
+import { approveRequest, declineRequest, disbandTeam, getTeamContext, leaveTeam, removeMember, requestToJoin, transferManager, withdrawRequest } from "./index";
 import { teamMemberTargetSchema, teamTargetSchema } from "./requests";
 
 /**
  * What a team button posts (ask to join, withdraw, approve, decline,
- * remove or leave, make manager): the action's kind and its target, as
- * hidden fields.
+ * remove or leave, make manager, disband): the action's kind and its
+ * target, as hidden fields.
  */
 const teamButtonSchema = z.discriminatedUnion("kind", [
   teamTargetSchema.extend({ kind: z.literal("request") }),
@@ -20,6 +20,7 @@ const teamButtonSchema = z.discriminatedUnion("kind", [
   teamMemberTargetSchema.extend({ kind: z.literal("decline") }),
   teamMemberTargetSchema.extend({ kind: z.literal("remove") }),
   teamMemberTargetSchema.extend({ kind: z.literal("transfer") }),
+  teamTargetSchema.extend({ kind: z.literal("disband") }),
 ]);
 
 const teamButtonFields = ["kind", "teamId", "userId"] as const;
@@ -28,11 +29,11 @@ const teamButtonFields = ["kind", "teamId", "userId"] as const;
  * The team buttons' server action: what a press does before the page's
  * scripts run, or without JavaScript. Each kind goes through the same
  * guard, schema and lib/ call as its JSON route (`/api/teams/requests`,
- * `.../approve`, `.../decline`, `/api/teams/members`, `/api/teams/manager`),
- * so both answer with the same sentences; a success goes on to the
- * dashboard, which says what happened. A move made here carries no
- * transfer-window override: that is the admin's dialog, which needs
- * scripts. Disbanding is not here: it asks for a confirmation first.
+ * `.../approve`, `.../decline`, `/api/teams/members`, `/api/teams/manager`,
+ * `/api/teams/disband`), so both answer with the same sentences; a success
+ * goes on to the dashboard, which says what happened. A move made here
+ * carries no transfer-window override: that is the admin's dialog, which
+ * needs scripts.
  */
 export async function teamButtonAction(_previous: FormActionState, formData: FormData): Promise<FormActionState> {
   const outcome = await runFormAction({ headers: await headers(), formData }, { fields: teamButtonFields, schema: teamButtonSchema, rateLimit: "actions" }, (user, input) => {
@@ -51,6 +52,8 @@ export async function teamButtonAction(_previous: FormActionState, formData: For
         return input.userId === user.id ? leaveTeam(context, user, input.teamId) : removeMember(context, user, input.teamId, input.userId);
       case "transfer":
         return transferManager(context, user, input.teamId, input.userId);
+      case "disband":
+        return disbandTeam(context, user, input.teamId);
     }
   });
   return finishFormAction(outcome);

@@ -97,7 +97,7 @@ async function myTeamName(page: Page): Promise<string | null> {
   return answer.team?.name ?? null;
 }
 
-test("with JavaScript off, a newcomer fills the profile form (a refusal keeps what was typed), then creates a team and manages it", async ({ browser }) => {
+test("with JavaScript off, a newcomer fills the profile form (a refusal keeps what was typed), then creates a team, manages it and disbands it", async ({ browser }) => {
   test.setTimeout(150_000);
   // The e2e Redis outlives runs: a gamer tag and a team name of this run's own.
   const runId = Date.now().toString().slice(-6);
@@ -175,6 +175,18 @@ test("with JavaScript off, a newcomer fills the profile form (a refusal keeps wh
       // Said once: the page read again no longer repeats it.
       await page.goto("/");
       await expect(page.getByText(`${teamName} is created and you are its manager.`)).toHaveCount(0);
+    });
+
+    await test.step("the manager disbands the team: the page asks first, then the newcomer is a free agent again", async () => {
+      const confirm = page.getByRole("button", { name: `Yes, disband ${teamName}` });
+      await expect(confirm).toBeHidden();
+      await page.getByText("Disband team", { exact: true }).click();
+      await confirm.click();
+      await expect(async () => {
+        if (!(await page.locator('[data-view="free-agent"]').isVisible())) await page.goto("/");
+        await expect(page.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 1_000 });
+      }).toPass({ timeout: 15_000, intervals: [1_000] });
+      expect(await myTeamName(page)).toBeNull();
     });
   } finally {
     // The team goes again, so other specs find the newcomer as they expect.

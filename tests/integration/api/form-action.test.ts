@@ -274,7 +274,7 @@ describe("the join-request buttons", () => {
     expect(member.roles).toEqual(expect.arrayContaining([ids.player, teamId]));
   });
 
-  it("hands the team over, and lets a player leave, through the same calls as the API", async () => {
+  it("hands the team over, lets a player leave, and disbands, through the same calls as the API", async () => {
     const teamId = await teamOfFreeagent();
     signIn(users.freeagent2);
     expect((await submit(teamButtonAction, form({ kind: "request", teamId }))).redirectTo).toBe("/");
@@ -287,6 +287,12 @@ describe("the join-request buttons", () => {
     expect(await rosterOf()).toBeNull();
     signIn(users.freeagent2);
     expect((await rosterOf())?.roster.map((entry) => entry.userId)).toEqual([users.freeagent2.id]);
+    // The new manager disbands it: nobody is left on a team, and its role is gone from Discord.
+    expect((await submit(teamButtonAction, form({ kind: "disband", teamId }))).redirectTo).toBe("/");
+    expect(await rosterOf()).toBeNull();
+    expect((await listed()).teams).toEqual([]);
+    const roles = (await (await fetch(`${emu.apiBase}/guilds/1100000000000000001/roles`, { headers: { Authorization: "Bot emulator-bot-token" } })).json()) as { id: string }[];
+    expect(roles.map((role) => role.id)).not.toContain(teamId);
   });
 
   it("refuses with the API's sentence: a player approving their own request, a forged kind, a missing target", async () => {
