@@ -1,8 +1,9 @@
 /**
  * Pictures of what a person sees, for the README: the login page, the
  * emulator's consent screen, each persona's first page after logging in,
- * the free-agent pool, a team page and the admin area, each in light and
- * dark at desktop (1280 px) and phone (390 px) width. Run against a running
+ * the free-agent pool, a team page and the admin area, and a free agent's
+ * and a manager's page with JavaScript off, each in light and dark at
+ * desktop (1280 px) and phone (390 px) width. Run against a running
  * demo:
  *
  *   npm run demo            # in one terminal
@@ -51,7 +52,7 @@ async function logIn(page: Page, persona: string): Promise<void> {
 }
 
 /** Each view: how a fresh browser gets there. */
-const views: { name: string; reach: (page: Page) => Promise<void> }[] = [
+const views: { name: string; reach: (page: Page) => Promise<void>; javaScript?: false }[] = [
   { name: "login", reach: (page) => page.goto(`${appUrl}/`).then(() => undefined) },
   { name: "authorize", reach: startLogin },
   ...["outsider", "newcomer", "freeagent", "manager", "player"].map((persona) => ({ name: persona, reach: (page: Page) => logIn(page, persona) })),
@@ -80,10 +81,20 @@ const views: { name: string; reach: (page: Page) => Promise<void> }[] = [
     },
   },
   { name: "session-ended", reach: (page) => page.goto(`${appUrl}/?error=session_expired`).then(() => undefined) },
+  // What the server's HTML alone does: lists filled in, every button a form (the manager's disband confirmation opened).
+  { name: "freeagent-nojs", reach: (page) => logIn(page, "freeagent"), javaScript: false },
+  {
+    name: "manager-nojs",
+    reach: async (page) => {
+      await logIn(page, "manager");
+      await page.getByText("Disband team", { exact: true }).click();
+    },
+    javaScript: false,
+  },
 ];
 
 async function shoot(browser: Browser, view: (typeof views)[number], scheme: (typeof schemes)[number], width: keyof typeof widths): Promise<void> {
-  const context = await browser.newContext({ viewport: widths[width], colorScheme: scheme, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: widths[width], colorScheme: scheme, deviceScaleFactor: 1, javaScriptEnabled: view.javaScript ?? true });
   const page = await context.newPage();
   await view.reach(page);
   // Skeletons give way to content and avatars load (the page's event stream never lets the network idle).
