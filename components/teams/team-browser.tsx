@@ -2,21 +2,33 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useActionState, useId, useState } from "react";
 import { noFormActionState } from "@/lib/api/form-state";
 import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { inputClass } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
 import { secondaryButtonClass } from "../ui/styles";
+import { useScriptsRunning } from "../ui/use-scripts-running";
 import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { fetchTeams, teamsQueryKey, teamsStaleTimeMs } from "./teams-client";
 import { useTeamAction } from "./use-team-action";
 
-/** Teams a free agent can browse: search by name or tag, ask to join, or withdraw the request. */
+/** The search's field in the page's address, where a search made without scripts puts it. */
+const searchParam = "q";
+
+/**
+ * Teams a free agent can browse: search by name or tag, ask to join, or
+ * withdraw the request. The search filters as one types; without scripts
+ * it is a GET form whose Search button reloads the page with the filter in
+ * the address, and the server's render applies it.
+ */
 export function TeamBrowser() {
   const id = useId();
-  const [search, setSearch] = useState("");
+  const address = useSearchParams();
+  const [search, setSearch] = useState(address.get(searchParam) ?? "");
+  const scripts = useScriptsRunning();
   const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal), staleTime: teamsStaleTimeMs });
   const action = useTeamAction();
   // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
@@ -30,10 +42,19 @@ export function TeamBrowser() {
 
   return (
     <div className="flex flex-col gap-3">
-      <label htmlFor={`${id}-search`} className="font-medium text-slate-900">
-        Search teams
-      </label>
-      <input id={`${id}-search`} type="search" value={search} onChange={(event) => setSearch(event.target.value)} className={inputClass} />
+      <form role="search" aria-label="Teams" method="get" action="/" onSubmit={(event) => event.preventDefault()} className="flex flex-col gap-3">
+        <label htmlFor={`${id}-search`} className="font-medium text-slate-900">
+          Search teams
+        </label>
+        <div className="flex gap-2">
+          <input id={`${id}-search`} type="search" name={searchParam} value={search} onChange={(event) => setSearch(event.target.value)} className={inputClass} />
+          {!scripts && (
+            <button type="submit" className={secondaryButtonClass}>
+              Search
+            </button>
+          )}
+        </div>
+      </form>
       <p className="text-sm text-slate-600">
         Open requests: {teams.data.myRequests} of {teams.data.myRequestsMax}.
       </p>

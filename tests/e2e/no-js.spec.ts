@@ -369,3 +369,26 @@ test("with JavaScript off, the 'Looking for a team' switch is saved with its own
     await context.close();
   }
 });
+
+test("with JavaScript off, the team search is a form: its button reloads the page with the filter applied", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
+  try {
+    const page = await context.newPage();
+    await logIn(page, "freeagent");
+    await reloadUntil(page, async (current) => {
+      await expect(current.getByRole("region", { name: "Find a team" }).getByRole("link", { name: "Lagos Lions" })).toBeVisible({ timeout: 1_000 });
+    });
+    const findTeam = page.getByRole("region", { name: "Find a team" });
+    await findTeam.getByLabel("Search teams").fill("no such club");
+    await findTeam.getByRole("button", { name: "Search", exact: true }).click();
+    await expect(findTeam.getByText("No team matches your search.")).toBeVisible();
+    expect(new URL(page.url()).searchParams.get("q")).toBe("no such club");
+    await expect(findTeam.getByLabel("Search teams")).toHaveValue("no such club");
+    await findTeam.getByLabel("Search teams").fill("lions");
+    await findTeam.getByRole("button", { name: "Search", exact: true }).click();
+    await expect(findTeam.getByRole("link", { name: "Lagos Lions" })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
