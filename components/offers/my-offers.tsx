@@ -52,8 +52,8 @@ export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
               <div className="flex gap-2">
                 <ActionButtonForm
                   action={formAction}
-                  fields={{ kind: "accept-offer", teamId: offer.teamId }}
-                  onPress={() => action.run({ kind: "accept-offer", teamId: offer.teamId })}
+                  act={{ kind: "accept-offer", teamId: offer.teamId }}
+                  run={action.run}
                   className={primaryButtonClass}
                   disabled={action.pending}
                   label={`Accept the offer from ${offer.teamName}`}
@@ -62,8 +62,8 @@ export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
                 </ActionButtonForm>
                 <ActionButtonForm
                   action={formAction}
-                  fields={{ kind: "decline-offer", teamId: offer.teamId }}
-                  onPress={() => action.run({ kind: "decline-offer", teamId: offer.teamId })}
+                  act={{ kind: "decline-offer", teamId: offer.teamId }}
+                  run={action.run}
                   className={secondaryButtonClass}
                   disabled={action.pending}
                   label={`Decline the offer from ${offer.teamName}`}

@@ -42,8 +42,8 @@ export function TeamOffersList() {
             </span>
             <ActionButtonForm
               action={formAction}
-              fields={{ kind: "withdraw-offer", teamId, userId: offer.userId }}
-              onPress={() => action.run({ kind: "withdraw-offer", teamId, userId: offer.userId })}
+              act={{ kind: "withdraw-offer", teamId, userId: offer.userId }}
+              run={action.run}
               className={smallSecondaryButtonClass}
               disabled={action.pending}
               label={`Withdraw the offer to ${offer.gamerTag ?? offer.name}`}

@@ -2,13 +2,13 @@
 
 import type { FormEvent, ReactNode } from "react";
 
-export type ActionButtonFormProps = {
+export type ActionButtonFormProps<Act extends Record<string, string>> = {
   /** The server action a press posts to before the page's scripts run, or without JavaScript. */
   action: (formData: FormData) => void;
-  /** The hidden fields that say what the press does. */
-  fields: Record<string, string>;
+  /** What the press does: posted as hidden fields without scripts, handed to `run` with them. */
+  act: Act;
   /** What a press does once the scripts run (the JSON API, with progress and the outcome on the page). */
-  onPress: () => void;
+  run: (act: Act) => void;
   children: ReactNode;
   className: string;
   disabled?: boolean;
@@ -21,14 +21,14 @@ export type ActionButtonFormProps = {
  * One button that works before the scripts load: a form of hidden fields
  * posting to a server action, whose submit the scripts take over.
  */
-export function ActionButtonForm({ action, fields, onPress, children, className, disabled = false, busy = false, label }: ActionButtonFormProps) {
+export function ActionButtonForm<const Act extends Record<string, string>>({ action, act, run, children, className, disabled = false, busy = false, label }: ActionButtonFormProps<Act>) {
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    onPress();
+    run(act);
   }
   return (
     <form action={action} onSubmit={submit}>
-      {Object.entries(fields).map(([name, value]) => (
+      {Object.entries(act).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <button type="submit" className={className} disabled={disabled} aria-busy={busy} aria-label={label}>

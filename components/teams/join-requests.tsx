@@ -41,8 +41,8 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
             <div className="flex gap-2">
               <ActionButtonForm
                 action={formAction}
-                fields={{ kind: "approve", teamId: team.id, userId: request.userId }}
-                onPress={() => action.run({ kind: "approve", teamId: team.id, userId: request.userId })}
+                act={{ kind: "approve", teamId: team.id, userId: request.userId }}
+                run={action.run}
                 className={primaryButtonClass}
                 disabled={action.pending || full}
                 label={`Approve ${request.name}`}
@@ -51,8 +51,8 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
               </ActionButtonForm>
               <ActionButtonForm
                 action={formAction}
-                fields={{ kind: "decline", teamId: team.id, userId: request.userId }}
-                onPress={() => action.run({ kind: "decline", teamId: team.id, userId: request.userId })}
+                act={{ kind: "decline", teamId: team.id, userId: request.userId }}
+                run={action.run}
                 className={secondaryButtonClass}
                 disabled={action.pending}
                 label={`Decline ${request.name}`}

@@ -81,8 +81,8 @@ export function TeamBrowser() {
                 {team.requested ? (
                   <ActionButtonForm
                     action={formAction}
-                    fields={{ kind: "withdraw", teamId: team.id }}
-                    onPress={() => action.run({ kind: "withdraw", teamId: team.id })}
+                    act={{ kind: "withdraw", teamId: team.id }}
+                    run={action.run}
                     className={secondaryButtonClass}
                     disabled={action.pending}
                     busy={busy}
@@ -93,8 +93,8 @@ export function TeamBrowser() {
                 ) : (
                   <ActionButtonForm
                     action={formAction}
-                    fields={{ kind: "request", teamId: team.id }}
-                    onPress={() => action.run({ kind: "request", teamId: team.id })}
+                    act={{ kind: "request", teamId: team.id }}
+                    run={action.run}
                     className={secondaryButtonClass}
                     disabled={action.pending || !team.open}
                     busy={busy}

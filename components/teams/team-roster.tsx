@@ -34,6 +34,8 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
   // Only a press made without scripts changes this state: a refusal's sentence, shown below the roster.
   const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
   const scripts = useScriptsRunning();
+  // Asked before disbanding, with scripts or without.
+  const disbandQuestion = <p className="text-sm text-slate-800">Disband {team.name}? Its Discord role is deleted and every member becomes a free agent.</p>;
   const isBusy = (kind: string, userId?: string) =>
     action.current !== undefined && action.current.kind === kind && (userId === undefined || ("userId" in action.current && action.current.userId === userId));
 
@@ -76,8 +78,8 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
                 <>
                   <ActionButtonForm
                     action={formAction}
-                    fields={{ kind: "transfer", teamId: team.id, userId: entry.userId }}
-                    onPress={() => action.run({ kind: "transfer", teamId: team.id, userId: entry.userId })}
+                    act={{ kind: "transfer", teamId: team.id, userId: entry.userId }}
+                    run={action.run}
                     className={secondaryButtonClass}
                     disabled={action.pending}
                     busy={isBusy("transfer", entry.userId)}
@@ -87,8 +89,8 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
                   </ActionButtonForm>
                   <ActionButtonForm
                     action={formAction}
-                    fields={{ kind: "remove", teamId: team.id, userId: entry.userId }}
-                    onPress={() => action.run({ kind: "remove", teamId: team.id, userId: entry.userId })}
+                    act={{ kind: "remove", teamId: team.id, userId: entry.userId }}
+                    run={action.run}
                     className={secondaryButtonClass}
                     disabled={action.pending}
                     busy={isBusy("remove", entry.userId)}
@@ -101,8 +103,8 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
               {!canManage && entry.userId === viewerId && entry.role === "player" && (
                 <ActionButtonForm
                   action={formAction}
-                  fields={{ kind: "remove", teamId: team.id, userId: entry.userId }}
-                  onPress={() => action.run({ kind: "remove", teamId: team.id, userId: entry.userId })}
+                  act={{ kind: "remove", teamId: team.id, userId: entry.userId }}
+                  run={action.run}
                   className={secondaryButtonClass}
                   disabled={action.pending}
                   busy={isBusy("remove", entry.userId)}
@@ -119,11 +121,11 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
         <details className="self-start">
           <summary className={`${secondaryButtonClass} inline-flex cursor-pointer list-none items-center`}>Disband team</summary>
           <div className="mt-2 flex flex-wrap items-center gap-2" role="group" aria-label="Confirm disbanding">
-            <p className="text-sm text-slate-800">Disband {team.name}? Its Discord role is deleted and every member becomes a free agent.</p>
+            {disbandQuestion}
             <ActionButtonForm
               action={formAction}
-              fields={{ kind: "disband", teamId: team.id }}
-              onPress={() => action.run({ kind: "disband", teamId: team.id })}
+              act={{ kind: "disband", teamId: team.id }}
+              run={action.run}
               className={dangerButtonClass}
             >
               Yes, disband {team.name}
@@ -135,7 +137,7 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
         scripts &&
         (confirmingDisband ? (
           <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm disbanding">
-            <p className="text-sm text-slate-800">Disband {team.name}? Its Discord role is deleted and every member becomes a free agent.</p>
+            {disbandQuestion}
             <button type="button" className={dangerButtonClass} disabled={action.pending} aria-busy={isBusy("disband")} onClick={() => action.run({ kind: "disband", teamId: team.id })}>
               Yes, disband {team.name}
             </button>
