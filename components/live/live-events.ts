@@ -40,10 +40,16 @@ function parsed(data: string): unknown {
   }
 }
 
+type LiveQuery = "roles" | "team";
+
+/** The cached queries each live query stands for: the team is the user's team and the team list. */
+function queryKeysOf(queries: readonly LiveQuery[]): (readonly string[])[] {
+  return queries.flatMap((query): (readonly string[])[] => (query === "roles" ? [rolesQueryKey] : [myTeamQueryKey, teamsQueryKey]));
+}
+
 /** Re-reads the queries named: the stream could not say what changed. */
-export async function refetchLive(queryClient: QueryClient, queries: readonly ("roles" | "team")[]): Promise<void> {
-  const keys = queries.flatMap((query): (readonly string[])[] => (query === "roles" ? [rolesQueryKey] : [myTeamQueryKey, teamsQueryKey]));
-  await Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+export async function refetchLive(queryClient: QueryClient, queries: readonly LiveQuery[]): Promise<void> {
+  await Promise.all(queryKeysOf(queries).map((queryKey) => queryClient.invalidateQueries({ queryKey })));
 }
 
 /**
@@ -94,7 +100,7 @@ async function applyStartingData(queryClient: QueryClient, data: string): Promis
   const { team, roles } = ready.data;
   const parsedTeam = team === undefined ? undefined : myTeamSchema.safeParse(team);
   const parsedRoles = roles === undefined ? undefined : liveRolesSchema.safeParse(roles);
-  const stale: ("roles" | "team")[] = [];
+  const stale: LiveQuery[] = [];
   if (parsedTeam !== undefined) {
     const before = queryClient.getQueryData(myTeamQueryKey);
     if (!parsedTeam.success || awaitingFirstAnswer(queryClient, myTeamQueryKey)) stale.push("team");
@@ -107,7 +113,7 @@ async function applyStartingData(queryClient: QueryClient, data: string): Promis
   }
   if (stale.length === 0) return;
   // A query's first answer is not cancelled by an invalidation (it would be waited for and kept): cancel it first.
-  await Promise.all(stale.map((query) => queryClient.cancelQueries({ queryKey: query === "roles" ? rolesQueryKey : myTeamQueryKey })));
+  await Promise.all(queryKeysOf(stale).map((queryKey) => queryClient.cancelQueries({ queryKey })));
   await refetchLive(queryClient, stale);
 }
 
