@@ -127,6 +127,8 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
   let lastSent: NoticeId = beforeAnyNotice;
   let dirty = false;
   let pumping = false;
+  /** False until the first event is written: a notice heard before then only marks the stream dirty. */
+  let started = false;
   let stuckSince: number | null = null;
   let heartbeat: ReturnType<typeof setTimeout> | undefined;
   const sessionTimer = setInterval(() => void checkSession(), policy.sessionCheckMs);
@@ -214,7 +216,9 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
 
   function wake(): void {
     dirty = true;
-    if (pumping || closed || !room()) return;
+    // Before `start` has written the first event, `lastSent` is not yet the log's end: a pump then
+    // would push ahead of `ready` and replay the whole log. The wake after `start` picks it up.
+    if (!started || pumping || closed || !room()) return;
     pumping = true;
     void (async () => {
       try {
@@ -312,6 +316,7 @@ export async function openEventStream(deps: StreamDeps, user: StreamUser, lastEv
     cleanUp();
     throw error;
   }
+  started = true;
   scheduleBeat();
   wake();
 

@@ -41,6 +41,9 @@ describe("GET /api/events stream", () => {
         readRoles: async () => {
           team = "after";
           await publishNotice(kit.redis, kit.keys, [user.id], { kind: "team", teamId: "1" });
+          // Long enough for the process to hear the notice while the stream is still starting:
+          // it must wait for `ready`, not push ahead of it.
+          await pause(200);
           return null;
         },
       },
