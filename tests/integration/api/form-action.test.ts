@@ -4,7 +4,6 @@ import type * as ProfileRoute from "@/app/api/profile/route";
 import type * as TeamsRoute from "@/app/api/teams/route";
 import type * as FormOutcomeModule from "@/lib/api/form-outcome";
 import { noFormActionState, type FormActionState } from "@/lib/api/form-state";
-import type { SessionUser } from "@/lib/auth/session";
 import type * as SaveProfileAction from "@/lib/profile/save-profile-action";
 import type * as CreateTeamAction from "@/lib/teams/create-team-action";
 import type * as TeamButtonAction from "@/lib/teams/team-button-action";
@@ -17,6 +16,7 @@ import type * as MyTeamRoute from "@/app/api/teams/mine/route";
 import { emulator, type TestEmulator } from "../../helpers/harness";
 import { appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
+import { session } from "@/tests/helpers/session-double";
 
 /**
  * The profile and "create a team" forms' server actions as Next.js runs
@@ -25,12 +25,7 @@ import { ids, users } from "../../helpers/teams-world";
  * the emulator are real. Each is checked against the JSON API it stands in
  * for: same guard, same limits, same sentences, same outcome.
  */
-const session: { user: SessionUser | null; ended: boolean } = { user: null, ended: false };
-vi.mock("@/lib/auth/session", () => ({
-  getCurrentUser: async () => session.user,
-  getSessionState: async () => (session.ended ? { kind: "ended" } : session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
-  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
-}));
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-double").then((double) => double.sessionModule));
 
 const request: { headers: Headers } = { headers: new Headers() };
 vi.mock("next/headers", () => ({ headers: async () => request.headers }));

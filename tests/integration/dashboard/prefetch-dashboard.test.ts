@@ -9,7 +9,6 @@ import type * as TransfersRoute from "@/app/api/transfers/route";
 import { profileAnswerSchema } from "@/components/teams/profile-query";
 import type * as ErrorsModule from "@/lib/api/errors";
 import type * as WithSessionModule from "@/lib/api/with-session";
-import type { SessionUser } from "@/lib/auth/session";
 import type * as ReadsModule from "@/lib/dashboard/dashboard-reads";
 import type * as PrefetchModule from "@/lib/dashboard/prefetch-dashboard";
 import { myOffersSchema, teamOffersSchema } from "@/lib/offers/answer";
@@ -21,6 +20,7 @@ import { PERSONAS } from "../../../emulator/fixture";
 import { emulator, type TestEmulator } from "../../helpers/harness";
 import { appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
+import { session } from "@/tests/helpers/session-double";
 
 /**
  * The dashboard's server-side prefetch against the real lib reads (Redis,
@@ -29,12 +29,7 @@ import { ids, users } from "../../helpers/teams-world";
  * fetch function parses it. Only the session cookie is replaced, for the
  * routes the comparison calls.
  */
-const session: { user: SessionUser | null } = { user: null };
-vi.mock("@/lib/auth/session", () => ({
-  getCurrentUser: async () => session.user,
-  getSessionState: async () => (session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
-  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
-}));
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-double").then((double) => double.sessionModule));
 
 let emu: TestEmulator;
 let prefetchDashboard: typeof PrefetchModule.prefetchDashboard;

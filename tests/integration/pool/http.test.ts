@@ -4,10 +4,10 @@ import type * as OffersDeclineRoute from "@/app/api/offers/decline/route";
 import type * as OffersRoute from "@/app/api/offers/route";
 import type * as PoolMeRoute from "@/app/api/pool/me/route";
 import type * as PoolRoute from "@/app/api/pool/route";
-import type { SessionUser } from "@/lib/auth/session";
 import { emulator, type TestEmulator } from "../../helpers/harness";
 import { answer, appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
+import { session } from "@/tests/helpers/session-double";
 
 /**
  * The pool's and the offers' route handlers as Next.js runs them (guard,
@@ -15,12 +15,7 @@ import { ids, users } from "../../helpers/teams-world";
  * configuration, Redis, the REST client and the emulator are real. Bad input
  * on every route is a 400 naming the field, and changes nothing.
  */
-const session: { user: SessionUser | null } = { user: null };
-vi.mock("@/lib/auth/session", () => ({
-  getCurrentUser: async () => session.user,
-  getSessionState: async () => (session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
-  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
-}));
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-double").then((double) => double.sessionModule));
 
 let emu: TestEmulator;
 let poolRoute: typeof PoolRoute;

@@ -5,22 +5,17 @@ import type * as TeamsRoute from "@/app/api/teams/route";
 import type * as DisbandRoute from "@/app/api/teams/disband/route";
 import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
 import type * as RequestsRoute from "@/app/api/teams/requests/route";
-import type { SessionUser } from "@/lib/auth/session";
 import { emulator, type TestEmulator } from "../../helpers/harness";
 import { answer, appOrigin, appRedisReady, closeApp, configureApp, resetWorld } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
+import { session } from "@/tests/helpers/session-double";
 
 /**
  * The route handlers as Next.js runs them (guard, body parsing, error
  * mapping), with only the session cookie replaced: configuration, Redis,
  * the REST client and the emulator are real.
  */
-const session: { user: SessionUser | null } = { user: null };
-vi.mock("@/lib/auth/session", () => ({
-  getCurrentUser: async () => session.user,
-  getSessionState: async () => (session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
-  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
-}));
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-double").then((double) => double.sessionModule));
 
 let emu: TestEmulator;
 let teamsRoute: typeof TeamsRoute;

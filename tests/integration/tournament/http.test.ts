@@ -6,11 +6,11 @@ import type * as TransferWindowRoute from "@/app/api/admin/transfer-window/route
 import type * as MembersRoute from "@/app/api/teams/members/route";
 import type * as ApproveRoute from "@/app/api/teams/requests/approve/route";
 import type * as TransfersRoute from "@/app/api/transfers/route";
-import type { SessionUser } from "@/lib/auth/session";
 import { transferStatusSchema } from "@/lib/tournament/answer";
 import { emulator, freshRedis, type TestEmulator } from "../../helpers/harness";
 import { answer, appOrigin, appRedisReady, closeApp, configureApp } from "../../helpers/route-client";
 import { ids, users } from "../../helpers/teams-world";
+import { session } from "@/tests/helpers/session-double";
 
 /**
  * The transfer routes as Next.js runs them (guard, body parsing, error
@@ -18,12 +18,7 @@ import { ids, users } from "../../helpers/teams-world";
  * the REST client and the emulator are real. Bad input is a 400 naming the
  * field, and leaves every record as it was.
  */
-const session: { user: SessionUser | null } = { user: null };
-vi.mock("@/lib/auth/session", () => ({
-  getCurrentUser: async () => session.user,
-  getSessionState: async () => (session.user ? { kind: "signed-in", user: session.user } : { kind: "none" }),
-  endedSessionCookies: () => ["next-auth.session-token=; Path=/; Max-Age=0"],
-}));
+vi.mock("@/lib/auth/session", () => import("@/tests/helpers/session-double").then((double) => double.sessionModule));
 
 let emu: TestEmulator;
 let redis: Redis;
