@@ -5,6 +5,7 @@ import { Providers } from "@/components/providers";
 import { getCurrentUser } from "@/lib/auth/session";
 import { rolesAnswerFor } from "@/lib/roles";
 import { adminOverview } from "@/lib/admin/overview";
+import { takeFormOutcome } from "@/lib/api/form-outcome";
 
 export const metadata: Metadata = { title: "Admin · SAFA Dashboard" };
 
@@ -18,10 +19,11 @@ export default async function AdminPage() {
   if (!user) notFound();
   const roles = await rolesAnswerFor(user).catch(() => null);
   if (!roles?.ok || !roles.answer.isAdmin) notFound();
-  const overview = await adminOverview();
+  // A roster button pressed here without scripts came back here after it acted: say what it did, once.
+  const [overview, formOutcome] = await Promise.all([adminOverview(), takeFormOutcome(user.id)]);
   return (
     <Providers>
-      <AdminArea userName={user.name} {...overview} />
+      <AdminArea userName={user.name} {...overview} formOutcome={formOutcome} />
     </Providers>
   );
 }

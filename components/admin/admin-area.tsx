@@ -1,6 +1,8 @@
 import Link from "next/link";
 import type { AdminHealth, AuditRow } from "@/lib/admin/answer";
 import type { TeamDetail, TeamRoleOption } from "@/lib/teams/answer";
+import { FormOutcomeNotice } from "../ui/form-outcome-notice";
+import { FormReturnScope } from "../ui/form-return";
 import { cardClass, headerLinkClass, headingClass, sectionHeadingClass } from "../ui/styles";
 import { AdminTeams } from "./admin-teams";
 import { AuditLog } from "./audit-log";
@@ -9,10 +11,18 @@ import { TeamRoles } from "./team-roles";
 import { TransferOverrideField, TransferOverrideScope } from "../teams/transfer-override";
 import { TransferAdmin } from "./transfer-admin";
 
-export type AdminAreaProps = { userName: string; teams: TeamDetail[]; teamRoles: TeamRoleOption[]; audit: AuditRow[]; health: AdminHealth };
+export type AdminAreaProps = {
+  userName: string;
+  teams: TeamDetail[];
+  teamRoles: TeamRoleOption[];
+  audit: AuditRow[];
+  health: AdminHealth;
+  /** What a button pressed without scripts just did, said once (lib/api/form-outcome.ts). */
+  formOutcome?: string | null;
+};
 
 /** The tournament admin area: health, every team with the manager's actions, roles that may become teams, and the audit log. */
-export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAreaProps) {
+export function AdminArea({ userName, teams, teamRoles, audit, health, formOutcome = null }: AdminAreaProps) {
   return (
     <div data-view="admin">
       <header className="border-b border-slate-200 bg-surface">
@@ -30,6 +40,7 @@ export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAr
       </header>
       <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6">
         <h1 className={headingClass}>Tournament admin</h1>
+        {formOutcome && <FormOutcomeNotice message={formOutcome} />}
         <section aria-labelledby="health-heading" className={cardClass}>
           <h2 id="health-heading" className={sectionHeadingClass}>
             Health
@@ -52,7 +63,10 @@ export function AdminArea({ userName, teams, teamRoles, audit, health }: AdminAr
           </h2>
           <TransferOverrideScope>
             <TransferOverrideField />
-            <AdminTeams teams={teams} />
+            {/* Without scripts, a roster button pressed here comes back here. */}
+            <FormReturnScope page="/admin">
+              <AdminTeams teams={teams} />
+            </FormReturnScope>
           </TransferOverrideScope>
         </section>
         <section aria-labelledby="team-roles-heading" className={cardClass}>

@@ -8,6 +8,7 @@ import type { ProfileInput, ProfileSaveResult } from "@/lib/profile/schema";
 import { ProfileEditor } from "../teams/profile-editor";
 import { headerLinkClass } from "../ui/styles";
 import { Avatar } from "../ui/avatar";
+import { FormOutcomeNotice } from "../ui/form-outcome-notice";
 import { ViewSwitch } from "../views/view-switch";
 import { saveProfileViaApi } from "./profile-client";
 import { useLiveUpdates } from "../live/use-live-updates";
@@ -104,11 +105,7 @@ export function Dashboard({ initialAnswer, userName, userAvatarUrl, inviteUrl, c
       <main className="mx-auto flex max-w-4xl flex-col gap-4 px-4 py-6">
         <RolesBadge fetchedAt={answer.fetchedAt} stale={answer.stale} discordBusy={answer.discordBusy} refreshing={query.isFetching} live={answer.how === "live"} />
         <RolesProblemBanner problem={problem} onRetry={() => void refetch()} />
-        {formOutcome && (
-          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200">
-            {formOutcome}
-          </p>
-        )}
+        {formOutcome && <FormOutcomeNotice message={formOutcome} />}
         <p role="status" className="sr-only">
           {announced.text}
         </p>

@@ -1,6 +1,7 @@
 "use client";
 
 import type { FormEvent, ReactNode } from "react";
+import { FormReturnField } from "../ui/form-return";
 
 export type ActionButtonFormProps<Act extends Record<string, string>> = {
   /** The server action a press posts to before the page's scripts run, or without JavaScript. */
@@ -31,6 +32,7 @@ export function ActionButtonForm<const Act extends Record<string, string>>({ act
       {Object.entries(act).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      <FormReturnField />
       <button type="submit" className={className} disabled={disabled} aria-busy={busy} aria-label={label}>
         {children}
       </button>

@@ -1,12 +1,12 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import type { z } from "zod";
+import { z } from "zod";
 import { SessionExpiredError } from "@/lib/auth/errors";
 import type { SessionUser } from "@/lib/auth/session";
 import { apiErrorSchema, type ActionResult } from "./answer";
 import { errorResponse } from "./errors";
 import { rememberFormOutcome } from "./form-outcome";
-import type { FormActionState } from "./form-state";
+import { formReturnField, formReturnPages, type FormActionState, type FormReturnPage } from "./form-state";
 import { validInput } from "./http";
 import type { RateLimitPolicyName } from "./ratelimit-policies";
 import { admitSignedIn } from "./with-session";
@@ -31,7 +31,7 @@ export type FormSpec<Input> = {
 };
 
 export type FormOutcome =
-  | { kind: "done"; userId: string; result: ActionResult }
+  | { kind: "done"; userId: string; result: ActionResult; returnTo: FormReturnPage }
   | { kind: "refused"; state: FormActionState }
   /** No live session: the page to send the browser to (the login, or the route that forgets an ended session). */
   | { kind: "signed-out"; redirectTo: string };
@@ -47,6 +47,13 @@ export function formFields(formData: FormData, fields: readonly string[]): Recor
     values[field] = typeof value === "string" ? value : "";
   }
   return values;
+}
+
+const returnPageSchema = z.enum(formReturnPages).catch("/");
+
+/** The page the form asks to go back to; anything not on the list (or missing) is the dashboard. */
+function formReturnPage(formData: FormData): FormReturnPage {
+  return returnPageSchema.parse(formData.get(formReturnField));
 }
 
 function echoed(values: Record<string, string>): Record<string, string> {
@@ -72,7 +79,7 @@ export async function runFormAction<Input>(
   try {
     const user = await admitSignedIn({ method: "POST", headers: submission.headers }, { rateLimit: spec.rateLimit });
     const result = await act(user, validInput(values, spec.schema));
-    return { kind: "done", userId: user.id, result };
+    return { kind: "done", userId: user.id, result, returnTo: formReturnPage(submission.formData) };
   } catch (error) {
     if (error instanceof SessionExpiredError) return { kind: "signed-out", redirectTo: `/api/session/expired?reason=${error.reason}` };
     const answer = apiErrorSchema.parse(await errorResponse(error).json());
@@ -83,12 +90,13 @@ export async function runFormAction<Input>(
 
 /**
  * What the browser gets: a refusal renders the form again (the returned
- * state); a success is remembered for the dashboard to say and answered
- * with a 303 to it, so a reload does not post the form again.
+ * state); a success is remembered for the next page render to say and
+ * answered with a 303 to the page the form came from (the dashboard, or
+ * the admin area), so a reload does not post the form again.
  */
 export async function finishFormAction(outcome: FormOutcome): Promise<FormActionState> {
   if (outcome.kind === "refused") return outcome.state;
   if (outcome.kind === "signed-out") redirect(outcome.redirectTo);
   await rememberFormOutcome(outcome.userId, outcome.result.message);
-  redirect("/");
+  redirect(outcome.returnTo);
 }

@@ -291,10 +291,11 @@ test("with JavaScript off, the dashboard's panels arrive with their lists: the f
   }
 });
 
-test("with JavaScript off, a free agent asks to join and withdraws, and a manager declines a request", async ({ browser }) => {
+test("with JavaScript off, a free agent asks to join and withdraws, and a manager and an admin decline requests", async ({ browser }) => {
   test.setTimeout(120_000);
   const joinerContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
   const managerContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
+  const adminContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
   try {
     const joiner = await joinerContext.newPage();
     await logIn(joiner, "freeagent2");
@@ -323,6 +324,20 @@ test("with JavaScript off, a free agent asks to join and withdraws, and a manage
     await expect(manager.getByText("Request declined.")).toBeVisible();
     await expect(decline).toHaveCount(0);
 
+    await test.step("an admin declines a request from the admin area and stays there, told what happened", async () => {
+      await joiner.goto("/");
+      await teams.getByRole("button", { name: "Ask to join Lagos Lions" }).click();
+      await expect(joiner.getByText("Request sent to Lagos Lions.")).toBeVisible();
+      const admin = await adminContext.newPage();
+      await logIn(admin, "admin");
+      await admin.goto("/admin");
+      const lions = admin.getByRole("region", { name: "Lagos Lions" });
+      await lions.getByRole("button", { name: /^Decline (freeagent2|Free Agent 2)$/ }).click();
+      await expect(admin.getByRole("status").filter({ hasText: "Request declined." })).toBeVisible();
+      expect(admin.url()).toBe(`${appUrl}/admin`);
+      await expect(lions.getByRole("button", { name: /^Decline (freeagent2|Free Agent 2)$/ })).toHaveCount(0);
+    });
+
     await joiner.goto("/");
     await teams.getByRole("button", { name: "Ask to join Lagos Lions" }).click();
     await expect(joiner.getByText("Request sent to Lagos Lions.")).toBeVisible();
@@ -332,6 +347,7 @@ test("with JavaScript off, a free agent asks to join and withdraws, and a manage
   } finally {
     await joinerContext.close();
     await managerContext.close();
+    await adminContext.close();
   }
 });
 

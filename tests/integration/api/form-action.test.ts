@@ -252,6 +252,27 @@ describe("the join-request buttons", () => {
     expect((await listed()).teams.find((team) => team.id === teamId)?.requested).toBe(false);
   });
 
+  it("goes back to the admin area when the press came from there; any other page named is the dashboard", async () => {
+    const teamId = await teamOfFreeagent();
+    signIn(users.freeagent2);
+    for (const [returnTo, expected] of [
+      ["/admin", "/admin"],
+      ["https://evil.example/", "/"],
+      ["//evil.example", "/"],
+      ["/admin/../api/session/expired", "/"],
+      ["/ADMIN", "/"],
+    ] as const) {
+      expect(await submit(teamButtonAction, form({ kind: "request", teamId, returnTo })), returnTo).toEqual({ state: null, redirectTo: expected });
+      expect(await submit(teamButtonAction, form({ kind: "withdraw", teamId, returnTo })), returnTo).toEqual({ state: null, redirectTo: expected });
+    }
+    // A file where the page's name belongs is no page either.
+    expect(await submit(teamButtonAction, form({ kind: "request", teamId, returnTo: new Blob(["/admin"]) }))).toEqual({ state: null, redirectTo: "/" });
+    // A refusal (a player approving their own request) renders the page it came from again, whatever it names.
+    const refused = await submit(teamButtonAction, form({ kind: "approve", teamId, userId: users.freeagent2.id, returnTo: "/admin" }));
+    expect(refused.redirectTo).toBeNull();
+    expect(refused.state?.message).toMatch(/\S/);
+  });
+
   it("lets the manager decline and approve; an approval puts the player on the roster and on Discord", async () => {
     const teamId = await teamOfFreeagent();
     for (const asker of [users.freeagent2, users.freeagent3]) {
