@@ -2,8 +2,6 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useActionState } from "react";
-import { noFormActionState } from "@/lib/api/form-state";
 import { offerButtonAction } from "@/lib/offers/offer-button-action";
 import { fetchMyOffers, myOffersQueryKey } from "../pool/pool-client";
 import { usePoolAction } from "../pool/use-pool-action";
@@ -11,6 +9,7 @@ import { ActionButtonForm } from "../teams/action-button-form";
 import { ActionStatus } from "../teams/action-status";
 import { Skeleton } from "../ui/skeleton";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
+import { useButtonFallback } from "../ui/use-button-fallback";
 
 function formatExpiry(iso: string): string {
   return `${iso.replace("T", " ").slice(0, 16)} UTC`;
@@ -24,8 +23,7 @@ function formatExpiry(iso: string): string {
 export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
   const offers = useQuery({ queryKey: myOffersQueryKey, queryFn: ({ signal }) => fetchMyOffers(signal), staleTime: 15_000 });
   const action = usePoolAction((result, done) => (done.kind === "accept-offer" && result.applied ? onJoined() : undefined));
-  // Only a press made without scripts changes this state: a refusal's sentence, shown below the offers.
-  const [refusal, formAction] = useActionState(offerButtonAction, noFormActionState);
+  const [refusal, formAction] = useButtonFallback(offerButtonAction);
 
   if (offers.isPending) return <Skeleton label="Loading offers…" lines={1} />;
   if (offers.isError) return <p role="alert" className="text-sm text-red-700">{offers.error.message}</p>;
@@ -75,7 +73,7 @@ export function MyOffers({ onJoined }: { onJoined: () => unknown }) {
           ))}
         </ul>
       )}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
     </div>
   );
 }

@@ -1,8 +1,6 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useActionState } from "react";
-import { noFormActionState } from "@/lib/api/form-state";
 import { offerButtonAction } from "@/lib/offers/offer-button-action";
 import { fetchTeamOffers, teamOffersQueryKey } from "../pool/pool-client";
 import { usePoolAction } from "../pool/use-pool-action";
@@ -11,6 +9,7 @@ import { ActionStatus } from "../teams/action-status";
 import { fetchMyTeam, myTeamQueryKey, teamsStaleTimeMs } from "../teams/teams-client";
 import { Avatar } from "../ui/avatar";
 import { smallSecondaryButtonClass } from "../ui/styles";
+import { useButtonFallback } from "../ui/use-button-fallback";
 
 /** The open offers of the team the viewer manages, each with when it runs out and a withdraw button. */
 export function TeamOffersList() {
@@ -23,8 +22,7 @@ export function TeamOffersList() {
     staleTime: 15_000,
   });
   const action = usePoolAction();
-  // Only a press made without scripts changes this state: a refusal's sentence, shown below the offers.
-  const [refusal, formAction] = useActionState(offerButtonAction, noFormActionState);
+  const [refusal, formAction] = useButtonFallback(offerButtonAction);
 
   if (teamId === null || offers.isPending) return null;
   if (offers.isError) return <p role="alert" className="text-sm text-red-700">{offers.error.message}</p>;
@@ -53,7 +51,7 @@ export function TeamOffersList() {
           </li>
         ))}
       </ul>
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
     </div>
   );
 }

@@ -2,14 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useActionState } from "react";
-import { noFormActionState } from "@/lib/api/form-state";
 import { lookingAction } from "@/lib/pool/looking-action";
 import { ActionStatus } from "../teams/action-status";
 import { secondaryButtonClass } from "../ui/styles";
 import { useScriptsRunning } from "../ui/use-scripts-running";
 import { fetchLooking, lookingQueryKey } from "./pool-client";
 import { usePoolAction } from "./use-pool-action";
+import { useButtonFallback } from "../ui/use-button-fallback";
 
 /**
  * The free agent's "looking for a team" switch: on, managers find them in
@@ -20,8 +19,7 @@ import { usePoolAction } from "./use-pool-action";
 export function LookingSwitch() {
   const looking = useQuery({ queryKey: lookingQueryKey, queryFn: ({ signal }) => fetchLooking(signal), staleTime: 15_000 });
   const action = usePoolAction();
-  // Only a save made without scripts changes this state: a refusal's sentence.
-  const [refusal, formAction] = useActionState(lookingAction, noFormActionState);
+  const [refusal, formAction] = useButtonFallback(lookingAction);
   const scripts = useScriptsRunning();
   const on = looking.data?.looking ?? false;
   return (
@@ -58,7 +56,7 @@ export function LookingSwitch() {
           {looking.error.message}
         </p>
       )}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
     </div>
   );
 }

@@ -1,7 +1,5 @@
 "use client";
 
-import { useActionState } from "react";
-import { noFormActionState } from "@/lib/api/form-state";
 import type { TeamDetail } from "@/lib/teams/answer";
 import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { Avatar } from "../ui/avatar";
@@ -9,19 +7,19 @@ import { primaryButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
+import { useButtonFallback } from "../ui/use-button-fallback";
 
 /** Pending join requests with approve and decline; a full roster disables approving. */
 export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged: () => unknown }) {
   const action = useTeamAction(onChanged);
-  // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
-  const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
+  const [refusal, formAction] = useButtonFallback(teamButtonAction);
   const full = team.roster.length >= team.rosterMax;
   // The status stays when the list empties, so the outcome of approving the last request is still announced.
   if (team.requests.length === 0) {
     return (
       <div className="flex flex-col gap-3">
         <p className="text-sm text-slate-600">No pending requests.</p>
-        <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+        <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
       </div>
     );
   }
@@ -63,7 +61,7 @@ export function JoinRequests({ team, onChanged }: { team: TeamDetail; onChanged:
           </li>
         ))}
       </ul>
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
     </div>
   );
 }

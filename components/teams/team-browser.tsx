@@ -3,8 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useActionState, useId, useState } from "react";
-import { noFormActionState } from "@/lib/api/form-state";
+import { useId, useState } from "react";
 import { teamButtonAction } from "@/lib/teams/team-button-action";
 import { inputClass } from "../ui/field";
 import { Skeleton } from "../ui/skeleton";
@@ -14,6 +13,7 @@ import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { fetchTeams, teamsQueryKey, teamsStaleTimeMs } from "./teams-client";
 import { useTeamAction } from "./use-team-action";
+import { useButtonFallback } from "../ui/use-button-fallback";
 
 /** The search's field in the page's address, where a search made without scripts puts it. */
 const searchParam = "q";
@@ -31,8 +31,7 @@ export function TeamBrowser() {
   const scripts = useScriptsRunning();
   const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => fetchTeams(signal), staleTime: teamsStaleTimeMs });
   const action = useTeamAction();
-  // Only a press made without scripts changes this state: a refusal's sentence, shown below the list.
-  const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
+  const [refusal, formAction] = useButtonFallback(teamButtonAction);
 
   if (teams.isPending) return <Skeleton label="Loading teams…" />;
   if (teams.isError) return <p role="alert" className="text-sm text-red-700">{teams.error.message}</p>;
@@ -108,7 +107,7 @@ export function TeamBrowser() {
           })}
         </ul>
       )}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
     </div>
   );
 }

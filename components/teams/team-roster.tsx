@@ -1,8 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
-import { noFormActionState } from "@/lib/api/form-state";
+import { useState } from "react";
 import { countryNames } from "@/lib/profile/countries";
 import type { TeamDetail } from "@/lib/teams/answer";
 import { teamButtonAction } from "@/lib/teams/team-button-action";
@@ -12,6 +11,7 @@ import { dangerButtonClass, secondaryButtonClass } from "../ui/styles";
 import { ActionButtonForm } from "./action-button-form";
 import { ActionStatus } from "./action-status";
 import { useTeamAction } from "./use-team-action";
+import { useButtonFallback } from "../ui/use-button-fallback";
 
 export type TeamRosterProps = {
   team: TeamDetail;
@@ -31,8 +31,7 @@ function isCountryCode(code: string): code is keyof typeof countryNames {
 export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterProps) {
   const action = useTeamAction(onChanged);
   const [confirmingDisband, setConfirmingDisband] = useState(false);
-  // Only a press made without scripts changes this state: a refusal's sentence, shown below the roster.
-  const [refusal, formAction] = useActionState(teamButtonAction, noFormActionState);
+  const [refusal, formAction] = useButtonFallback(teamButtonAction);
   const scripts = useScriptsRunning();
   // Asked before disbanding, with scripts or without.
   const disbandQuestion = <p className="text-sm text-slate-800">Disband {team.name}? Its Discord role is deleted and every member becomes a free agent.</p>;
@@ -150,7 +149,7 @@ export function TeamRoster({ team, canManage, viewerId, onChanged }: TeamRosterP
             Disband team
           </button>
         ))}
-      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal.message} />
+      <ActionStatus pending={action.pending} error={action.error} result={action.result} refusal={refusal} />
     </div>
   );
 }
