@@ -5,6 +5,7 @@ import { SessionExpiredError } from "@/lib/auth/errors";
 import { moduleLogger } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { isRedisUnavailable } from "@/lib/redis/connection";
+import { createExpiringKeyMemory, restoreExpiringKeys } from "@/lib/redis/expiring-keys";
 import { jitteredPause } from "@/lib/redis/lock";
 import { runScript } from "@/lib/redis/lua-script";
 import { rolesBeginLookupScript } from "@/lib/redis/scripts/roles-begin-lookup";
@@ -115,8 +116,23 @@ export function createRoleService(options: RoleServiceOptions) {
    * Discord with, and no shared pacing to call it safely.
    */
   const lastServed = new Map<string, RoleSnapshot>();
-  const pacing = createPacingMemory(redis);
-  rest.on("primaryChange", () => void pacing.restore(now()));
+  /**
+   * The pacing locks this process set. After a change of Redis primary they
+   * may be missing from the promoted replica, and then every user whose lock
+   * was lost could call Discord again at once; the process sets its own
+   * again (never shortening a lock another set since).
+   */
+  const pacing = createExpiringKeyMemory(pacingMemoryMax);
+  rest.on("primaryChange", () => void restorePacing());
+
+  async function restorePacing(): Promise<void> {
+    try {
+      const restored = await restoreExpiringKeys(redis, pacing, now());
+      if (restored > 0) log.warn({ locks: restored }, "redis primary changed: this process's role-lookup pacing locks set again");
+    } catch (error) {
+      log.error({ err: error }, "redis primary changed, but the role-lookup pacing locks could not be set again");
+    }
+  }
 
   /**
    * The member as the mirror holds them, or null when it is not live. Read
@@ -189,7 +205,7 @@ export function createRoleService(options: RoleServiceOptions) {
         lockReason: outcome.reason,
       },
     });
-    if (outcome.paceMs > 0) pacing.remember(roleKeys.retryAfter(guildId, userId), outcome.reason, setAt, outcome.paceMs);
+    if (outcome.paceMs > 0) pacing.remember(roleKeys.retryAfter(guildId, userId), outcome.reason, setAt + outcome.paceMs);
   }
 
   async function waitForOther(userId: string, startedAt: number, cached: RoleSnapshot | null): Promise<RoleLookup> {
@@ -374,40 +390,9 @@ export function createRoleService(options: RoleServiceOptions) {
 
 export type RoleService = ReturnType<typeof createRoleService>;
 
-/** Past this many remembered locks, expired ones are dropped before another is added. */
-const pacingMemoryPruneAt = 1_000;
-
 /**
- * The pacing locks this process set and that have not expired. After a
- * change of Redis primary they may be missing from the promoted replica, and
- * then every user whose lock was lost could call Discord again at once; the
- * process sets its own again (never shortening a lock another set since).
+ * Pacing locks a process remembers: each lasts seconds to minutes, so this
+ * covers thousands of users looked up in that time. Past it the lock
+ * ending soonest is forgotten (an expired one first).
  */
-function createPacingMemory(redis: Redis) {
-  const locks = new Map<string, { reason: LockReason; untilMs: number }>();
-  const prune = (nowMs: number) => {
-    for (const [key, lock] of locks) if (lock.untilMs <= nowMs) locks.delete(key);
-  };
-  return {
-    remember(key: string, reason: LockReason, nowMs: number, paceMs: number): void {
-      if (locks.size >= pacingMemoryPruneAt) prune(nowMs);
-      locks.set(key, { reason, untilMs: nowMs + paceMs });
-    },
-    async restore(nowMs: number): Promise<void> {
-      prune(nowMs);
-      if (locks.size === 0) return;
-      const pipeline = redis.pipeline();
-      for (const [key, lock] of locks) {
-        const leftMs = Math.ceil(lock.untilMs - nowMs);
-        pipeline.set(key, lock.reason, "PX", leftMs, "NX");
-        pipeline.pexpire(key, leftMs, "GT");
-      }
-      try {
-        await pipeline.exec();
-        log.warn({ locks: locks.size }, "redis primary changed: this process's role-lookup pacing locks set again");
-      } catch (error) {
-        log.error({ err: error }, "redis primary changed, but the role-lookup pacing locks could not be set again");
-      }
-    },
-  };
-}
+const pacingMemoryMax = 10_000;

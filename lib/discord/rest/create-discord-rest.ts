@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { moduleLogger } from "../../log";
 import { metrics } from "../../metrics";
+import { createExpiringKeyMemory } from "../../redis/expiring-keys";
 import { acquireSlot, type SlotDeps } from "./acquire-slot";
 import { ResourceOrder } from "./resource-order";
 import { BucketQueues } from "./bucket-queue";
@@ -17,7 +18,6 @@ import {
 import { RestEventHub } from "./events";
 import { createFailoverDistrust } from "./distrust-after-failover";
 import { createFailoverStore } from "./failover-store";
-import { createHoldMemory, holdMemoryMax } from "./hold-memory";
 import { createInvalidMemory } from "./invalid-memory";
 import { GlobalGate } from "./global-gate";
 import { buildInit, buildUrl } from "./http-request";
@@ -93,7 +93,8 @@ export function createDiscordRest(options: DiscordRestOptions): ForwardingDiscor
   const waker = new Waker({ maxPollMs: policy.maxPollMs, jitterMs: policy.wakeJitterMs, log });
   if (options.subscribe !== false) waker.listen(options.redis, keys.wakeChannel);
   const invalidMemory = createInvalidMemory(policy.invalidWindowMs, policy.invalidRequestLimit);
-  const holdMemory = createHoldMemory(holdMemoryMax);
+  // Holds are rare (a ban, a 401, a hidden sub-limit): far more than a process sets while they last (an hour at most).
+  const holdMemory = createExpiringKeyMemory(1_000);
   const failoverStore = createFailoverStore({
     redis: options.redis,
     shared: createRedisStore({ redis: options.redis, keys, policy, botScope, invalidMemory, holdMemory }),

@@ -5,8 +5,7 @@ import { runScript } from "../../redis/lua-script";
 import type { PrimaryChange } from "../../redis/primary-watch";
 import { restDistrustBucketsScript } from "../../redis/scripts/rest-distrust-buckets";
 import { restRestoreEgressScript } from "../../redis/scripts/rest-restore-egress";
-import { restRestoreHoldsScript } from "../../redis/scripts/rest-restore-holds";
-import type { HoldMemory } from "./hold-memory";
+import { restoreExpiringKeys, type ExpiringKeyMemory } from "../../redis/expiring-keys";
 import type { InvalidMemory } from "./invalid-memory";
 import type { RestKeyspace } from "./keys";
 import type { AuthScope } from "./limiter-store";
@@ -18,7 +17,8 @@ export type DistrustDeps = {
   policy: RestPolicy;
   botScope: AuthScope;
   memory: InvalidMemory;
-  holds: HoldMemory;
+  /** The holds this process set (ban, sub-limit blocks, rejected token). */
+  holds: ExpiringKeyMemory;
   log: Logger;
 };
 
@@ -34,7 +34,7 @@ const pairReply = z.tuple([z.number(), z.number()]);
  * invalid-request count gets back this process's own entries and the bot's
  * global window is held for one window (rest-restore-egress), the
  * Cloudflare ban, sub-limit blocks and rejected token this process set are
- * set again (rest-restore-holds), and every learned bucket is treated as
+ * set again (lib/redis/expiring-keys), and every learned bucket is treated as
  * spent until its stored reset, or as unknown when that has passed
  * (rest-distrust-buckets). Each process runs it when its own connection
  * sees the change; running it twice only holds a bucket until a reset it
@@ -49,8 +49,7 @@ export async function distrustAfterFailover(deps: DistrustDeps): Promise<Distrus
       args: { entriesJson: JSON.stringify(entries), invalidWindowMs: policy.invalidWindowMs, globalHoldMs: policy.primaryChangeGlobalHoldMs },
     }),
   );
-  const holds = deps.holds.recent(Date.now()).map(({ key, value, leftMs }) => [key, value, leftMs]);
-  const restoredHolds = holds.length === 0 ? 0 : z.number().parse(await runScript(redis, restRestoreHoldsScript, { keys: {}, args: { holdsJson: JSON.stringify(holds) } }));
+  const restoredHolds = await restoreExpiringKeys(redis, deps.holds, Date.now());
   let exhaustedBuckets = 0;
   let coldBuckets = 0;
   let cursor = "0";

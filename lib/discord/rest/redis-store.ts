@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { HoldMemory } from "./hold-memory";
+import type { ExpiringKeyMemory } from "../../redis/expiring-keys";
 import type { InvalidMemory } from "./invalid-memory";
 import type { RestKeyspace } from "./keys";
 import type {
@@ -32,8 +32,8 @@ export type RedisStoreOptions = {
   botScope: AcquireRequest["auth"];
   /** Remembers the invalid requests this store wrote, to restore them after a failover (see invalid-memory.ts). */
   invalidMemory?: InvalidMemory;
-  /** Remembers the holds this store set (ban, sub-limit, rejected token), to set them again after a failover (see hold-memory.ts). */
-  holdMemory?: HoldMemory;
+  /** Remembers the holds this store set (ban, sub-limit, rejected token), to set them again after a failover (lib/redis/expiring-keys.ts). */
+  holdMemory?: ExpiringKeyMemory;
 };
 
 const acquireReply = z.union([
