@@ -10,7 +10,9 @@
  * - a body larger than our API takes, or one without a length, is refused
  *   before a byte of it is read; Node enforces the declared length;
  * - headers must arrive within 10 s and the whole request within 15 s;
- * - methods no route serves (TRACE) are answered here.
+ * - methods no route serves (TRACE) are answered here;
+ * - a request Node cannot read (line and headers over 16 KiB, too slow, not
+ *   HTTP) gets a JSON sentence saying why, not Node's empty answer.
  *
  * Every answer carries `X-SAFA-Instance` (SAFA_INSTANCE_ID, or host name and
  * port), so behind a load balancer an operator or a test can tell which
@@ -25,7 +27,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
 import { EnvError, parseEnv, type Env } from "../lib/env";
-import { frontDoor } from "../lib/http/front-door";
+import { answerClientError, frontDoor } from "../lib/http/front-door";
 import { gatePolicy } from "../lib/http/gate";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, dir: { type: "string" } } });
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       admit(request, response);
     },
   );
+  server.on("clientError", (error: Error & { code?: string }, socket) => answerClientError(error, socket, { "X-SAFA-Instance": instanceId }));
   server.listen(port, hostname, () => console.log(`SAFA Dashboard listening on http://${hostname}:${port}`));
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);

@@ -147,3 +147,28 @@ export function canonicalHostRefusal(method: string, target: string, headers: He
   }
   return { status: 421, code: "misdirected_request", message: `This address is not the SAFA Dashboard's own; send the request to ${canonical.origin}.` };
 }
+
+/** Node's limit on a request's line and headers together (its default `maxHeaderSize`). */
+export const maxHeaderBytes = 16_384;
+
+/**
+ * What the front door answers when Node could not read a request at all
+ * (its `clientError`): the request line and headers too long, a request
+ * that did not arrive in time, or bytes that are not HTTP. Node's own
+ * answers to these have no body; ours say why, as every refusal does.
+ */
+export function clientErrorRefusal(errorCode: string | undefined): GateRefusal & { reason: string } {
+  switch (errorCode) {
+    case "HPE_HEADER_OVERFLOW":
+      return {
+        status: 431,
+        reason: "Request Header Fields Too Large",
+        code: "headers_too_large",
+        message: `The request's address and headers are too long (at most ${maxHeaderBytes} bytes together). Use a shorter address.`,
+      };
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return { status: 408, reason: "Request Timeout", code: "request_timeout", message: "The request took too long to arrive. Send it again." };
+    default:
+      return { status: 400, reason: "Bad Request", code: "malformed_request", message: "The request could not be read as HTTP." };
+  }
+}

@@ -113,6 +113,15 @@ test("a body that never finishes arriving is cut off, and the app keeps answerin
   expect(Date.now() - started).toBeLessThan(60_000);
 });
 
+test("an address longer than the server reads is refused with 431 and a sentence, and the app keeps answering", async () => {
+  // Node reads at most 16 KiB of request line and headers; past that it has no request to hand the app.
+  const answer = await fetch(`${appUrl}/api/teams?q=${"%F0%9F%98%80".repeat(2_000)}`);
+  expect(answer.status).toBe(431);
+  expect(answer.headers.get("x-safa-instance")).toBeTruthy();
+  expect(await answer.json()).toEqual({ error: "headers_too_large", message: "The request's address and headers are too long (at most 16384 bytes together). Use a shorter address." });
+  expect((await fetch(`${appUrl}/api/health`)).status).toBe(200);
+});
+
 test("the session-expired redirect goes to the public URL, whatever port the request named", async () => {
   // Another host name never reaches the route: the front door sends it to the public URL first (no-js.spec.ts).
   const location = await new Promise<string>((resolve, reject) => {

@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { frontDoor } from "@/lib/http/front-door";
-import { clientAddressHeader } from "@/lib/http/gate";
+import { answerClientError, frontDoor } from "@/lib/http/front-door";
+import { clientAddressHeader, maxHeaderBytes } from "@/lib/http/gate";
 
 /**
  * The front door on a real Node server, with a stand-in for Next.js that
@@ -15,15 +15,22 @@ let port: number;
 
 beforeAll(async () => {
   server = createServer(
+    // Short timeouts, so a stalled request is cut off within the test.
+    { headersTimeout: 600, requestTimeout: 600, connectionsCheckingInterval: 100 },
     frontDoor({
       publicUrl,
       trustedProxyCount: 0,
       handle: (request, response) => {
-        response.writeHead(200, { "Content-Type": "application/json" });
-        response.end(JSON.stringify({ reached: request.url, address: request.headers[clientAddressHeader], forwardedHost: request.headers["x-forwarded-host"] ?? null }));
+        // As the app does: a body is read to its end before the answer.
+        request.resume();
+        request.on("end", () => {
+          response.writeHead(200, { "Content-Type": "application/json" });
+          response.end(JSON.stringify({ reached: request.url, address: request.headers[clientAddressHeader], forwardedHost: request.headers["x-forwarded-host"] ?? null }));
+        });
       },
     }),
   );
+  server.on("clientError", (error: Error & { code?: string }, socket) => answerClientError(error, socket, { "X-SAFA-Instance": "test" }));
   await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
   port = (server.address() as AddressInfo).port;
 });
@@ -81,5 +88,58 @@ describe("the front door", () => {
   it("still applies the other checks on the public name", async () => {
     expect((await send("TRACE", "/", { host: `127.0.0.1:${port}` })).status).toBe(405);
     expect((await send("POST", "/api/teams", { host: `127.0.0.1:${port}`, "content-length": "999999" })).status).toBe(413);
+  });
+});
+
+/** Writes raw bytes, leaves the connection open, and reads everything the server sends until it closes. */
+function sendRaw(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(text));
+    let answer = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (answer += chunk));
+    socket.on("end", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+/** The status line, the headers (lower-cased names) and the JSON body of a raw answer. */
+function parseRaw(raw: string): { statusLine: string; headers: Record<string, string>; body: unknown } {
+  const [head = "", body = ""] = raw.split("\r\n\r\n");
+  const [statusLine = "", ...headerLines] = head.split("\r\n");
+  const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+  return { statusLine, headers, body: JSON.parse(body) };
+}
+
+describe("a request Node cannot read", () => {
+  it("answers an address and headers over 16 KiB with 431 and a sentence, not Node's empty answer", async () => {
+    const query = "x=" + "%F0%9F%98%80".repeat(Math.ceil(maxHeaderBytes / 12));
+    const answer = parseRaw(await sendRaw(`GET /api/teams?${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
+    expect(answer.statusLine).toBe("HTTP/1.1 431 Request Header Fields Too Large");
+    expect(answer.headers).toMatchObject({ "content-type": "application/json", connection: "close", "x-safa-instance": "test" });
+    expect(answer.body).toEqual({ error: "headers_too_large", message: "The request's address and headers are too long (at most 16384 bytes together). Use a shorter address." });
+  });
+
+  it("still serves an address just under the limit", async () => {
+    const answer = await send("GET", `/api/teams?x=${"a".repeat(maxHeaderBytes - 1_024)}`, { host: `127.0.0.1:${port}` });
+    expect(answer.status).toBe(200);
+  });
+
+  it("answers bytes that are not HTTP with 400 and a sentence", async () => {
+    const answer = parseRaw(await sendRaw("HELLO THERE\r\n\r\n"));
+    expect(answer.statusLine).toBe("HTTP/1.1 400 Bad Request");
+    expect(answer.body).toEqual({ error: "malformed_request", message: "The request could not be read as HTTP." });
+  });
+
+  it("answers a request whose headers never finish with 408 and a sentence", async () => {
+    const answer = parseRaw(await sendRaw(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `));
+    expect(answer.statusLine).toBe("HTTP/1.1 408 Request Timeout");
+    expect(answer.body).toEqual({ error: "request_timeout", message: "The request took too long to arrive. Send it again." });
+  });
+
+  it("answers a body that never finishes with 408 and a sentence, after the app took the request", async () => {
+    const answer = parseRaw(await sendRaw(`POST /api/teams HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`));
+    expect(answer.statusLine).toBe("HTTP/1.1 408 Request Timeout");
+    expect(answer.body).toMatchObject({ error: "request_timeout" });
   });
 });
