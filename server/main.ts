@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import next from "next";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import { answerClientError, frontDoor } from "../lib/http/front-door";
-import { gatePolicy } from "../lib/http/gate";
+import { gatePolicy, maxHeaderBytes } from "../lib/http/gate";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, dir: { type: "string" } } });
 
@@ -56,6 +56,8 @@ async function main(): Promise<void> {
       headersTimeout: gatePolicy.headersTimeoutMs,
       requestTimeout: gatePolicy.requestTimeoutMs,
       connectionsCheckingInterval: gatePolicy.timeoutCheckIntervalMs,
+      // Set here rather than left to Node's flags, so the 431's sentence states the limit in force.
+      maxHeaderSize: maxHeaderBytes,
     },
     (request, response) => {
       response.setHeader("X-SAFA-Instance", instanceId);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { admitRequest, canonicalHostRefusal, clientErrorRefusal, sanitiseForwarding, type GateRefusal } from "./gate";
 
@@ -10,15 +10,24 @@ export type FrontDoorOptions = {
   handle: (request: IncomingMessage, response: ServerResponse) => unknown;
 };
 
+/** A refusal's headers and JSON body, the same whether a response object writes them or the socket does. */
+function refusalAnswer(refusal: GateRefusal): { headers: Record<string, string>; body: string } {
+  return {
+    headers: {
+      "Content-Type": "application/json",
+      "Cache-Control": "no-store",
+      // The unread body stays on the socket: close it rather than parse it as the next request.
+      Connection: "close",
+      ...refusal.headers,
+    },
+    body: JSON.stringify({ error: refusal.code, message: refusal.message }),
+  };
+}
+
 function refuse(response: ServerResponse, refusal: GateRefusal): void {
-  response.writeHead(refusal.status, {
-    "Content-Type": "application/json",
-    "Cache-Control": "no-store",
-    // The unread body stays on the socket: close it rather than parse it as the next request.
-    Connection: "close",
-    ...refusal.headers,
-  });
-  response.end(JSON.stringify({ error: refusal.code, message: refusal.message }));
+  const { headers, body } = refusalAnswer(refusal);
+  response.writeHead(refusal.status, headers);
+  response.end(body);
 }
 
 /**
@@ -52,14 +61,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     return;
   }
   const refusal = clientErrorRefusal(error.code);
-  const body = JSON.stringify({ error: refusal.code, message: refusal.message });
-  const lines = [
-    `HTTP/1.1 ${refusal.status} ${refusal.reason}`,
-    "Content-Type: application/json",
-    "Cache-Control: no-store",
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    "Connection: close",
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  ];
-  socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
+  const answer = refusalAnswer({ ...refusal, headers });
+  const fields = { ...answer.headers, "Content-Length": String(Buffer.byteLength(answer.body)) };
+  const head = [`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ""}`, ...Object.entries(fields).map(([name, value]) => `${name}: ${value}`)];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${answer.body}`);
 }

@@ -148,7 +148,7 @@ export function canonicalHostRefusal(method: string, target: string, headers: He
   return { status: 421, code: "misdirected_request", message: `This address is not the SAFA Dashboard's own; send the request to ${canonical.origin}.` };
 }
 
-/** Node's limit on a request's line and headers together (its default `maxHeaderSize`). */
+/** The most a request's line and headers may take together: the server's `maxHeaderSize` (server/main.ts), Node's default. */
 export const maxHeaderBytes = 16_384;
 
 /**
@@ -157,18 +157,13 @@ export const maxHeaderBytes = 16_384;
  * that did not arrive in time, or bytes that are not HTTP. Node's own
  * answers to these have no body; ours say why, as every refusal does.
  */
-export function clientErrorRefusal(errorCode: string | undefined): GateRefusal & { reason: string } {
+export function clientErrorRefusal(errorCode: string | undefined): GateRefusal {
   switch (errorCode) {
     case "HPE_HEADER_OVERFLOW":
-      return {
-        status: 431,
-        reason: "Request Header Fields Too Large",
-        code: "headers_too_large",
-        message: `The request's address and headers are too long (at most ${maxHeaderBytes} bytes together). Use a shorter address.`,
-      };
+      return { status: 431, code: "headers_too_large", message: `The request's address and headers are too long (at most ${maxHeaderBytes} bytes together). Use a shorter address.` };
     case "ERR_HTTP_REQUEST_TIMEOUT":
-      return { status: 408, reason: "Request Timeout", code: "request_timeout", message: "The request took too long to arrive. Send it again." };
+      return { status: 408, code: "request_timeout", message: "The request took too long to arrive. Send it again." };
     default:
-      return { status: 400, reason: "Bad Request", code: "malformed_request", message: "The request could not be read as HTTP." };
+      return { status: 400, code: "malformed_request", message: "The request could not be read as HTTP." };
   }
 }
