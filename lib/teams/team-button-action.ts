@@ -31,7 +31,8 @@ const teamButtonFields = ["kind", "teamId", "userId"] as const;
  * guard, schema and lib/ call as its JSON route (`/api/teams/requests`,
  * `.../approve`, `.../decline`, `/api/teams/members`, `/api/teams/manager`,
  * `/api/teams/disband`), so both answer with the same sentences; a success
- * goes on to the dashboard, which says what happened. A move made here
+ * goes on to the page the press came from (the dashboard or the admin
+ * area), which says what happened. A move made here
  * carries no transfer-window override: that is the admin's dialog, which
  * needs scripts.
  */
