@@ -255,17 +255,22 @@ async function reloadUntil(page: Page, ready: (page: Page) => Promise<void>): Pr
   }).toPass({ timeout: 45_000, intervals: [1_000] });
 }
 
+/** Logs `persona` in on a page without scripts and reads it again until their team browser lists Lagos Lions. */
+async function logInFreeAgent(page: Page, persona: string): Promise<void> {
+  await logIn(page, persona);
+  await reloadUntil(page, async (current) => {
+    await expect(current.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 1_000 });
+    await expect(current.getByRole("region", { name: "Find a team" }).getByRole("list", { name: "Teams" }).getByRole("link", { name: "Lagos Lions" })).toBeVisible({ timeout: 1_000 });
+  });
+}
+
 test("with JavaScript off, the dashboard's panels arrive with their lists: the free agent's teams, the manager's roster", async ({ browser }) => {
   test.setTimeout(120_000);
   // After the reset the mirror's resync may still be putting earlier runs' roles back: the view is waited for by reading the page again.
   const freeAgentContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
   try {
     const page = await freeAgentContext.newPage();
-    await logIn(page, "freeagent");
-    await reloadUntil(page, async (current) => {
-      await expect(current.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 1_000 });
-      await expect(current.getByRole("region", { name: "Find a team" }).getByRole("list", { name: "Teams" }).getByRole("link", { name: "Lagos Lions" })).toBeVisible({ timeout: 1_000 });
-    });
+    await logInFreeAgent(page, "freeagent");
     const findTeam = page.getByRole("region", { name: "Find a team" });
     await expect(findTeam.locator('[data-skeleton], [aria-busy="true"]')).toHaveCount(0);
     // Nor does any other panel of the page wait for scripts that will never run.
@@ -298,12 +303,8 @@ test("with JavaScript off, a free agent asks to join and withdraws, and a manage
   const adminContext = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
   try {
     const joiner = await joinerContext.newPage();
-    await logIn(joiner, "freeagent2");
+    await logInFreeAgent(joiner, "freeagent2");
     const teams = joiner.getByRole("region", { name: "Find a team" }).getByRole("list", { name: "Teams" });
-    await reloadUntil(joiner, async (current) => {
-      await expect(current.locator('[data-view="free-agent"]')).toBeVisible({ timeout: 1_000 });
-      await expect(current.getByRole("region", { name: "Find a team" }).getByRole("link", { name: "Lagos Lions" })).toBeVisible({ timeout: 1_000 });
-    });
     // A request an earlier, interrupted run left behind goes first.
     if (await teams.getByRole("button", { name: "Withdraw request to Lagos Lions" }).isVisible()) {
       await teams.getByRole("button", { name: "Withdraw request to Lagos Lions" }).click();
@@ -391,10 +392,7 @@ test("with JavaScript off, the team search is a form: its button reloads the pag
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: appUrl });
   try {
     const page = await context.newPage();
-    await logIn(page, "freeagent");
-    await reloadUntil(page, async (current) => {
-      await expect(current.getByRole("region", { name: "Find a team" }).getByRole("link", { name: "Lagos Lions" })).toBeVisible({ timeout: 1_000 });
-    });
+    await logInFreeAgent(page, "freeagent");
     const findTeam = page.getByRole("region", { name: "Find a team" });
     await findTeam.getByLabel("Search teams").fill("no such club");
     await findTeam.getByRole("button", { name: "Search", exact: true }).click();
